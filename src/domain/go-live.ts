@@ -1,0 +1,55 @@
+// A go-live and the state of its checklist items, as the domain rules see them.
+import type { CheckStatus, CheckKind } from './check-kind.js';
+import type { Template } from './template.js';
+
+export type GoLiveStatus = 'preparing' | 'live' | 'completed' | 'aborted';
+
+/** done / N/A / blocked are set by people; failed is set by an automatic check; open is the start. */
+export type ItemState = 'open' | 'done' | 'na' | 'blocked' | 'failed';
+
+/** Who did something: a Slack user id (`U…`), or `golive` for the bot's own automatic checks. */
+export type Actor = string;
+export const GOLIVE_ACTOR: Actor = 'golive';
+
+export interface Evidence {
+  kind: CheckKind;
+  status: CheckStatus;
+  summary: string;
+  takenAt: number;
+  details?: unknown;
+}
+
+export interface ItemRecord {
+  itemId: string;
+  state: ItemState;
+  by: Actor;
+  at: number;
+  reason?: string;
+  evidence?: Evidence;
+}
+
+export interface GoLive {
+  id: string;
+  service: string;
+  environment: string;
+  url?: string;
+  httpUrl?: string;
+  channelId: string;
+  /** ts of the root message: the thread. Absent until it is posted. */
+  rootTs?: string;
+  startedBy: Actor;
+  startedAt: number;
+  status: GoLiveStatus;
+  /** role id → Slack mentions as Slack sends them (`<@U123>`, `<!subteam^S1>`). */
+  roles: Record<string, string[]>;
+  /** The snapshot of the template this go-live started with. */
+  template: Template;
+  /** Incremented by every change; the renderer compares it with what each message last showed. */
+  version: number;
+}
+
+/** Everything needed to render a go-live: the go-live and one record per item that has been touched. */
+export interface ChecklistView {
+  goLive: GoLive;
+  items: ReadonlyMap<string, ItemRecord>;
+}
