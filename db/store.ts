@@ -1,0 +1,73 @@
+// The store: every method is one whole use-case transaction, async at the interface so that a
+// PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
+import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord, ItemState } from '../src/domain/go-live.js';
+import type { Template } from '../src/domain/template.js';
+
+export interface NewGoLive {
+  service: string;
+  environment: string;
+  url?: string;
+  httpUrl?: string;
+  channelId: string;
+  startedBy: Actor;
+  roles: Record<string, string[]>;
+  template: Template;
+}
+
+export type StartResult = { ok: true; goLive: GoLive } | { ok: false; reason: 'locked'; holder: GoLive };
+
+export interface ItemChange {
+  goLiveId: string;
+  itemId: string;
+  state: ItemState;
+  actor: Actor;
+  reason?: string;
+  evidence?: Evidence;
+}
+
+/** `changed: false` when the item already had that state, reason and evidence: clicks are idempotent. */
+export type ItemChangeResult =
+  | { ok: true; changed: boolean; goLive: GoLive; item: ItemRecord }
+  | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
+
+export interface AuditEvent {
+  id: number;
+  goLiveId: string;
+  at: number;
+  actor: Actor;
+  action: string;
+  subject: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** What each Slack message of a go-live shows: its ts and the go-live version it last rendered. */
+export interface MessageRecord {
+  goLiveId: string;
+  /** `root` or a section id. */
+  key: string;
+  ts?: string;
+  renderedVersion: number;
+}
+
+export interface Store {
+  /** Takes the service+environment lock and creates the go-live, or says who holds the lock. */
+  startGoLive(input: NewGoLive): Promise<StartResult>;
+  getGoLive(id: string): Promise<GoLive | undefined>;
+  getChecklist(id: string): Promise<ChecklistView | undefined>;
+  findActive(service: string, environment: string): Promise<GoLive | undefined>;
+  listActive(service?: string): Promise<GoLive[]>;
+  /** Sets one item's state and appends an audit event, in one transaction. */
+  changeItem(change: ItemChange): Promise<ItemChangeResult>;
+  /** Ends the go-live (releases the lock) with an audit event. */
+  abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
+  setRootTs(id: string, ts: string): Promise<void>;
+  getMessages(goLiveId: string): Promise<MessageRecord[]>;
+  saveMessage(record: MessageRecord): Promise<void>;
+  auditTrail(goLiveId: string): Promise<AuditEvent[]>;
+  /** Records a handled Slack delivery; false when it was handled already (a retry). */
+  claimDelivery(key: string): Promise<boolean>;
+  /** True when the database accepts a write (for /health/ready). */
+  isWritable(): Promise<boolean>;
+  close(): Promise<void>;
+}
