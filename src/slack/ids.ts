@@ -1,0 +1,33 @@
+// Block Kit action ids, callback ids and value formats: shared by the block builders and the listeners.
+export const ACTION = {
+  /** Overflow menu on an item; option value is `encodeItemAction`. */
+  itemMenu: 'golive_item_menu',
+  /** Button on the root message (value: go-live id) and on each section (value: `goLiveId|sectionId`). */
+  runChecks: 'golive_run_checks',
+} as const;
+
+export const VIEW = {
+  startModal: 'golive_start_modal',
+  /** Asks the reason for N/A or blocked; private_metadata is `encodeItemAction`. */
+  itemReason: 'golive_item_reason',
+} as const;
+
+export type ItemAction = 'done' | 'na' | 'blocked' | 'open';
+
+export interface ItemActionValue {
+  action: ItemAction;
+  goLiveId: string;
+  itemId: string;
+}
+
+// Compact on purpose: an option value is limited to 150 characters.
+export function encodeItemAction(value: ItemActionValue): string {
+  return `${value.action}|${value.goLiveId}|${value.itemId}`;
+}
+
+export function decodeItemAction(raw: string): ItemActionValue | undefined {
+  const [action, goLiveId, itemId, ...rest] = raw.split('|');
+  if (rest.length > 0 || !goLiveId || !itemId) return undefined;
+  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open') return undefined;
+  return { action, goLiveId, itemId };
+}
