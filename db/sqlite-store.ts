@@ -1,0 +1,438 @@
+// The SQLite store (embedded default): one file, WAL, migrations applied at open. Every mutating method is
+// one IMMEDIATE transaction that changes state and appends its audit event, so a crash leaves both or neither.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { Clock } from '../src/clock.js';
+import { findItem } from '../src/domain/checklist.js';
+import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord } from '../src/domain/go-live.js';
+import { migrationsDir } from '../src/paths.js';
+import { newId } from './ids.js';
+import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
+import type {
+  AuditEvent,
+  ItemChange,
+  ItemChangeResult,
+  MessageRecord,
+  NewGoLive,
+  StartResult,
+  Store,
+} from './store.js';
+
+/** Deliveries older than this are forgotten: Slack stops retrying long before. */
+export const DELIVERY_MEMORY_MS = 60 * 60 * 1000;
+
+const ACTIVE: GoLiveStatus[] = ['preparing', 'live'];
+
+export type StoreErrorCode = 'STORE_CLOSED' | 'GO_LIVE_NOT_FOUND' | 'LOCK_RACE';
+
+/** An unexpected store failure, with a stable code for logs and callers. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export interface SqliteStoreOptions {
+  /** A file path (a `file:` prefix is tolerated) or `:memory:`. */
+  file: string;
+  clock: Clock;
+}
+
+type GoLiveRow = typeof goLives.$inferSelect;
+type ItemRow = typeof items.$inferSelect;
+type Db = BetterSQLite3Database<Record<string, never>>;
+// The transaction handle has the same query builders as the database; only the sync `.get/.all/.run` are used.
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+function toGoLive(row: GoLiveRow): GoLive {
+  const goLive: GoLive = {
+    id: row.id,
+    service: row.service,
+    environment: row.environment,
+    channelId: row.channelId,
+    startedBy: row.startedBy,
+    startedAt: row.startedAt,
+    status: row.status,
+    roles: row.roles,
+    template: row.template,
+    version: row.version,
+  };
+  if (row.url !== null) goLive.url = row.url;
+  if (row.httpUrl !== null) goLive.httpUrl = row.httpUrl;
+  if (row.rootTs !== null) goLive.rootTs = row.rootTs;
+  return goLive;
+}
+
+function toItem(row: ItemRow): ItemRecord {
+  const record: ItemRecord = { itemId: row.itemId, state: row.state, by: row.by, at: row.at };
+  if (row.reason !== null) record.reason = row.reason;
+  if (row.evidence !== null) record.evidence = row.evidence;
+  return record;
+}
+
+/** JSON with sorted keys, so that equal evidence compares equal whatever order its keys were built in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}
+
+function normaliseFile(file: string): string {
+  return file.startsWith('file:') ? file.slice('file:'.length) : file;
+}
+
+export class SqliteStore implements Store {
+  private readonly sqlite: Database.Database;
+  private readonly db: Db;
+  private readonly clock: Clock;
+
+  constructor(options: SqliteStoreOptions) {
+    const file = normaliseFile(options.file);
+    if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
+    this.clock = options.clock;
+    this.sqlite = new Database(file);
+    try {
+      this.sqlite.pragma('journal_mode = WAL');
+      this.sqlite.pragma('foreign_keys = ON');
+      this.sqlite.pragma('busy_timeout = 5000');
+      this.sqlite.pragma('synchronous = NORMAL');
+      this.db = drizzle(this.sqlite);
+      migrate(this.db, { migrationsFolder: migrationsDir });
+    } catch (error) {
+      this.sqlite.close();
+      throw error;
+    }
+  }
+
+  /** The file this store writes, as SQLite resolved it (empty for `:memory:`). */
+  get file(): string {
+    return this.sqlite.name;
+  }
+
+  private open(): Db {
+    if (!this.sqlite.open) throw new StoreError('STORE_CLOSED', 'the store is closed');
+    return this.db;
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction: the write lock is taken up front, so no upgrade deadlocks. */
+  private write<T>(work: (tx: Tx) => T): T {
+    return this.open().transaction(work, { behavior: 'immediate' });
+  }
+
+  /** Reads in one transaction, so that what is read is one consistent snapshot even beside another process. */
+  private read<T>(work: (tx: Tx) => T): T {
+    return this.open().transaction(work, { behavior: 'deferred' });
+  }
+
+  private audit(
+    tx: Tx,
+    event: { goLiveId: string; at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown },
+  ): void {
+    tx.insert(auditEvents)
+      .values({ ...event, before: event.before ?? null, after: event.after ?? null })
+      .run();
+  }
+
+  private activeRow(tx: Tx, service: string, environment: string): GoLiveRow | undefined {
+    return tx
+      .select()
+      .from(goLives)
+      .where(and(eq(goLives.service, service), eq(goLives.environment, environment), inArray(goLives.status, ACTIVE)))
+      .get();
+  }
+
+  async startGoLive(input: NewGoLive): Promise<StartResult> {
+    // Two attempts: a unique violation means another process took the lock between our check and insert;
+    // the second attempt then finds and reports that holder.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        return this.write((tx): StartResult => {
+          const holder = this.activeRow(tx, input.service, input.environment);
+          if (holder) return { ok: false, reason: 'locked', holder: toGoLive(holder) };
+          const now = this.clock.now();
+          const row: GoLiveRow = {
+            id: newId(now),
+            service: input.service,
+            environment: input.environment,
+            url: input.url ?? null,
+            httpUrl: input.httpUrl ?? null,
+            channelId: input.channelId,
+            rootTs: null,
+            startedBy: input.startedBy,
+            startedAt: now,
+            status: 'preparing',
+            roles: input.roles,
+            template: input.template,
+            version: 1,
+            endedAt: null,
+            endReason: null,
+          };
+          tx.insert(goLives).values(row).run();
+          this.audit(tx, {
+            goLiveId: row.id,
+            at: now,
+            actor: input.startedBy,
+            action: 'start',
+            subject: `${input.service}/${input.environment}`,
+            before: null,
+            after: {
+              service: row.service,
+              environment: row.environment,
+              url: row.url,
+              httpUrl: row.httpUrl,
+              channelId: row.channelId,
+              roles: row.roles,
+              template: { id: input.template.id, version: input.template.version },
+            },
+          });
+          return { ok: true, goLive: toGoLive(row) };
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new StoreError('LOCK_RACE', `the lock on ${input.service}/${input.environment} kept changing hands`);
+  }
+
+  async getGoLive(id: string): Promise<GoLive | undefined> {
+    const row = this.open().select().from(goLives).where(eq(goLives.id, id)).get();
+    return row ? toGoLive(row) : undefined;
+  }
+
+  async getChecklist(id: string): Promise<ChecklistView | undefined> {
+    return this.read((tx) => {
+      const row = tx.select().from(goLives).where(eq(goLives.id, id)).get();
+      if (!row) return undefined;
+      const records = tx.select().from(items).where(eq(items.goLiveId, id)).all();
+      return {
+        goLive: toGoLive(row),
+        items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
+      };
+    });
+  }
+
+  async findActive(service: string, environment: string): Promise<GoLive | undefined> {
+    const row = this.read((tx) => this.activeRow(tx, service, environment));
+    return row ? toGoLive(row) : undefined;
+  }
+
+  async listActive(service?: string): Promise<GoLive[]> {
+    const active = inArray(goLives.status, ACTIVE);
+    const rows = this.open()
+      .select()
+      .from(goLives)
+      .where(service === undefined ? active : and(active, eq(goLives.service, service)))
+      .orderBy(asc(goLives.startedAt), asc(goLives.id))
+      .all();
+    return rows.map(toGoLive);
+  }
+
+  /**
+   * Sets one item. Reason is replaced by the change's (none when absent); evidence is kept when the change
+   * brings none, so a person's tick never erases what a check measured. Same state, reason and evidence:
+   * `changed: false`, no audit event, no version bump.
+   */
+  async changeItem(change: ItemChange): Promise<ItemChangeResult> {
+    return this.write((tx): ItemChangeResult => {
+      const row = tx.select().from(goLives).where(eq(goLives.id, change.goLiveId)).get();
+      if (!row) return { ok: false, reason: 'not-found' };
+      if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
+      if (!findItem(row.template, change.itemId)) return { ok: false, reason: 'unknown-item' };
+
+      const existingRow = tx
+        .select()
+        .from(items)
+        .where(and(eq(items.goLiveId, change.goLiveId), eq(items.itemId, change.itemId)))
+        .get();
+      const existing = existingRow ? toItem(existingRow) : undefined;
+      const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
+      const evidence: Evidence | undefined = change.evidence ?? existing?.evidence;
+
+      const unchanged =
+        (existing?.state ?? 'open') === change.state &&
+        existing?.reason === reason &&
+        canonical(existing?.evidence) === canonical(evidence);
+      if (unchanged) {
+        const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
+        return { ok: true, changed: false, goLive: toGoLive(row), item };
+      }
+
+      const now = this.clock.now();
+      const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
+      if (reason !== undefined) item.reason = reason;
+      if (evidence !== undefined) item.evidence = evidence;
+      const values = {
+        goLiveId: change.goLiveId,
+        itemId: change.itemId,
+        state: item.state,
+        by: item.by,
+        at: item.at,
+        reason: reason ?? null,
+        evidence: evidence ?? null,
+      };
+      tx.insert(items)
+        .values(values)
+        .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: values })
+        .run();
+      const version = row.version + 1;
+      tx.update(goLives).set({ version }).where(eq(goLives.id, row.id)).run();
+      this.audit(tx, {
+        goLiveId: row.id,
+        at: now,
+        actor: change.actor,
+        action: 'item',
+        subject: change.itemId,
+        before: existing ?? null,
+        after: item,
+      });
+      return { ok: true, changed: true, goLive: toGoLive({ ...row, version }), item };
+    });
+  }
+
+  /** Aborts an active go-live (the lock is released). An ended one is returned as it is, with no new event. */
+  async abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined> {
+    return this.write((tx) => {
+      const row = tx.select().from(goLives).where(eq(goLives.id, id)).get();
+      if (!row) return undefined;
+      if (!ACTIVE.includes(row.status)) return toGoLive(row);
+      const now = this.clock.now();
+      const ended: GoLiveRow = { ...row, status: 'aborted', endedAt: now, endReason: reason, version: row.version + 1 };
+      tx.update(goLives)
+        .set({ status: ended.status, endedAt: ended.endedAt, endReason: ended.endReason, version: ended.version })
+        .where(eq(goLives.id, id))
+        .run();
+      this.audit(tx, {
+        goLiveId: id,
+        at: now,
+        actor,
+        action: 'abort',
+        subject: `${row.service}/${row.environment}`,
+        before: { status: row.status },
+        after: { status: ended.status, reason },
+      });
+      return toGoLive(ended);
+    });
+  }
+
+  /** Records the thread's root message; audited, because it is where the go-live lives in Slack. */
+  async setRootTs(id: string, ts: string): Promise<void> {
+    this.write((tx) => {
+      const row = tx.select({ rootTs: goLives.rootTs }).from(goLives).where(eq(goLives.id, id)).get();
+      if (!row) throw new StoreError('GO_LIVE_NOT_FOUND', `no go-live ${id}`);
+      if (row.rootTs === ts) return;
+      tx.update(goLives).set({ rootTs: ts }).where(eq(goLives.id, id)).run();
+      this.audit(tx, {
+        goLiveId: id,
+        at: this.clock.now(),
+        actor: 'golive',
+        action: 'thread',
+        subject: 'root',
+        before: { rootTs: row.rootTs },
+        after: { rootTs: ts },
+      });
+    });
+  }
+
+  async getMessages(goLiveId: string): Promise<MessageRecord[]> {
+    const rows = this.open().select().from(messages).where(eq(messages.goLiveId, goLiveId)).orderBy(asc(messages.key)).all();
+    return rows.map((r) => {
+      const record: MessageRecord = { goLiveId: r.goLiveId, key: r.key, renderedVersion: r.renderedVersion };
+      if (r.ts !== null) record.ts = r.ts;
+      return record;
+    });
+  }
+
+  /** Renderer bookkeeping (which ts shows which version): not a change to the go-live, so not audited. */
+  async saveMessage(record: MessageRecord): Promise<void> {
+    const values = {
+      goLiveId: record.goLiveId,
+      key: record.key,
+      ts: record.ts ?? null,
+      renderedVersion: record.renderedVersion,
+    };
+    this.write((tx) => {
+      tx.insert(messages)
+        .values(values)
+        .onConflictDoUpdate({ target: [messages.goLiveId, messages.key], set: { ts: values.ts, renderedVersion: values.renderedVersion } })
+        .run();
+    });
+  }
+
+  async auditTrail(goLiveId: string): Promise<AuditEvent[]> {
+    const rows = this.open()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.goLiveId, goLiveId))
+      .orderBy(asc(auditEvents.id))
+      .all();
+    return rows.map((r) => ({
+      id: r.id,
+      goLiveId: r.goLiveId,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      before: r.before ?? null,
+      after: r.after ?? null,
+    }));
+  }
+
+  async claimDelivery(key: string): Promise<boolean> {
+    return this.write((tx) => {
+      const now = this.clock.now();
+      tx.delete(deliveries).where(lt(deliveries.at, now - DELIVERY_MEMORY_MS)).run();
+      const result = tx.insert(deliveries).values({ key, at: now }).onConflictDoNothing().run();
+      return result.changes === 1;
+    });
+  }
+
+  /** Takes the write lock and writes a row, then rolls back: proves the file accepts writes, leaves nothing. */
+  async isWritable(): Promise<boolean> {
+    if (!this.sqlite.open) return false;
+    const rollback = new Error('rollback');
+    try {
+      this.sqlite.transaction(() => {
+        this.sqlite.prepare('INSERT INTO deliveries (key, at) VALUES (?, ?)').run(`golive:writable:${randomUUID()}`, 0);
+        throw rollback;
+      }).immediate();
+      return false;
+    } catch (error) {
+      return error === rollback;
+    }
+  }
+
+  /** An online backup of the whole database into `toFile`, safe while the bot keeps writing. */
+  async backup(toFile: string): Promise<void> {
+    this.open();
+    mkdirSync(dirname(resolve(toFile)), { recursive: true });
+    await this.sqlite.backup(toFile);
+  }
+
+  async close(): Promise<void> {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
