@@ -1,0 +1,175 @@
+// One guarded TLS handshake for the TLS check kinds: connects through the SSRF guard, honours the
+// check's signal, reports a handshake the server refuses as a value and everything else as a coded error.
+import { isIP } from 'node:net';
+import { connect, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import type { CheckContext } from './types.js';
+
+export type TlsConnectErrorCode =
+  /** The guard refused the target's address; no connection was made. */
+  | 'REFUSED_BY_POLICY'
+  /** No TCP connection (DNS failure, refused, unreachable). */
+  | 'CONNECT_FAILED'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  /** The local OpenSSL cannot offer what was asked (a cipher string or version it does not support). */
+  | 'TLS_CLIENT_UNSUPPORTED';
+
+export class TlsConnectError extends Error {
+  override readonly name = 'TlsConnectError';
+  constructor(
+    readonly code: TlsConnectErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A check's option has the wrong type or range (templates should have refused it already). */
+export class TlsCheckOptionError extends Error {
+  override readonly name = 'TlsCheckOptionError';
+  readonly code = 'INVALID_CHECK_OPTION';
+  constructor(kind: string, option: string, want: string, got: unknown) {
+    super(`${kind}: option ${option} must be ${want}, got ${JSON.stringify(got)}`);
+  }
+}
+
+export interface TlsEndpoint {
+  /** Host name or IP address (IPv6 without brackets). */
+  host: string;
+  port: number;
+  /** SNI name: the URL host, absent for IP literals (SNI must not carry an address). */
+  servername?: string;
+}
+
+export function tlsEndpoint(url: URL): TlsEndpoint {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? 443 : Number(url.port);
+  return isIP(host) === 0 ? { host, port, servername: host } : { host, port };
+}
+
+export interface TlsProbeOptions {
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
+  /** An OpenSSL cipher string for TLS ≤ 1.2 (TLS 1.3 suites are not affected). */
+  ciphers?: string;
+  ALPNProtocols?: string[];
+}
+
+/** A handshake either completes (and `read` saw the socket) or the server refused it: that is a finding. */
+export type Handshake<T> = { ok: true; value: T } | { ok: false; reason: string; code?: string };
+
+// Errors that OpenSSL raises before anything is sent: our side cannot offer the requested parameters.
+const LOCAL_TLS_ERRORS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_CIPHER_MATCH']);
+
+/** "…:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:…" → "tlsv1 alert protocol version". */
+export function describeTlsError(err: NodeJS.ErrnoException): string {
+  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(err.message)?.[1];
+  if (openssl) return openssl.trim();
+  if (err.code === 'ECONNRESET') return 'connection reset during the handshake';
+  return err.message;
+}
+
+function abortError(signal: AbortSignal, timeoutMs: number): TlsConnectError {
+  const reason: unknown = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  return timedOut
+    ? new TlsConnectError('TIMEOUT', `no TLS answer within ${timeoutMs} ms`, { cause: reason })
+    : new TlsConnectError('ABORTED', 'check aborted', { cause: reason });
+}
+
+/**
+ * Performs one TLS handshake with the target and hands the connected socket to `read`; the socket is
+ * destroyed afterwards in every case. Certificates are not verified here (rejectUnauthorized: false)
+ * so that every check can still see them; `socket.authorized`/`authorizationError` carry the verdict,
+ * against the default store (system roots + NODE_EXTRA_CA_CERTS: no `ca` is ever passed).
+ */
+export function tlsHandshake<T>(
+  ctx: CheckContext,
+  options: TlsProbeOptions,
+  read: (socket: TLSSocket, endpoint: TlsEndpoint) => T,
+): Promise<Handshake<T>> {
+  const endpoint = tlsEndpoint(ctx.target.url);
+  const { signal, timeoutMs } = ctx;
+  if (signal.aborted) return Promise.reject(abortError(signal, timeoutMs));
+
+  // Node skips `lookup` for IP literals, so the guard judges those here, before any connection.
+  if (isIP(endpoint.host) !== 0) {
+    const verdict = ctx.policy.judge(endpoint.host, endpoint.host);
+    if (!verdict.ok) {
+      return Promise.reject(new TlsConnectError('REFUSED_BY_POLICY', `${endpoint.host}: ${verdict.reason}`));
+    }
+  }
+
+  return new Promise<Handshake<T>>((resolve, reject) => {
+    let socket: TLSSocket;
+    let tcpConnected = false;
+    let settled = false;
+
+    const finish = (outcome: { value: Handshake<T> } | { error: Error }): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if ('error' in outcome) reject(outcome.error);
+      else resolve(outcome.value);
+    };
+    const onAbort = (): void => finish({ error: abortError(signal, timeoutMs) });
+
+    const connectOptions: ConnectionOptions = {
+      host: endpoint.host,
+      port: endpoint.port,
+      lookup: ctx.policy.lookup,
+      rejectUnauthorized: false,
+      ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
+      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+      ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
+    };
+    try {
+      socket = connect(connectOptions);
+    } catch (err) {
+      // createSecureContext throws synchronously for cipher strings the local OpenSSL cannot satisfy.
+      const e = err as NodeJS.ErrnoException;
+      reject(new TlsConnectError('TLS_CLIENT_UNSUPPORTED', `cannot offer ${options.ciphers ?? 'these parameters'}: ${describeTlsError(e)}`, { cause: e }));
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    // A backstop for callers whose signal never fires: an idle handshake still ends.
+    socket.setTimeout(timeoutMs, () =>
+      finish({ error: new TlsConnectError('TIMEOUT', `no TLS answer within ${timeoutMs} ms`) }),
+    );
+
+    socket.once('connect', () => {
+      tcpConnected = true;
+    });
+    socket.once('secureConnect', () => {
+      try {
+        finish({ value: { ok: true, value: read(socket, endpoint) } });
+      } catch (err) {
+        finish({ error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== undefined && LOCAL_TLS_ERRORS.has(err.code)) {
+        finish({ error: new TlsConnectError('TLS_CLIENT_UNSUPPORTED', describeTlsError(err), { cause: err }) });
+      } else if (!tcpConnected) {
+        const code: TlsConnectErrorCode = isPolicyRefusal(err) ? 'REFUSED_BY_POLICY' : 'CONNECT_FAILED';
+        finish({ error: new TlsConnectError(code, `cannot connect to ${endpoint.host}:${endpoint.port}: ${err.message}`, { cause: err }) });
+      } else {
+        finish({ value: { ok: false, reason: describeTlsError(err), ...(err.code ? { code: err.code } : {}) } });
+      }
+    });
+    // A server that closes the connection without an alert also refuses the handshake.
+    socket.once('close', () => {
+      if (tcpConnected) finish({ value: { ok: false, reason: 'connection closed during the handshake' } });
+      else finish({ error: new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}`) });
+    });
+  });
+}
+
+// The guard's lookup fails with its own coded error; anything it tags as a refusal is one.
+function isPolicyRefusal(err: NodeJS.ErrnoException): boolean {
+  return typeof err.code === 'string' && /REFUSED_BY_POLICY|ADDRESS_REFUSED|SSRF|FORBIDDEN/i.test(err.code);
+}
