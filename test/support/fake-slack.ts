@@ -1,0 +1,627 @@
+// A fake Slack Web API on loopback: keeps messages, threads, views, ephemerals, users and groups, records every
+// call, refuses any blocks payload that breaks a Block Kit limit, and answers with errors or 429 on demand.
+// The app under test talks to it through SLACK_API_URL exactly as it would talk to slack.com.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateMessage, validateView } from '../../src/slack/blocks/limits.js';
+import type { LimitProblem } from '../../src/slack/blocks/limits.js';
+import { FakeSocketMode } from './fake-socket-mode.js';
+
+export type SlackArgs = Record<string, unknown>;
+
+export interface FakeCall {
+  method: string;
+  args: SlackArgs;
+  /** Date.now() when the call arrived. */
+  at: number;
+  /** The bearer token (or `token` field) the call carried, if any. */
+  token?: string;
+  /** HTTP status and Slack `error` of the answer (`undefined` error = ok). */
+  status: number;
+  error?: string;
+}
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  /** How many chat.update calls changed it. */
+  edited: number;
+  deleted: boolean;
+}
+
+export interface FakeView {
+  id: string;
+  /** The current view as last opened/updated. */
+  view: SlackArgs;
+  via: 'views.open' | 'views.push';
+  trigger_id?: string;
+  external_id?: string;
+  hash: string;
+  updates: number;
+}
+
+export interface FakeEphemeral {
+  via: 'chat.postEphemeral' | 'response_url';
+  channel?: string;
+  user?: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown[];
+  /** response_url posts only. */
+  responseUrlId?: string;
+  response_type?: string;
+  replace_original?: boolean;
+  delete_original?: boolean;
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  real_name?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+
+export interface InvalidPayload {
+  method: string;
+  problems: LimitProblem[];
+  args: SlackArgs;
+}
+
+export interface StartFakeSlackOptions {
+  /** Users known to users.info; any other `U…`/`W…` id is made up on the fly unless `strictUsers`. */
+  users?: FakeUser[];
+  strictUsers?: boolean;
+  /** usergroup id (`S…`) → member user ids. */
+  usergroups?: Record<string, string[]>;
+  teamId?: string;
+  botUserId?: string;
+  /** Send `hello` as soon as a Socket Mode client connects (default true). */
+  socketHello?: boolean;
+}
+
+export interface ResponseUrlOptions {
+  /** The message the interaction came from: replace_original / delete_original act on it. */
+  channel?: string;
+  ts?: string;
+  /** How many posts it accepts (Slack: 5). */
+  uses?: number;
+}
+
+interface ResponseUrlState {
+  id: string;
+  channel?: string;
+  ts?: string;
+  usesLeft: number;
+}
+
+interface Injection {
+  kind: 'error' | 'ratelimit';
+  error: string;
+  retryAfter: number;
+  times: number;
+}
+
+type Answer = { status: number; body: SlackArgs; headers?: Record<string, string> };
+type Handler = (args: SlackArgs, token: string | undefined) => Answer;
+
+const ok = (body: SlackArgs = {}): Answer => ({ status: 200, body: { ok: true, ...body } });
+const fail = (error: string, extra: SlackArgs = {}): Answer => ({ status: 200, body: { ok: false, error, ...extra } });
+
+/** Fields that @slack/web-api JSON-encodes inside a form body. */
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'response_metadata']);
+
+function parseBody(raw: string, contentType: string | undefined): SlackArgs {
+  if (raw.length === 0) return {};
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as SlackArgs) : {};
+  }
+  const args: SlackArgs = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(key)) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // Not JSON: keep the string, the validator will say what is wrong with it.
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1';
+const blocksOf = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+
+export class FakeSlack {
+  /** `http://127.0.0.1:<port>`. */
+  readonly baseUrl: string;
+  /** What SLACK_API_URL should be: ends with `/api/`. */
+  readonly apiUrl: string;
+  readonly calls: FakeCall[] = [];
+  readonly ephemerals: FakeEphemeral[] = [];
+  readonly invalidPayloads: InvalidPayload[] = [];
+  readonly socketMode: FakeSocketMode;
+  readonly teamId: string;
+  readonly botUserId: string;
+
+  private readonly allMessages: FakeMessage[] = [];
+  private readonly allViews = new Map<string, FakeView>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly usergroups = new Map<string, string[]>();
+  private readonly responseUrls = new Map<string, ResponseUrlState>();
+  private readonly usedTriggers = new Set<string>();
+  private readonly injections = new Map<string, Injection[]>();
+  private readonly handlers: Record<string, Handler>;
+  private readonly strictUsers: boolean;
+  private lastTs = 0;
+  private counter = 0;
+
+  constructor(
+    private readonly server: Server,
+    options: StartFakeSlackOptions,
+  ) {
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.baseUrl}/api/`;
+    this.teamId = options.teamId ?? 'T0GOLIVE';
+    this.botUserId = options.botUserId ?? 'U0GOLIVEBOT';
+    this.strictUsers = options.strictUsers ?? false;
+    for (const u of options.users ?? []) this.users.set(u.id, u);
+    for (const [id, members] of Object.entries(options.usergroups ?? {})) this.usergroups.set(id, [...members]);
+    this.socketMode = new FakeSocketMode(server, `ws://127.0.0.1:${port}/link/`, { hello: options.socketHello ?? true });
+    this.handlers = {
+      'auth.test': () => this.authTest(),
+      'chat.postMessage': (a) => this.postMessage(a),
+      'chat.update': (a) => this.update(a),
+      'chat.delete': (a) => this.chatDelete(a),
+      'chat.postEphemeral': (a) => this.postEphemeral(a),
+      'chat.getPermalink': (a) => this.getPermalink(a),
+      'views.open': (a) => this.openView(a, 'views.open'),
+      'views.push': (a) => this.openView(a, 'views.push'),
+      'views.update': (a) => this.updateView(a),
+      'users.info': (a) => this.usersInfo(a),
+      'conversations.info': (a) => this.conversationsInfo(a),
+      'usergroups.users.list': (a) => this.usergroupUsers(a),
+      'apps.connections.open': (_a, token) => this.connectionsOpen(token),
+    };
+  }
+
+  // ---- what tests read -------------------------------------------------------------------------------
+
+  /** Messages as they stand now (deleted ones left out), in posting order; optionally of one channel. */
+  messages(channel?: string): FakeMessage[] {
+    return this.allMessages.filter((m) => !m.deleted && (channel === undefined || m.channel === channel));
+  }
+
+  /** One message by channel and ts (deleted ones included, with `deleted: true`). */
+  message(channel: string, ts: string): FakeMessage | undefined {
+    return this.allMessages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** Replies in a thread, oldest first (the parent not included). */
+  thread(channel: string, threadTs: string): FakeMessage[] {
+    return this.messages(channel).filter((m) => m.thread_ts === threadTs && m.ts !== threadTs);
+  }
+
+  /** Views opened or pushed so far, in their current state. */
+  views(): FakeView[] {
+    return [...this.allViews.values()];
+  }
+
+  /** Calls of one method (or all). */
+  callsOf(method?: string): FakeCall[] {
+    return method === undefined ? [...this.calls] : this.calls.filter((c) => c.method === method);
+  }
+
+  // ---- what tests arrange ----------------------------------------------------------------------------
+
+  /** The next `times` calls of `method` answer `{ ok: false, error }`. */
+  failNext(method: string, error: string, times = 1): void {
+    this.inject(method, { kind: 'error', error, retryAfter: 0, times });
+  }
+
+  /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
+    this.inject(method, { kind: 'ratelimit', error: 'ratelimited', retryAfter: retryAfterSeconds, times });
+  }
+
+  /** Someone deleted a message by hand: chat.update on it now answers message_not_found. */
+  deleteMessage(channel: string, ts: string): void {
+    const m = this.message(channel, ts);
+    if (!m) throw new Error(`fake slack: no message ${channel}/${ts}`);
+    m.deleted = true;
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  setUsergroup(id: string, members: string[]): void {
+    this.usergroups.set(id, [...members]);
+  }
+
+  /** A response_url as Slack puts in a command or interaction payload, served by this fake. */
+  responseUrl(options: ResponseUrlOptions = {}): string {
+    const id = `R${++this.counter}`;
+    this.responseUrls.set(id, { id, channel: options.channel, ts: options.ts, usesLeft: options.uses ?? 5 });
+    return `${this.baseUrl}/response/${id}`;
+  }
+
+  /**
+   * Polls until `predicate(this)` returns something truthy and resolves with it; rejects after timeoutMs.
+   * For tests that wait on asynchronous renders: wait for the condition, never sleep.
+   */
+  async waitFor<T>(predicate: (slack: FakeSlack) => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate(this);
+      if (value) return value;
+      if (Date.now() > deadline) {
+        const recent = this.calls.slice(-10).map((c) => `${c.method}${c.error ? `(${c.error})` : ''}`);
+        throw new Error(`fake slack: timed out after ${timeoutMs} ms waiting for ${what}; last calls: ${recent.join(', ') || 'none'}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.socketMode.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------------
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return;
+    }
+    let args: SlackArgs;
+    try {
+      args = parseBody(raw, req.headers['content-type']);
+    } catch {
+      return send(res, { status: 200, body: { ok: false, error: 'invalid_json' } });
+    }
+    if (url.pathname.startsWith('/response/')) {
+      return send(res, this.respond(url.pathname.slice('/response/'.length), args));
+    }
+    if (!url.pathname.startsWith('/api/')) return send(res, { status: 404, body: { ok: false, error: 'not_found' } });
+    const method = url.pathname.slice('/api/'.length);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : str(args.token);
+    const { token: _omit, ...cleanArgs } = args;
+    const answer = this.dispatch(method, cleanArgs, token);
+    this.calls.push({
+      method,
+      args: cleanArgs,
+      at: Date.now(),
+      ...(token !== undefined ? { token } : {}),
+      status: answer.status,
+      ...(answer.body.ok === true ? {} : { error: String(answer.body.error) }),
+    });
+    send(res, answer);
+  }
+
+  private dispatch(method: string, args: SlackArgs, token: string | undefined): Answer {
+    const injected = this.takeInjection(method);
+    if (injected?.kind === 'ratelimit') {
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(injected.retryAfter) } };
+    }
+    if (injected) return fail(injected.error);
+    const handler = this.handlers[method];
+    if (!handler) return fail('unknown_method');
+    if (token === undefined) return fail('not_authed');
+    const wantApp = method === 'apps.connections.open';
+    if (wantApp ? !token.startsWith('xapp-') : !token.startsWith('xoxb-')) return fail(wantApp ? 'not_allowed_token_type' : 'invalid_auth');
+    return handler(args, token);
+  }
+
+  private inject(method: string, injection: Injection): void {
+    const list = this.injections.get(method) ?? [];
+    list.push(injection);
+    this.injections.set(method, list);
+  }
+
+  private takeInjection(method: string): Injection | undefined {
+    const head = this.injections.get(method)?.[0];
+    if (!head) return undefined;
+    head.times -= 1;
+    if (head.times <= 0) this.injections.get(method)?.shift();
+    return head;
+  }
+
+  // Slack ts values are unique per channel and increase; one global sequence is enough here.
+  private nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
+  /** `invalid_blocks` answer when the payload breaks a limit, recording what was wrong. */
+  private checkMessage(method: string, args: SlackArgs): Answer | undefined {
+    if (args.blocks === undefined) {
+      return str(args.text) === undefined && args.attachments === undefined ? fail('no_text') : undefined;
+    }
+    const problems = validateMessage({ text: args.text, blocks: args.blocks });
+    if (problems.length === 0) return undefined;
+    this.invalidPayloads.push({ method, problems, args });
+    return fail('invalid_blocks', { errors: problems.map((p) => `${p.path}: ${p.message}`) });
+  }
+
+  private checkView(method: string, args: SlackArgs): Answer | undefined {
+    const problems = validateView(args.view);
+    if (problems.length === 0) return undefined;
+    this.invalidPayloads.push({ method, problems, args });
+    return fail('invalid_blocks', { errors: problems.map((p) => `${p.path}: ${p.message}`) });
+  }
+
+  // ---- methods ---------------------------------------------------------------------------------------
+
+  private authTest(): Answer {
+    return ok({
+      url: 'https://golive-test.slack.com/',
+      team: 'Golive Test',
+      user: 'golive',
+      team_id: this.teamId,
+      user_id: this.botUserId,
+      bot_id: 'B0GOLIVE',
+      is_enterprise_install: false,
+    });
+  }
+
+  private postMessage(args: SlackArgs): Answer {
+    const channel = str(args.channel);
+    if (!channel) return fail('channel_not_found');
+    const bad = this.checkMessage('chat.postMessage', args);
+    if (bad) return bad;
+    const threadTs = str(args.thread_ts);
+    if (threadTs !== undefined) {
+      const parent = this.message(channel, threadTs);
+      if (!parent || parent.deleted) return fail('thread_not_found');
+    }
+    const message: FakeMessage = {
+      channel,
+      ts: this.nextTs(),
+      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+      ...(typeof args.text === 'string' ? { text: args.text } : {}),
+      ...(blocksOf(args.blocks) ? { blocks: blocksOf(args.blocks) } : {}),
+      edited: 0,
+      deleted: false,
+    };
+    this.allMessages.push(message);
+    return ok({ channel, ts: message.ts, message: this.wire(message) });
+  }
+
+  private update(args: SlackArgs): Answer {
+    const channel = str(args.channel);
+    const ts = str(args.ts);
+    if (!channel || !ts) return fail('message_not_found');
+    const message = this.message(channel, ts);
+    if (!message || message.deleted) return fail('message_not_found');
+    const bad = this.checkMessage('chat.update', args);
+    if (bad) return bad;
+    if (typeof args.text === 'string') message.text = args.text;
+    if (args.blocks !== undefined) message.blocks = blocksOf(args.blocks) ?? [];
+    message.edited += 1;
+    return ok({ channel, ts, text: message.text ?? '', message: this.wire(message) });
+  }
+
+  private chatDelete(args: SlackArgs): Answer {
+    const channel = str(args.channel);
+    const ts = str(args.ts);
+    const message = channel && ts ? this.message(channel, ts) : undefined;
+    if (!message || message.deleted) return fail('message_not_found');
+    message.deleted = true;
+    return ok({ channel, ts });
+  }
+
+  private postEphemeral(args: SlackArgs): Answer {
+    const channel = str(args.channel);
+    const user = str(args.user);
+    if (!channel) return fail('channel_not_found');
+    if (!user) return fail('user_not_found');
+    const bad = this.checkMessage('chat.postEphemeral', args);
+    if (bad) return bad;
+    const threadTs = str(args.thread_ts);
+    this.ephemerals.push({
+      via: 'chat.postEphemeral',
+      channel,
+      user,
+      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+      ...(typeof args.text === 'string' ? { text: args.text } : {}),
+      ...(blocksOf(args.blocks) ? { blocks: blocksOf(args.blocks) } : {}),
+      at: Date.now(),
+    });
+    return ok({ message_ts: this.nextTs() });
+  }
+
+  private getPermalink(args: SlackArgs): Answer {
+    const channel = str(args.channel);
+    const ts = str(args.message_ts);
+    const message = channel && ts ? this.message(channel, ts) : undefined;
+    if (!channel || !ts || !message || message.deleted) return fail('message_not_found');
+    const base = `https://golive-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+    const permalink = message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base;
+    return ok({ channel, permalink });
+  }
+
+  private openView(args: SlackArgs, via: 'views.open' | 'views.push'): Answer {
+    const trigger = str(args.trigger_id);
+    if (!trigger) return fail('invalid_arguments');
+    // A trigger_id works once (DESIGN.md: it lives 3 s and works once).
+    if (this.usedTriggers.has(trigger)) return fail('expired_trigger_id');
+    if (typeof args.view !== 'object' || args.view === null) return fail('invalid_arguments');
+    const bad = this.checkView(via, args);
+    if (bad) return bad;
+    this.usedTriggers.add(trigger);
+    const view = args.view as SlackArgs;
+    const id = `V${String(++this.counter).padStart(8, '0')}`;
+    const externalId = str(view.external_id);
+    const record: FakeView = {
+      id,
+      view,
+      via,
+      trigger_id: trigger,
+      ...(externalId !== undefined ? { external_id: externalId } : {}),
+      hash: `h${this.counter}`,
+      updates: 0,
+    };
+    this.allViews.set(id, record);
+    return ok({ view: this.wireView(record) });
+  }
+
+  private updateView(args: SlackArgs): Answer {
+    const viewId = str(args.view_id);
+    const externalId = str(args.external_id);
+    const record = viewId ? this.allViews.get(viewId) : this.views().find((v) => v.external_id === externalId);
+    if (!record) return fail('not_found');
+    if (typeof args.view !== 'object' || args.view === null) return fail('invalid_arguments');
+    const hash = str(args.hash);
+    if (hash !== undefined && hash !== record.hash) return fail('hash_conflict');
+    const bad = this.checkView('views.update', args);
+    if (bad) return bad;
+    record.view = args.view as SlackArgs;
+    record.updates += 1;
+    record.hash = `h${++this.counter}`;
+    return ok({ view: this.wireView(record) });
+  }
+
+  private usersInfo(args: SlackArgs): Answer {
+    const id = str(args.user);
+    if (!id) return fail('user_not_found');
+    let user = this.users.get(id);
+    if (!user && !this.strictUsers && /^[UW][A-Z0-9]+$/.test(id)) {
+      user = { id, name: id.toLowerCase(), real_name: `User ${id}`, tz: 'UTC' };
+      this.users.set(id, user);
+    }
+    if (!user) return fail('user_not_found');
+    return ok({
+      user: {
+        id: user.id,
+        team_id: this.teamId,
+        name: user.name,
+        real_name: user.real_name ?? user.name,
+        deleted: user.deleted ?? false,
+        is_bot: user.is_bot ?? false,
+        tz: user.tz ?? 'UTC',
+        profile: { real_name: user.real_name ?? user.name, display_name: user.name },
+      },
+    });
+  }
+
+  private conversationsInfo(args: SlackArgs): Answer {
+    const id = str(args.channel);
+    if (!id || !/^[CGD][A-Z0-9]+$/.test(id)) return fail('channel_not_found');
+    return ok({
+      channel: { id, name: id.toLowerCase(), is_channel: id.startsWith('C'), is_private: id.startsWith('G'), is_im: id.startsWith('D'), is_member: true },
+    });
+  }
+
+  private usergroupUsers(args: SlackArgs): Answer {
+    const id = str(args.usergroup);
+    const members = id ? this.usergroups.get(id) : undefined;
+    if (!members) return fail('no_such_subteam');
+    return ok({ users: [...members] });
+  }
+
+  private connectionsOpen(token: string | undefined): Answer {
+    return ok({ url: this.socketMode.connectionUrl(token ?? '') });
+  }
+
+  private respond(id: string, args: SlackArgs): Answer {
+    const state = this.responseUrls.get(id);
+    if (!state) return { status: 404, body: { ok: false, error: 'expired_url' } };
+    if (state.usesLeft <= 0) return { status: 404, body: { ok: false, error: 'used_url' } };
+    state.usesLeft -= 1;
+    if (!bool(args.delete_original)) {
+      const bad = this.checkMessage('response_url', args);
+      if (bad) return { ...bad, status: 400 };
+    }
+    const entry: FakeEphemeral = {
+      via: 'response_url',
+      responseUrlId: id,
+      ...(state.channel !== undefined ? { channel: state.channel } : {}),
+      ...(typeof args.text === 'string' ? { text: args.text } : {}),
+      ...(blocksOf(args.blocks) ? { blocks: blocksOf(args.blocks) } : {}),
+      ...(str(args.response_type) !== undefined ? { response_type: str(args.response_type) } : {}),
+      replace_original: bool(args.replace_original),
+      delete_original: bool(args.delete_original),
+      at: Date.now(),
+    };
+    // replace/delete act on the message the interaction came from, when the test said which one that is.
+    const original = state.channel && state.ts ? this.message(state.channel, state.ts) : undefined;
+    if (original && entry.delete_original) original.deleted = true;
+    else if (original && entry.replace_original) {
+      if (entry.text !== undefined) original.text = entry.text;
+      if (entry.blocks !== undefined) original.blocks = entry.blocks;
+      original.edited += 1;
+    }
+    this.ephemerals.push(entry);
+    return ok();
+  }
+
+  private wire(m: FakeMessage): SlackArgs {
+    return {
+      type: 'message',
+      user: this.botUserId,
+      bot_id: 'B0GOLIVE',
+      ts: m.ts,
+      ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
+      text: m.text ?? '',
+      ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+    };
+  }
+
+  private wireView(v: FakeView): SlackArgs {
+    return { ...v.view, id: v.id, team_id: this.teamId, hash: v.hash, app_id: 'A0GOLIVE', bot_id: 'B0GOLIVE' };
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+  res.end(JSON.stringify(answer.body));
+}
+
+/** Starts the fake on 127.0.0.1, a free port. Close it in afterEach. */
+export async function startFakeSlack(options: StartFakeSlackOptions = {}): Promise<FakeSlack> {
+  const holder: { fake?: FakeSlack } = {};
+  const server = createServer((req, res) => {
+    const fake = holder.fake;
+    if (!fake) {
+      res.writeHead(503).end();
+      return;
+    }
+    fake.handle(req, res).catch((err: unknown) => {
+      res.writeHead(500).end(String(err));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  holder.fake = new FakeSlack(server, options);
+  return holder.fake;
+}
