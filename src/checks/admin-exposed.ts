@@ -1,0 +1,50 @@
+// `admin-exposed`: admin paths are not served openly (a 200 without authentication is an open door).
+import { describeError } from './errors.js';
+import { withHttpClient } from './http-client.js';
+import { stringList } from './options.js';
+import type { Check, CheckOutcome } from './types.js';
+
+export const DEFAULT_ADMIN_PATHS = ['/admin', '/console', '/phpmyadmin'];
+
+interface Probe {
+  path: string;
+  status?: number;
+  loginForm?: boolean;
+  error?: string;
+}
+
+export const adminExposed: Check = (ctx, options) =>
+  withHttpClient(ctx, async (http): Promise<CheckOutcome> => {
+    const paths = stringList(options, 'paths', DEFAULT_ADMIN_PATHS);
+    const probes = await Promise.all(
+      paths.map(async (path): Promise<Probe> => {
+        try {
+          const response = await http.request(new URL(path, ctx.target.url), { maxBodyBytes: 64 * 1024 });
+          const loginForm = /<input[^>]+type=["']?password/i.test(response.body);
+          return { path, status: response.status, loginForm };
+        } catch (error) {
+          if (ctx.signal.aborted) throw error;
+          return { path, error: describeError(error) };
+        }
+      }),
+    );
+    const evidence = { paths: probes };
+    const open = probes.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300 && !p.loginForm);
+    if (open.length > 0) {
+      return {
+        status: 'fail',
+        summary: `${open.map((p) => `${p.path} → ${p.status}`).join(', ')} without authentication (want 401/403/404)`,
+        evidence,
+      };
+    }
+    const login = probes.filter((p) => p.loginForm && p.status !== undefined && p.status < 300);
+    if (login.length > 0) {
+      return {
+        status: 'warn',
+        summary: `${login.map((p) => p.path).join(', ')} serves a login form to anyone (want 401/403/404 from outside)`,
+        evidence,
+      };
+    }
+    const answered = probes.map((p) => `${p.path} → ${p.status ?? p.error}`).join(', ');
+    return { status: 'pass', summary: `${answered} (want no open admin page)`, evidence };
+  });

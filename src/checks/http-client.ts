@@ -1,0 +1,137 @@
+// Guarded HTTP for checks: every connection goes through the SSRF policy, redirects are never followed
+// automatically (undici 7 does not follow them by default) (checks follow hops by hand and judge each), bodies are read up to a bound and always released.
+import { Agent, buildConnector, request } from 'undici';
+import { assertLiteralAllowed } from './guard.js';
+import type { CheckContext } from './types.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+export type HttpHeaders = Record<string, string | string[] | undefined>;
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  /** Lower-case names; repeated headers (set-cookie) keep every value as an array. */
+  headers: HttpHeaders;
+  body: string;
+  /** True when the body was longer than the bound and cut there. */
+  truncated: boolean;
+  /** The address actually connected, when known. */
+  remoteAddress?: string;
+  timings: { headersMs: number; totalMs: number };
+}
+
+export interface HttpRequestOptions {
+  method?: 'GET' | 'HEAD';
+  headers?: Record<string, string>;
+  maxBodyBytes?: number;
+}
+
+export interface HttpClient {
+  request(url: URL | string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+type HttpContext = Pick<CheckContext, 'policy' | 'signal' | 'timeoutMs'>;
+
+function originKey(protocol: string, hostname: string, port: string): string {
+  const defaultPort = protocol === 'https:' ? '443' : '80';
+  return `${protocol}//${hostname.replace(/^\[|\]$/g, '')}:${port || defaultPort}`;
+}
+
+export function createHttpClient(ctx: HttpContext): HttpClient {
+  const remoteAddresses = new Map<string, string>();
+  // Node's net/tls skip `lookup` for literal IPs, so those are judged here before any socket exists.
+  const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs });
+  const connector: buildConnector.connector = (options, callback) => {
+    try {
+      assertLiteralAllowed(ctx.policy, options.hostname);
+    } catch (error) {
+      callback(error as Error, null);
+      return;
+    }
+    base(options, (err, socket) => {
+      if (err) return callback(err, null);
+      if (socket?.remoteAddress) {
+        remoteAddresses.set(originKey(options.protocol, options.hostname, options.port), socket.remoteAddress);
+      }
+      callback(null, socket as NonNullable<typeof socket>);
+    });
+  };
+  const agent = new Agent({
+    connect: connector,
+    headersTimeout: ctx.timeoutMs,
+    bodyTimeout: ctx.timeoutMs,
+    keepAliveTimeout: 1_000,
+  });
+
+  return {
+    async request(url, options = {}) {
+      const target = typeof url === 'string' ? new URL(url) : url;
+      const started = performance.now();
+      const response = await request(target, {
+        dispatcher: agent,
+        method: options.method ?? 'GET',
+        // identity unless a check asks otherwise: bodies are read as text, never decompressed.
+        headers: { 'user-agent': 'golive-check', 'accept-encoding': 'identity', ...options.headers },
+        signal: ctx.signal,
+      });
+      const headersMs = performance.now() - started;
+      const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      try {
+        for await (const chunk of response.body) {
+          const buffer = chunk as Buffer;
+          if (size + buffer.length > limit) {
+            chunks.push(buffer.subarray(0, limit - size));
+            size = limit;
+            truncated = true;
+            break;
+          }
+          chunks.push(buffer);
+          size += buffer.length;
+        }
+      } finally {
+        // Leaving the loop early already destroys the stream; this covers errors and HEAD alike.
+        if (!response.body.destroyed) response.body.destroy();
+      }
+      const remoteAddress = remoteAddresses.get(originKey(target.protocol, target.hostname, target.port));
+      return {
+        url: target.href,
+        status: response.statusCode,
+        headers: response.headers as HttpHeaders,
+        body: Buffer.concat(chunks).toString('utf8'),
+        truncated,
+        ...(remoteAddress ? { remoteAddress } : {}),
+        timings: { headersMs: Math.round(headersMs), totalMs: Math.round(performance.now() - started) },
+      };
+    },
+    async close() {
+      await agent.destroy();
+    },
+  };
+}
+
+/** Runs `fn` with a client whose connections are all closed afterwards, whatever happens. */
+export async function withHttpClient<T>(ctx: HttpContext, fn: (http: HttpClient) => Promise<T>): Promise<T> {
+  const http = createHttpClient(ctx);
+  try {
+    return await fn(http);
+  } finally {
+    await http.close();
+  }
+}
+
+/** Every value of a header, e.g. each Set-Cookie line. */
+export function headerValues(headers: HttpHeaders, name: string): string[] {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The first value of a header, or undefined. */
+export function headerValue(headers: HttpHeaders, name: string): string | undefined {
+  return headerValues(headers, name)[0];
+}

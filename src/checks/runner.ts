@@ -1,0 +1,84 @@
+// Runs a set of checks against one target: all in parallel, each within its own timeout, so one server that
+// accepts and never answers costs one timeout, not the run. A check never throws out of here.
+import type { CheckKind } from '../domain/check-kind.js';
+import { CheckTimeoutError, describeError } from './errors.js';
+import { findRefusal } from './guard.js';
+import { checkRegistry } from './registry.js';
+import type { AddressPolicy, Check, CheckOutcome, CheckRequest, CheckResult, CheckRun, CheckTarget } from './types.js';
+
+export interface RunOptions {
+  /** Per-check timeout (CHECK_TIMEOUT_MS, --timeout). */
+  timeoutMs: number;
+  policy: AddressPolicy;
+  now?: () => number;
+  /** The checks by kind; the full registry unless a caller narrows it. */
+  checks?: Readonly<Partial<Record<CheckKind, Check>>>;
+}
+
+async function runOne(
+  request: CheckRequest,
+  target: CheckTarget,
+  options: RunOptions,
+  checks: Readonly<Partial<Record<CheckKind, Check>>>,
+): Promise<CheckResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const finish = (outcome: CheckOutcome): CheckResult => ({
+    id: request.id,
+    kind: request.kind,
+    ...outcome,
+    durationMs: Math.max(0, Math.round(now() - started)),
+  });
+  const check = checks[request.kind];
+  if (!check) {
+    return finish({ status: 'error', summary: `no check implements kind ${request.kind}`, evidence: {} });
+  }
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  // Resolves at the deadline even if a check ignores its signal, so the run never waits past it.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new CheckTimeoutError(options.timeoutMs);
+      reject(error);
+      controller.abort(error);
+    }, options.timeoutMs);
+  });
+  const running = check(
+    { target, timeoutMs: options.timeoutMs, signal: controller.signal, policy: options.policy },
+    request.options,
+  );
+  running.catch(() => undefined); // the loser of the race must not become an unhandled rejection
+  try {
+    return finish(await Promise.race([running, deadline]));
+  } catch (error) {
+    const refusal = findRefusal(error);
+    return finish({
+      status: 'error',
+      summary: describeError(error),
+      evidence: refusal
+        ? { refused: { host: refusal.hostname, address: refusal.address, reason: refusal.reason } }
+        : { error: describeError(error) },
+    });
+  } finally {
+    clearTimeout(timer);
+    // Whatever the check left open is told to stop.
+    if (!controller.signal.aborted) controller.abort(new Error('check finished'));
+  }
+}
+
+export async function runChecks(
+  requests: readonly CheckRequest[],
+  target: CheckTarget,
+  options: RunOptions,
+): Promise<CheckRun> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const checks = options.checks ?? checkRegistry;
+  const results = await Promise.all(requests.map((request) => runOne(request, target, options, checks)));
+  return {
+    target: target.url.href,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Math.max(0, Math.round(now() - started)),
+    results,
+  };
+}
