@@ -1,16 +1,17 @@
 // The SQLite store (embedded default): one file, WAL, migrations applied at open. Every mutating method is
 // one IMMEDIATE transaction that changes state and appends its audit event, so a crash leaves both or neither.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Clock } from '../src/clock.js';
 import { findItem } from '../src/domain/checklist.js';
 import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord } from '../src/domain/go-live.js';
+import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
@@ -50,12 +51,15 @@ export interface SqliteStoreOptions {
 }
 
 type GoLiveRow = typeof goLives.$inferSelect;
+/** A go-live row without its template snapshot: the snapshot never changes, so it is read once and cached. */
+type GoLiveHead = Omit<GoLiveRow, 'template'>;
+const { template: _template, ...headColumns } = getTableColumns(goLives);
 type ItemRow = typeof items.$inferSelect;
 type Db = BetterSQLite3Database<Record<string, never>>;
 // The transaction handle has the same query builders as the database; only the sync `.get/.all/.run` are used.
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-function toGoLive(row: GoLiveRow): GoLive {
+function toGoLive(row: GoLiveHead, template: Template): GoLive {
   const goLive: GoLive = {
     id: row.id,
     service: row.service,
@@ -65,7 +69,7 @@ function toGoLive(row: GoLiveRow): GoLive {
     startedAt: row.startedAt,
     status: row.status,
     roles: row.roles,
-    template: row.template,
+    template,
     version: row.version,
   };
   if (row.url !== null) goLive.url = row.url;
@@ -97,6 +101,14 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function normaliseFile(file: string): string {
   return file.startsWith('file:') ? file.slice('file:'.length) : file;
 }
@@ -105,6 +117,9 @@ export class SqliteStore implements Store {
   private readonly sqlite: Database.Database;
   private readonly db: Db;
   private readonly clock: Clock;
+  /** Template snapshots by go-live id, interned by content: 500 go-lives on one template share one object. */
+  private readonly templateById = new Map<string, Template>();
+  private readonly templateByHash = new Map<string, Template>();
 
   constructor(options: SqliteStoreOptions) {
     const file = normaliseFile(options.file);
@@ -153,9 +168,36 @@ export class SqliteStore implements Store {
       .run();
   }
 
-  private activeRow(tx: Tx, service: string, environment: string): GoLiveRow | undefined {
+  /** The parsed, frozen snapshot for this JSON text, shared with every go-live that started on it. */
+  private intern(json: string): Template {
+    const hash = createHash('sha256').update(json).digest('base64url');
+    let template = this.templateByHash.get(hash);
+    if (!template) {
+      template = deepFreeze(JSON.parse(json) as Template);
+      this.templateByHash.set(hash, template);
+    }
+    return template;
+  }
+
+  private toGoLive(tx: Tx, head: GoLiveHead): GoLive {
+    let template = this.templateById.get(head.id);
+    if (!template) {
+      // Read as raw text: the json column mode would parse it, and we only parse on a new hash.
+      const raw = tx.select({ json: sql<string>`${goLives.template}` }).from(goLives).where(eq(goLives.id, head.id)).get();
+      if (!raw) throw new StoreError('GO_LIVE_NOT_FOUND', `no go-live ${head.id}`);
+      template = this.intern(raw.json);
+      this.templateById.set(head.id, template);
+    }
+    return toGoLive(head, template);
+  }
+
+  private headById(tx: Tx, id: string): GoLiveHead | undefined {
+    return tx.select(headColumns).from(goLives).where(eq(goLives.id, id)).get();
+  }
+
+  private activeRow(tx: Tx, service: string, environment: string): GoLiveHead | undefined {
     return tx
-      .select()
+      .select(headColumns)
       .from(goLives)
       .where(and(eq(goLives.service, service), eq(goLives.environment, environment), inArray(goLives.status, ACTIVE)))
       .get();
@@ -168,8 +210,9 @@ export class SqliteStore implements Store {
       try {
         return this.write((tx): StartResult => {
           const holder = this.activeRow(tx, input.service, input.environment);
-          if (holder) return { ok: false, reason: 'locked', holder: toGoLive(holder) };
+          if (holder) return { ok: false, reason: 'locked', holder: this.toGoLive(tx, holder) };
           const now = this.clock.now();
+          const template = this.intern(JSON.stringify(input.template));
           const row: GoLiveRow = {
             id: newId(now),
             service: input.service,
@@ -182,7 +225,7 @@ export class SqliteStore implements Store {
             startedAt: now,
             status: 'preparing',
             roles: input.roles,
-            template: input.template,
+            template,
             version: 1,
             endedAt: null,
             endReason: null,
@@ -205,7 +248,8 @@ export class SqliteStore implements Store {
               template: { id: input.template.id, version: input.template.version },
             },
           });
-          return { ok: true, goLive: toGoLive(row) };
+          this.templateById.set(row.id, template);
+          return { ok: true, goLive: toGoLive(row, template) };
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -215,36 +259,42 @@ export class SqliteStore implements Store {
   }
 
   async getGoLive(id: string): Promise<GoLive | undefined> {
-    const row = this.open().select().from(goLives).where(eq(goLives.id, id)).get();
-    return row ? toGoLive(row) : undefined;
+    return this.read((tx) => {
+      const head = this.headById(tx, id);
+      return head ? this.toGoLive(tx, head) : undefined;
+    });
   }
 
   async getChecklist(id: string): Promise<ChecklistView | undefined> {
     return this.read((tx) => {
-      const row = tx.select().from(goLives).where(eq(goLives.id, id)).get();
-      if (!row) return undefined;
+      const head = this.headById(tx, id);
+      if (!head) return undefined;
       const records = tx.select().from(items).where(eq(items.goLiveId, id)).all();
       return {
-        goLive: toGoLive(row),
+        goLive: this.toGoLive(tx, head),
         items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
       };
     });
   }
 
   async findActive(service: string, environment: string): Promise<GoLive | undefined> {
-    const row = this.read((tx) => this.activeRow(tx, service, environment));
-    return row ? toGoLive(row) : undefined;
+    return this.read((tx) => {
+      const head = this.activeRow(tx, service, environment);
+      return head ? this.toGoLive(tx, head) : undefined;
+    });
   }
 
   async listActive(service?: string): Promise<GoLive[]> {
     const active = inArray(goLives.status, ACTIVE);
-    const rows = this.open()
-      .select()
-      .from(goLives)
-      .where(service === undefined ? active : and(active, eq(goLives.service, service)))
-      .orderBy(asc(goLives.startedAt), asc(goLives.id))
-      .all();
-    return rows.map(toGoLive);
+    return this.read((tx) =>
+      tx
+        .select(headColumns)
+        .from(goLives)
+        .where(service === undefined ? active : and(active, eq(goLives.service, service)))
+        .orderBy(asc(goLives.startedAt), asc(goLives.id))
+        .all()
+        .map((head) => this.toGoLive(tx, head)),
+    );
   }
 
   /**
@@ -254,10 +304,11 @@ export class SqliteStore implements Store {
    */
   async changeItem(change: ItemChange): Promise<ItemChangeResult> {
     return this.write((tx): ItemChangeResult => {
-      const row = tx.select().from(goLives).where(eq(goLives.id, change.goLiveId)).get();
+      const row = this.headById(tx, change.goLiveId);
       if (!row) return { ok: false, reason: 'not-found' };
       if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
-      if (!findItem(row.template, change.itemId)) return { ok: false, reason: 'unknown-item' };
+      const goLive = this.toGoLive(tx, row);
+      if (!findItem(goLive.template, change.itemId)) return { ok: false, reason: 'unknown-item' };
 
       const existingRow = tx
         .select()
@@ -274,7 +325,7 @@ export class SqliteStore implements Store {
         canonical(existing?.evidence) === canonical(evidence);
       if (unchanged) {
         const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
-        return { ok: true, changed: false, goLive: toGoLive(row), item };
+        return { ok: true, changed: false, goLive, item };
       }
 
       const now = this.clock.now();
@@ -305,18 +356,18 @@ export class SqliteStore implements Store {
         before: existing ?? null,
         after: item,
       });
-      return { ok: true, changed: true, goLive: toGoLive({ ...row, version }), item };
+      return { ok: true, changed: true, goLive: { ...goLive, version }, item };
     });
   }
 
   /** Aborts an active go-live (the lock is released). An ended one is returned as it is, with no new event. */
   async abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined> {
     return this.write((tx) => {
-      const row = tx.select().from(goLives).where(eq(goLives.id, id)).get();
+      const row = this.headById(tx, id);
       if (!row) return undefined;
-      if (!ACTIVE.includes(row.status)) return toGoLive(row);
+      if (!ACTIVE.includes(row.status)) return this.toGoLive(tx, row);
       const now = this.clock.now();
-      const ended: GoLiveRow = { ...row, status: 'aborted', endedAt: now, endReason: reason, version: row.version + 1 };
+      const ended: GoLiveHead = { ...row, status: 'aborted', endedAt: now, endReason: reason, version: row.version + 1 };
       tx.update(goLives)
         .set({ status: ended.status, endedAt: ended.endedAt, endReason: ended.endReason, version: ended.version })
         .where(eq(goLives.id, id))
@@ -330,7 +381,7 @@ export class SqliteStore implements Store {
         before: { status: row.status },
         after: { status: ended.status, reason },
       });
-      return toGoLive(ended);
+      return this.toGoLive(tx, ended);
     });
   }
 

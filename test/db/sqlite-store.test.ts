@@ -1,12 +1,14 @@
 // The SQLite store against real database files in a temp dir: lock, audited changes, idempotency, restart.
+import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_MEMORY_MS, StoreError, openSqliteStore } from '../../db/sqlite-store.js';
 import type { Evidence } from '../../src/domain/go-live.js';
 import { migrationsDir } from '../../src/paths.js';
-import { newGoLive, smallTemplate, testClock, useStores, wideTemplate } from './fixtures.js';
+import { item, newGoLive, smallTemplate, testClock, useStores, wideTemplate } from './fixtures.js';
 
 const stores = useStores();
 
@@ -96,6 +98,19 @@ describe('starting a go-live', () => {
       at: clock.now(),
       before: null,
     });
+  });
+
+  it('keeps the template as it was at start, whatever happens to the template afterwards', async () => {
+    const file = join(stores.dir(), 'golive.db');
+    const template = smallTemplate();
+    const goLive = await started(stores.open(file), { template });
+    template.sections.pop();
+    template.sections[0]!.title = 'Renamed';
+
+    const reopened = stores.open(file);
+    expect((await reopened.getGoLive(goLive.id))?.template).toEqual(smallTemplate());
+    expect(goLive.template).toEqual(smallTemplate());
+    expect(await reopened.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U1' })).toMatchObject({ ok: true });
   });
 
   it('refuses a second start on the same service and environment, naming the holder', async () => {
@@ -316,6 +331,54 @@ describe('changing an item', () => {
     const view = await b.getChecklist(goLive.id);
     expect(view?.items.size).toBe(100);
     expect(view?.goLive.version).toBe(101);
+  });
+});
+
+describe('several processes on one file', () => {
+  it('loses nothing when three processes tick the same go-live at once', async () => {
+    const file = join(stores.dir(), 'golive.db');
+    const store = stores.open(file);
+    const template = wideTemplate(0);
+    const groupItems = ['a', 'b', 'c'].flatMap((prefix) => Array.from({ length: 100 }, (_, i) => item(`${prefix}-${i}`)));
+    const goLive = await started(store, {
+      template: { ...template, sections: [{ id: 'all', title: 'All', groups: [{ title: 'All', items: groupItems }] }] },
+    });
+
+    const children = ['b', 'c'].map((prefix) =>
+      fork(fileURLToPath(new URL('./tick-process.ts', import.meta.url)), [file, goLive.id, prefix, '100'], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+    const done = children.map(
+      (child) =>
+        new Promise<number>((resolvePromise, reject) => {
+          child.on('message', (message) => {
+            if (typeof message === 'object' && message !== null && 'changed' in message) resolvePromise(Number(message.changed));
+          });
+          child.on('exit', (code) => reject(new Error(`tick process exited with ${code} before reporting`)));
+        }),
+    );
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((ready, reject) => {
+            child.once('message', ready);
+            child.once('exit', (code) => reject(new Error(`tick process exited with ${code} before it was ready`)));
+          }),
+      ),
+    );
+    for (const child of children) child.send('go');
+    const mine = Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.changeItem({ goLiveId: goLive.id, itemId: `a-${i}`, state: 'done', actor: 'Ua' })),
+    );
+
+    expect(await Promise.all(done)).toEqual([100, 100]);
+    expect((await mine).every((r) => r.ok && r.changed)).toBe(true);
+    const view = await store.getChecklist(goLive.id);
+    expect(view?.items.size).toBe(300);
+    expect(view?.goLive.version).toBe(301);
+    expect(await store.auditTrail(goLive.id)).toHaveLength(301);
   });
 });
 
