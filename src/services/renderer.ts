@@ -1,0 +1,322 @@
+// Re-renders a go-live's Slack messages from the database, coalesced per message: a burst of changes to one
+// section becomes one chat.update per window, 429s wait for Retry-After, and a message deleted by hand is posted
+// again in the thread. The click never patches a message: the database is the single source of truth.
+import type { Logger } from 'pino';
+import type { MessageRecord, Store } from '../../db/store.js';
+import type { ChecklistView } from '../domain/go-live.js';
+import type { SlackMessage } from '../slack/blocks/common.js';
+import type { SlackGateway, SlackResult } from './slack-gateway.js';
+
+/** The block builders the renderer needs, as plain functions of the database view. */
+export interface ChecklistMessages {
+  root(view: ChecklistView): SlackMessage;
+  /** One or more messages, each with its key (`sectionMessageKey`): a long section may not fit in one. */
+  section(view: ChecklistView, sectionId: string): (SlackMessage & { key: string })[];
+}
+
+/** `root`, or a section id: what one coalescing timer and one lock cover. */
+export type RenderTarget = string;
+export const ROOT: RenderTarget = 'root';
+
+/** The message key of a section's n-th message (`security`, `security#2`, …). */
+export function sectionMessageKey(sectionId: string, part: number): string {
+  return part === 0 ? sectionId : `${sectionId}#${part + 1}`;
+}
+
+export type RenderResult = { ok: true } | { ok: false; error: string };
+
+export interface RendererStats {
+  posts: number;
+  updates: number;
+  reposts: number;
+  skipped: number;
+  rateLimited: number;
+  failures: number;
+}
+
+export interface RendererOptions {
+  store: Store;
+  slack: SlackGateway;
+  messages: ChecklistMessages;
+  logger: Logger;
+  /** Coalescing window per message (about one chat.update per message per window). */
+  windowMs: number;
+  /** How often one call is tried again after a 429 before giving up. */
+  maxRateLimitRetries?: number;
+  /** How often a call without an answer (network, 5xx) is tried again. */
+  maxTransportRetries?: number;
+}
+
+interface TargetState {
+  goLiveId: string;
+  target: RenderTarget;
+  dirty: boolean;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+}
+
+const CONTINUED: SlackMessage = {
+  text: '(continued above)',
+  blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_(continued above)_' }] }],
+};
+
+export class Renderer {
+  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, rateLimited: 0, failures: 0 };
+  private readonly states = new Map<string, TargetState>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Go-lives this process has rendered in full; the first touch after a restart renders all their messages. */
+  private readonly known = new Set<string>();
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** After a 429, no render starts before this Date.now() value. */
+  private pausedUntil = 0;
+  private stopped = false;
+  private readonly maxRateLimitRetries: number;
+  private readonly maxTransportRetries: number;
+
+  constructor(private readonly options: RendererOptions) {
+    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
+    this.maxTransportRetries = options.maxTransportRetries ?? 2;
+  }
+
+  /** Asks for these messages to be re-rendered from the database within about one window. */
+  refresh(goLiveId: string, targets: readonly RenderTarget[]): void {
+    if (this.stopped) {
+      this.options.logger.debug({ goLiveId }, 'render asked after stop: ignored');
+      return;
+    }
+    if (!this.known.has(goLiveId)) {
+      // First touch since this process started: renders lost in a crash are repaired by rendering everything.
+      this.known.add(goLiveId);
+      this.track(
+        this.options.store.getGoLive(goLiveId).then((goLive) => {
+          const all = goLive ? [ROOT, ...goLive.template.sections.map((s) => s.id)] : [];
+          for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target);
+        }),
+      );
+      return;
+    }
+    for (const target of targets) this.mark(goLiveId, target);
+  }
+
+  /** Renders one target now, in turn with any coalesced render of it; for the start, where order matters. */
+  renderNow(goLiveId: string, target: RenderTarget): Promise<RenderResult> {
+    this.known.add(goLiveId);
+    return this.track(this.exclusive(goLiveId, target, () => this.render(goLiveId, target)));
+  }
+
+  /** Resolves when no render is waiting or running. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Runs every waiting render now and waits for all of them. */
+  async flush(): Promise<void> {
+    for (const state of this.states.values()) {
+      if (state.timer) {
+        clearTimeout(state.timer);
+        state.timer = undefined;
+        this.pending -= 1;
+        void this.run(state);
+      }
+    }
+    await this.idle();
+  }
+
+  /** Refuses new work, renders what is waiting, and resolves when it is all done. */
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    await this.idle();
+  }
+
+  // ---- coalescing --------------------------------------------------------------------------------------
+
+  private mark(goLiveId: string, target: RenderTarget): void {
+    const key = `${goLiveId}\u0000${target}`;
+    let state = this.states.get(key);
+    if (!state) {
+      state = { goLiveId, target, dirty: false, running: false };
+      this.states.set(key, state);
+    }
+    state.dirty = true;
+    if (!state.timer && !state.running) this.schedule(state, this.options.windowMs);
+  }
+
+  private schedule(state: TargetState, delayMs: number): void {
+    const wait = Math.max(delayMs, this.pausedUntil - Date.now());
+    this.pending += 1;
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.pending -= 1;
+      void this.run(state);
+    }, wait);
+  }
+
+  private async run(state: TargetState): Promise<void> {
+    // Counted as pending from start to reschedule, so that idle() never resolves between the two.
+    this.pending += 1;
+    try {
+      state.dirty = false;
+      state.running = true;
+      await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target));
+      state.running = false;
+      if (state.dirty && !this.stopped) this.schedule(state, this.options.windowMs);
+      else if (state.dirty) void this.run(state);
+      else this.states.delete(`${state.goLiveId}\u0000${state.target}`);
+    } finally {
+      this.pending -= 1;
+      this.settle();
+    }
+  }
+
+  private async track<T>(work: Promise<T>): Promise<T> {
+    this.pending += 1;
+    try {
+      return await work;
+    } finally {
+      this.pending -= 1;
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    if (this.pending !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** One render of a target at a time, whoever asks (the start or the coalescer): never two posts of one message. */
+  private exclusive<T>(goLiveId: string, target: RenderTarget, work: () => Promise<T>): Promise<T> {
+    const key = `${goLiveId}\u0000${target}`;
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(key, settled);
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    });
+    return next;
+  }
+
+  // ---- rendering from the database -------------------------------------------------------------------
+
+  private async render(goLiveId: string, target: RenderTarget): Promise<RenderResult> {
+    try {
+      const view = await this.options.store.getChecklist(goLiveId);
+      if (!view) return { ok: false, error: 'go-live not found' };
+      const records = new Map((await this.options.store.getMessages(goLiveId)).map((r) => [r.key, r]));
+      const result = target === ROOT ? await this.renderRoot(view, records) : await this.renderSection(view, target, records);
+      if (!result.ok) this.stats.failures += 1;
+      return result;
+    } catch (error) {
+      this.stats.failures += 1;
+      this.options.logger.error({ err: error, goLiveId, target }, 'rendering a go-live message failed');
+      return { ok: false, error: 'render failed' };
+    }
+  }
+
+  private async renderRoot(view: ChecklistView, records: Map<string, MessageRecord>): Promise<RenderResult> {
+    const { goLive } = view;
+    const record = records.get(ROOT);
+    const ts = goLive.rootTs ?? record?.ts;
+    if (ts !== undefined && record?.ts === ts && record.renderedVersion >= goLive.version) {
+      this.stats.skipped += 1;
+      return { ok: true };
+    }
+    const message = this.options.messages.root(view);
+    if (ts === undefined) {
+      const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, ...message }));
+      if (!posted.ok) return { ok: false, error: posted.error };
+      this.stats.posts += 1;
+      await this.options.store.setRootTs(goLive.id, posted.value.ts);
+      await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts: posted.value.ts, renderedVersion: goLive.version });
+      return { ok: true };
+    }
+    const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
+    if (!updated.ok) {
+      // The thread hangs on the root: re-posting it would orphan the sections, so say so and leave it.
+      if (updated.error === 'message_not_found') this.options.logger.error({ goLiveId: goLive.id }, 'the root message of a go-live was deleted');
+      return { ok: false, error: updated.error };
+    }
+    this.stats.updates += 1;
+    await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts, renderedVersion: goLive.version });
+    return { ok: true };
+  }
+
+  private async renderSection(view: ChecklistView, sectionId: string, records: Map<string, MessageRecord>): Promise<RenderResult> {
+    const { goLive } = view;
+    if (goLive.rootTs === undefined) return { ok: false, error: 'the go-live has no thread yet' };
+    if (!goLive.template.sections.some((s) => s.id === sectionId)) return { ok: false, error: `no section ${sectionId}` };
+    const parts = this.options.messages.section(view, sectionId);
+    // Parts a shorter rendering no longer needs are blanked rather than deleted, so the thread keeps its order.
+    for (let part = parts.length; records.has(sectionMessageKey(sectionId, part)); part += 1) {
+      parts.push({ ...CONTINUED, key: sectionMessageKey(sectionId, part) });
+    }
+    for (const { key, ...message } of parts) {
+      const result = await this.renderThreadMessage(view, key, message, records.get(key));
+      if (!result.ok) return result;
+    }
+    return { ok: true };
+  }
+
+  private async renderThreadMessage(
+    view: ChecklistView,
+    key: string,
+    message: SlackMessage,
+    record: MessageRecord | undefined,
+  ): Promise<RenderResult> {
+    const { goLive } = view;
+    const rootTs = goLive.rootTs as string;
+    if (record?.ts !== undefined && record.renderedVersion >= goLive.version) {
+      this.stats.skipped += 1;
+      return { ok: true };
+    }
+    if (record?.ts !== undefined) {
+      const ts = record.ts;
+      const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
+      if (updated.ok) {
+        this.stats.updates += 1;
+        await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: goLive.version });
+        return { ok: true };
+      }
+      if (updated.error !== 'message_not_found') return { ok: false, error: updated.error };
+      this.options.logger.warn({ goLiveId: goLive.id, key }, 'a thread message was deleted by hand: posting it again');
+      this.stats.reposts += 1;
+    }
+    const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, threadTs: rootTs, ...message }));
+    if (!posted.ok) return { ok: false, error: posted.error };
+    this.stats.posts += 1;
+    await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts: posted.value.ts, renderedVersion: goLive.version });
+    return { ok: true };
+  }
+
+  /** A Slack call, again after Retry-After on 429 and after a short backoff when nothing answered. */
+  private async withRetries<T>(call: () => Promise<SlackResult<T>>): Promise<SlackResult<T>> {
+    let rateLimited = 0;
+    let transport = 0;
+    for (;;) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) await delay(wait);
+      const result = await call();
+      if (result.ok || result.kind === 'platform') return result;
+      if (result.kind === 'rate-limited') {
+        this.stats.rateLimited += 1;
+        if (rateLimited++ >= this.maxRateLimitRetries) return result;
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + result.retryAfterMs);
+        continue;
+      }
+      if (transport++ >= this.maxTransportRetries) return result;
+      await delay(250 * 2 ** transport);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

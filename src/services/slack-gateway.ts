@@ -1,0 +1,133 @@
+// The Slack Web API as Golive uses it: every call answers a value, never throws, so that callers decide what a
+// person sees. Rate limits come back as values too (the client rejects them instead of retrying on its own).
+import { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Block, ModalView, SlackMessage } from '../slack/blocks/common.js';
+
+export type SlackFailure =
+  /** HTTP 429: try again after `retryAfterMs`. */
+  | { ok: false; kind: 'rate-limited'; error: 'ratelimited'; retryAfterMs: number }
+  /** Slack answered `ok: false` with this error (`message_not_found`, `channel_not_found`, …). */
+  | { ok: false; kind: 'platform'; error: string }
+  /** No answer: network, timeout, HTTP 5xx. Worth a later retry. */
+  | { ok: false; kind: 'transport'; error: string };
+
+export type SlackResult<T> = { ok: true; value: T } | SlackFailure;
+
+/** The options every WebClient of Golive is built with: Golive handles 429 itself and never waits minutes. */
+export function webClientOptions(apiUrl: string): webApi.WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  };
+}
+
+/** Turns whatever the WebClient threw into a SlackFailure. */
+export function classifySlackError(error: unknown): SlackFailure {
+  const e = error as { code?: unknown; retryAfter?: unknown; data?: { error?: unknown }; statusCode?: unknown; message?: unknown };
+  if (e?.code === webApi.ErrorCode.RateLimitedError) {
+    const seconds = typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter) ? e.retryAfter : 1;
+    return { ok: false, kind: 'rate-limited', error: 'ratelimited', retryAfterMs: Math.max(0, seconds) * 1000 };
+  }
+  if (e?.code === webApi.ErrorCode.PlatformError) {
+    return { ok: false, kind: 'platform', error: typeof e.data?.error === 'string' ? e.data.error : 'unknown_error' };
+  }
+  if (e?.code === webApi.ErrorCode.HTTPError) {
+    return { ok: false, kind: 'transport', error: `http_${String(e.statusCode)}` };
+  }
+  if (e?.code === webApi.ErrorCode.RequestError) return { ok: false, kind: 'transport', error: 'request_error' };
+  return { ok: false, kind: 'transport', error: e instanceof Error ? e.name : 'unknown_error' };
+}
+
+export interface PostMessageInput extends SlackMessage {
+  channel: string;
+  threadTs?: string;
+}
+
+export interface UpdateInput extends SlackMessage {
+  channel: string;
+  ts: string;
+}
+
+export interface EphemeralInput {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: Block[];
+  threadTs?: string;
+}
+
+export class SlackGateway {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  private async call<T>(method: string, run: () => Promise<T>): Promise<SlackResult<T>> {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      const failure = classifySlackError(error);
+      const level = failure.kind === 'rate-limited' ? 'warn' : 'error';
+      this.logger[level]({ method, slackError: failure.error, kind: failure.kind }, `Slack ${method} failed: ${failure.error}`);
+      return failure;
+    }
+  }
+
+  postMessage(input: PostMessageInput): Promise<SlackResult<{ ts: string }>> {
+    return this.call('chat.postMessage', async () => {
+      const answer = await this.client.chat.postMessage({
+        channel: input.channel,
+        text: input.text,
+        blocks: input.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(input.threadTs !== undefined ? { thread_ts: input.threadTs } : {}),
+      });
+      if (typeof answer.ts !== 'string') throw new Error('chat.postMessage answered without a ts');
+      return { ts: answer.ts };
+    });
+  }
+
+  update(input: UpdateInput): Promise<SlackResult<void>> {
+    return this.call('chat.update', async () => {
+      await this.client.chat.update({ channel: input.channel, ts: input.ts, text: input.text, blocks: input.blocks });
+    });
+  }
+
+  postEphemeral(input: EphemeralInput): Promise<SlackResult<void>> {
+    return this.call('chat.postEphemeral', async () => {
+      await this.client.chat.postEphemeral({
+        channel: input.channel,
+        user: input.user,
+        text: input.text,
+        ...(input.blocks !== undefined ? { blocks: input.blocks } : {}),
+        ...(input.threadTs !== undefined ? { thread_ts: input.threadTs } : {}),
+      });
+    });
+  }
+
+  permalink(channel: string, ts: string): Promise<SlackResult<string>> {
+    return this.call('chat.getPermalink', async () => {
+      const answer = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      if (typeof answer.permalink !== 'string') throw new Error('chat.getPermalink answered without a permalink');
+      return answer.permalink;
+    });
+  }
+
+  openView(triggerId: string, view: ModalView): Promise<SlackResult<void>> {
+    return this.call('views.open', async () => {
+      await this.client.views.open({ trigger_id: triggerId, view });
+    });
+  }
+
+  /** Members of a user group (`S…`), to tell whether someone belongs to a role given as a group. */
+  groupMembers(groupId: string): Promise<SlackResult<string[]>> {
+    return this.call('usergroups.users.list', async () => {
+      const answer = await this.client.usergroups.users.list({ usergroup: groupId });
+      return answer.users ?? [];
+    });
+  }
+}
