@@ -127,12 +127,19 @@ export class SqliteStore implements Store {
     this.clock = options.clock;
     this.sqlite = new Database(file);
     try {
+      // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
+      this.sqlite.pragma('busy_timeout = 5000');
       this.sqlite.pragma('journal_mode = WAL');
       this.sqlite.pragma('foreign_keys = ON');
-      this.sqlite.pragma('busy_timeout = 5000');
       this.sqlite.pragma('synchronous = NORMAL');
       this.db = drizzle(this.sqlite);
-      migrate(this.db, { migrationsFolder: migrationsDir });
+      try {
+        migrate(this.db, { migrationsFolder: migrationsDir });
+      } catch {
+        // drizzle reads the applied migrations outside its transaction, so two processes opening a fresh file
+        // at once can both try to apply them; the loser's second look finds them applied.
+        migrate(this.db, { migrationsFolder: migrationsDir });
+      }
     } catch (error) {
       this.sqlite.close();
       throw error;

@@ -1,5 +1,6 @@
 // The SQLite store against real database files in a temp dir: lock, audited changes, idempotency, restart.
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -334,7 +335,46 @@ describe('changing an item', () => {
   });
 });
 
+function startTickProcess(file: string, goLiveId: string, prefix: string, count: number): ChildProcess {
+  return fork(fileURLToPath(new URL('./tick-process.ts', import.meta.url)), [file, goLiveId, prefix, String(count)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function whenReady(child: ChildProcess): Promise<void> {
+  return new Promise((ready, reject) => {
+    child.once('message', () => ready());
+    child.once('exit', (code) => reject(new Error(`tick process exited with ${code} before it was ready`)));
+  });
+}
+
+/** The number of items the process changed, once it reports after "go". */
+function whenDone(child: ChildProcess): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    child.on('message', (message) => {
+      if (typeof message === 'object' && message !== null && 'changed' in message) resolvePromise(Number(message.changed));
+    });
+    child.on('exit', (code) => reject(new Error(`tick process exited with ${code} before reporting`)));
+  });
+}
+
 describe('several processes on one file', () => {
+  it('three processes opening a fresh file at once all open it, and migrations are applied once', async () => {
+    const file = join(stores.dir(), 'fresh.db');
+    const children = ['a', 'b', 'c'].map((prefix) => startTickProcess(file, '-', prefix, 0));
+    await Promise.all(children.map(whenReady));
+    const done = children.map(whenDone);
+    for (const child of children) child.send('go');
+    expect(await Promise.all(done)).toEqual([0, 0, 0]);
+
+    const raw = rawOpen(file);
+    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    expect(raw.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
+    raw.close();
+  });
+
+
   it('loses nothing when three processes tick the same go-live at once', async () => {
     const file = join(stores.dir(), 'golive.db');
     const store = stores.open(file);
@@ -344,30 +384,9 @@ describe('several processes on one file', () => {
       template: { ...template, sections: [{ id: 'all', title: 'All', groups: [{ title: 'All', items: groupItems }] }] },
     });
 
-    const children = ['b', 'c'].map((prefix) =>
-      fork(fileURLToPath(new URL('./tick-process.ts', import.meta.url)), [file, goLive.id, prefix, '100'], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      }),
-    );
-    const done = children.map(
-      (child) =>
-        new Promise<number>((resolvePromise, reject) => {
-          child.on('message', (message) => {
-            if (typeof message === 'object' && message !== null && 'changed' in message) resolvePromise(Number(message.changed));
-          });
-          child.on('exit', (code) => reject(new Error(`tick process exited with ${code} before reporting`)));
-        }),
-    );
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise((ready, reject) => {
-            child.once('message', ready);
-            child.once('exit', (code) => reject(new Error(`tick process exited with ${code} before it was ready`)));
-          }),
-      ),
-    );
+    const children = ['b', 'c'].map((prefix) => startTickProcess(file, goLive.id, prefix, 100));
+    await Promise.all(children.map(whenReady));
+    const done = children.map(whenDone);
     for (const child of children) child.send('go');
     const mine = Promise.all(
       Array.from({ length: 100 }, (_, i) => store.changeItem({ goLiveId: goLive.id, itemId: `a-${i}`, state: 'done', actor: 'Ua' })),

@@ -11,6 +11,7 @@ import {
 } from '../../src/domain/checklist.js';
 import type { ChecklistView, GoLive, ItemRecord, ItemState } from '../../src/domain/go-live.js';
 import type { Template, TemplateItem } from '../../src/domain/template.js';
+import { defaultTemplate } from '../../src/templates/default.js';
 
 function item(id: string, items: TemplateItem[] = []): TemplateItem {
   return { id, text: `*${id}*`, required: true, items };
@@ -93,6 +94,14 @@ describe('progress', () => {
       view({ 'secret-key': 'done', 'debug-off': 'na', 'health-ping': 'blocked', 'ready-db': 'failed', backups: 'open' }),
     );
     expect(p).toEqual({ done: 2, total: 8, blocked: 1, failed: 1, na: 1 });
+  });
+
+  it('counts all 144 items of the default template, sub-items included', () => {
+    const production: ChecklistView = { goLive: { ...goLive, template: defaultTemplate() }, items: new Map() };
+    expect(progress(production)).toEqual({ done: 0, total: 144, blocked: 0, failed: 0, na: 0 });
+    const perSection = production.goLive.template.sections.map((section) => sectionProgress(production, section.id).total);
+    expect(perSection).toHaveLength(11);
+    expect(perSection.reduce((a, b) => a + b, 0)).toBe(144);
   });
 
   it('starts at 0 of every item, nested ones included', () => {
