@@ -1,5 +1,6 @@
 // `admin-exposed`: admin paths are not served openly (a 200 without authentication is an open door).
 import { describeError } from './errors.js';
+import { findRefusal } from './guard.js';
 import { withHttpClient } from './http-client.js';
 import { stringList } from './options.js';
 import type { Check, CheckOutcome } from './types.js';
@@ -23,7 +24,8 @@ export const adminExposed: Check = (ctx, options) =>
           const loginForm = /<input[^>]+type=["']?password/i.test(response.body);
           return { path, status: response.status, loginForm };
         } catch (error) {
-          if (ctx.signal.aborted) throw error;
+          // Out of time or a refused target: the whole check's outcome, not one path's.
+          if (ctx.signal.aborted || findRefusal(error)) throw error;
           return { path, error: describeError(error) };
         }
       }),

@@ -2,6 +2,7 @@
 import { withHttpClient } from './http-client.js';
 import { stringList } from './options.js';
 import { describeError } from './errors.js';
+import { findRefusal } from './guard.js';
 import type { Check } from './types.js';
 
 export const DEFAULT_HEALTH_PATHS = ['/health/ping', '/health/live', '/health/ready', '/health/status', '/health/metrics'];
@@ -22,7 +23,8 @@ export const health: Check = (ctx, options) =>
           const response = await http.request(new URL(path, ctx.target.url), { maxBodyBytes: 16 * 1024 });
           return { path, status: response.status, ms: response.timings.totalMs };
         } catch (error) {
-          if (ctx.signal.aborted) throw error;
+          // Out of time or a refused target: the whole check's outcome, not one path's.
+          if (ctx.signal.aborted || findRefusal(error)) throw error;
           return { path, error: describeError(error) };
         }
       }),

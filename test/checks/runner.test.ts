@@ -1,0 +1,78 @@
+// The runner: parallel, each check within its own timeout, errors become results, order kept.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAddressPolicy } from '../../src/checks/guard.js';
+import { runChecks } from '../../src/checks/runner.js';
+import type { Check } from '../../src/checks/types.js';
+import { site, startHttpServer, startSilentServer, type TestServer } from '../support/http-servers.js';
+
+const loopback = createAddressPolicy({ allowPrivate: true, allowedHosts: [] });
+const servers: TestServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+describe('runChecks', () => {
+  it('gives a server that accepts and never answers one timeout, while the other checks complete', async () => {
+    const silent = await startSilentServer();
+    servers.push(silent);
+    const good = await startHttpServer(site());
+    servers.push(good);
+    const run = await runChecks(
+      [
+        { id: 'hsts-silent', kind: 'hsts', options: {} },
+        { id: 'health-silent', kind: 'health', options: {} },
+      ],
+      { url: silent.url },
+      { timeoutMs: 400, policy: loopback },
+    );
+    expect(run.results.map((r) => [r.id, r.status, r.summary])).toEqual([
+      ['hsts-silent', 'error', 'timed out after 400 ms'],
+      ['health-silent', 'error', 'timed out after 400 ms'],
+    ]);
+    expect(silent.connections).toBeGreaterThan(0);
+  });
+
+  it('keeps request order and the JSON shape of DESIGN.md', async () => {
+    const server = await startHttpServer(site());
+    servers.push(server);
+    let clock = 1_000_000;
+    const run = await runChecks(
+      [
+        { id: 'b-item', kind: 'hsts', options: {} },
+        { id: 'a-item', kind: 'cookies', options: {} },
+        { id: 'c-item', kind: 'compression', options: {} },
+      ],
+      { url: server.url },
+      { timeoutMs: 5000, policy: loopback, now: () => (clock += 5) },
+    );
+    expect(run.target).toBe(server.url.href);
+    expect(run.startedAt).toBe(new Date(1_000_005).toISOString());
+    expect(run.results.map((r) => r.id)).toEqual(['b-item', 'a-item', 'c-item']);
+    for (const result of run.results) {
+      expect(Object.keys(result).sort()).toEqual(['durationMs', 'evidence', 'id', 'kind', 'status', 'summary']);
+      expect(result.durationMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('turns a thrown error into an error result with a one-line summary', async () => {
+    const broken: Check = async () => {
+      throw new Error('boom\nsecond line');
+    };
+    const run = await runChecks([{ id: 'x', kind: 'dns', options: {} }], { url: new URL('https://example.invalid/') }, {
+      timeoutMs: 1000,
+      policy: loopback,
+      checks: { dns: broken },
+    });
+    expect(run.results[0]).toMatchObject({ status: 'error', summary: 'boom' });
+  });
+
+  it('reports a connection refused as an error naming the cause', async () => {
+    const server = await startHttpServer(site());
+    const url = server.url;
+    await server.close();
+    const run = await runChecks([{ id: 'hsts', kind: 'hsts', options: {} }], { url }, { timeoutMs: 5000, policy: loopback });
+    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]?.summary).toContain('ECONNREFUSED');
+  });
+});
