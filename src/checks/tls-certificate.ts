@@ -2,7 +2,8 @@
 // enough days are left. An item that sets `min_days` is about expiry, so fewer days fail it; without
 // `min_days` (the "installed and valid" item) fewer than the default 30 days only warn.
 import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import { TlsCheckOptionError, tlsHandshake, type TlsEndpoint } from './tls-connect.js';
+import { numberOption } from './options.js';
+import { tlsHandshake, type TlsEndpoint } from './tls-connect.js';
 import type { Check, CheckOutcome } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -59,11 +60,10 @@ function readCertificate(socket: TLSSocket, endpoint: TlsEndpoint): CertificateR
   if (!cert || !cert.raw) return null;
   // The name the user typed (host name or IP); checkServerIdentity matches SANs, IP SANs included.
   const identity = checkServerIdentity(endpoint.servername ?? endpoint.host, cert);
-  const authError = socket.authorizationError as (Error & { code?: string }) | undefined;
   return {
     protocol: socket.getProtocol(),
     authorized: socket.authorized,
-    authorizationError: authError ? { code: authError.code ?? 'UNKNOWN', message: authError.message } : null,
+    authorizationError: verifyError(socket.authorizationError),
     hostnameError: identity ? identity.message : null,
     subject: distinguishedName(cert.subject),
     sans: cert.subjectaltname ? cert.subjectaltname.split(/,\s*/) : [],
@@ -75,13 +75,37 @@ function readCertificate(socket: TLSSocket, endpoint: TlsEndpoint): CertificateR
   };
 }
 
+// OpenSSL's verify results as Node reports them (a code string, despite the Error type), in words.
+const VERIFY_MESSAGES: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in certificate chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the first certificate',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unable to get local issuer certificate',
+  UNABLE_TO_GET_ISSUER_CERT: 'unable to get issuer certificate',
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  CERT_NOT_YET_VALID: 'certificate is not yet valid',
+  CERT_REVOKED: 'certificate revoked',
+  CERT_SIGNATURE_FAILURE: 'certificate signature failure',
+  CERT_UNTRUSTED: 'certificate not trusted',
+  CERT_REJECTED: 'certificate rejected',
+  INVALID_CA: 'invalid CA certificate',
+  INVALID_PURPOSE: 'unsupported certificate purpose',
+  PATH_LENGTH_EXCEEDED: 'path length constraint exceeded',
+  CERT_CHAIN_TOO_LONG: 'certificate chain too long',
+};
+
+function verifyError(raw: unknown): { code: string; message: string } | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  const code = raw instanceof Error ? ((raw as Error & { code?: string }).code ?? raw.message) : String(raw);
+  return { code, message: VERIFY_MESSAGES[code] ?? code };
+}
+
+// As the other kinds do, an unreadable value falls back to the default (the template schema validates);
+// an item that names min_days at all is still an expiry item, so fewer days fail it.
 function parseMinDays(options: Readonly<Record<string, unknown>>): { minDays: number; explicit: boolean } {
-  const raw = options['min_days'];
-  if (raw === undefined) return { minDays: DEFAULT_MIN_DAYS, explicit: false };
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
-    throw new TlsCheckOptionError('tls-certificate', 'min_days', 'a whole number of days ≥ 0', raw);
-  }
-  return { minDays: raw, explicit: true };
+  const explicit = options['min_days'] !== undefined;
+  const days = numberOption(options, 'min_days', DEFAULT_MIN_DAYS);
+  return { minDays: Number.isInteger(days) && days >= 0 ? days : DEFAULT_MIN_DAYS, explicit };
 }
 
 function days(n: number): string {
@@ -124,7 +148,8 @@ export const tlsCertificate: Check = async (ctx, options) => {
     failures.push(`certificate not valid before ${reading.validFrom} (want valid now)`);
   }
   if (earliestDaysLeft < 0 || now > Date.parse(earliest?.validTo ?? reading.validTo)) {
-    failures.push(`${what} expired ${days(Math.ceil((now - Date.parse(earliest?.validTo ?? reading.validTo)) / DAY_MS))} ago (want ≥ ${minDays} days left)`);
+    const ago = Math.floor((now - Date.parse(earliest?.validTo ?? reading.validTo)) / DAY_MS);
+    failures.push(`${what} expired ${ago === 0 ? 'less than a day' : days(ago)} ago (want ≥ ${minDays} days left)`);
   } else if (earliestDaysLeft < minDays) {
     (explicit ? failures : warnings).push(`${what} expires in ${days(earliestDaysLeft)} (want ≥ ${minDays})`);
   }

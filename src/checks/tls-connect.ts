@@ -2,11 +2,13 @@
 // check's signal, reports a handshake the server refuses as a value and everything else as a coded error.
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import { CheckTimeoutError } from './errors.js';
+import { assertLiteralAllowed, findRefusal } from './guard.js';
 import type { CheckContext } from './types.js';
 
+// A target the guard refuses is not a TlsConnectError: the guard's own TargetRefusedError is thrown
+// unchanged (before any connection), so the runner reports every refusal the same way.
 export type TlsConnectErrorCode =
-  /** The guard refused the target's address; no connection was made. */
-  | 'REFUSED_BY_POLICY'
   /** No TCP connection (DNS failure, refused, unreachable). */
   | 'CONNECT_FAILED'
   | 'TIMEOUT'
@@ -22,15 +24,6 @@ export class TlsConnectError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-}
-
-/** A check's option has the wrong type or range (templates should have refused it already). */
-export class TlsCheckOptionError extends Error {
-  override readonly name = 'TlsCheckOptionError';
-  readonly code = 'INVALID_CHECK_OPTION';
-  constructor(kind: string, option: string, want: string, got: unknown) {
-    super(`${kind}: option ${option} must be ${want}, got ${JSON.stringify(got)}`);
   }
 }
 
@@ -72,7 +65,8 @@ export function describeTlsError(err: NodeJS.ErrnoException): string {
 
 function abortError(signal: AbortSignal, timeoutMs: number): TlsConnectError {
   const reason: unknown = signal.reason;
-  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  // The runner aborts with CheckTimeoutError; AbortSignal.timeout() with a DOMException named TimeoutError.
+  const timedOut = reason instanceof CheckTimeoutError || (reason instanceof Error && reason.name === 'TimeoutError');
   return timedOut
     ? new TlsConnectError('TIMEOUT', `no TLS answer within ${timeoutMs} ms`, { cause: reason })
     : new TlsConnectError('ABORTED', 'check aborted', { cause: reason });
@@ -81,8 +75,9 @@ function abortError(signal: AbortSignal, timeoutMs: number): TlsConnectError {
 /**
  * Performs one TLS handshake with the target and hands the connected socket to `read`; the socket is
  * destroyed afterwards in every case. Certificates are not verified here (rejectUnauthorized: false)
- * so that every check can still see them; `socket.authorized`/`authorizationError` carry the verdict,
- * against the default store (system roots + NODE_EXTRA_CA_CERTS: no `ca` is ever passed).
+ * so that every check can still see them; `socket.authorized`/`authorizationError` carry the chain's
+ * verdict (not the name's) against the default store (system roots + NODE_EXTRA_CA_CERTS: no `ca` is
+ * ever passed).
  */
 export function tlsHandshake<T>(
   ctx: CheckContext,
@@ -94,11 +89,10 @@ export function tlsHandshake<T>(
   if (signal.aborted) return Promise.reject(abortError(signal, timeoutMs));
 
   // Node skips `lookup` for IP literals, so the guard judges those here, before any connection.
-  if (isIP(endpoint.host) !== 0) {
-    const verdict = ctx.policy.judge(endpoint.host, endpoint.host);
-    if (!verdict.ok) {
-      return Promise.reject(new TlsConnectError('REFUSED_BY_POLICY', `${endpoint.host}: ${verdict.reason}`));
-    }
+  try {
+    assertLiteralAllowed(ctx.policy, endpoint.host);
+  } catch (err) {
+    return Promise.reject(err as Error);
   }
 
   return new Promise<Handshake<T>>((resolve, reject) => {
@@ -121,6 +115,8 @@ export function tlsHandshake<T>(
       port: endpoint.port,
       lookup: ctx.policy.lookup,
       rejectUnauthorized: false,
+      // Name matching is the certificate check's own finding; this keeps authorizationError about the chain.
+      checkServerIdentity: () => undefined,
       ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
       ...(options.minVersion ? { minVersion: options.minVersion } : {}),
       ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
@@ -155,8 +151,7 @@ export function tlsHandshake<T>(
       if (err.code !== undefined && LOCAL_TLS_ERRORS.has(err.code)) {
         finish({ error: new TlsConnectError('TLS_CLIENT_UNSUPPORTED', describeTlsError(err), { cause: err }) });
       } else if (!tcpConnected) {
-        const code: TlsConnectErrorCode = isPolicyRefusal(err) ? 'REFUSED_BY_POLICY' : 'CONNECT_FAILED';
-        finish({ error: new TlsConnectError(code, `cannot connect to ${endpoint.host}:${endpoint.port}: ${err.message}`, { cause: err }) });
+        finish({ error: findRefusal(err) ?? new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}: ${err.message}`, { cause: err }) });
       } else {
         finish({ value: { ok: false, reason: describeTlsError(err), ...(err.code ? { code: err.code } : {}) } });
       }
@@ -167,9 +162,4 @@ export function tlsHandshake<T>(
       else finish({ error: new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}`) });
     });
   });
-}
-
-// The guard's lookup fails with its own coded error; anything it tags as a refusal is one.
-function isPolicyRefusal(err: NodeJS.ErrnoException): boolean {
-  return typeof err.code === 'string' && /REFUSED_BY_POLICY|ADDRESS_REFUSED|SSRF|FORBIDDEN/i.test(err.code);
 }
