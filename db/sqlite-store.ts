@@ -10,6 +10,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Clock } from '../src/clock.js';
 import { findItem } from '../src/domain/checklist.js';
+import { GOLIVE_ACTOR } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord } from '../src/domain/go-live.js';
 import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
@@ -402,7 +403,7 @@ export class SqliteStore implements Store {
       this.audit(tx, {
         goLiveId: id,
         at: this.clock.now(),
-        actor: 'golive',
+        actor: GOLIVE_ACTOR,
         action: 'thread',
         subject: 'root',
         before: { rootTs: row.rootTs },
