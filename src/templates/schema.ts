@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { CHECK_KINDS, isCheckKind } from '../domain/check-kind.js';
 import type { CheckKind } from '../domain/check-kind.js';
 import { parseDuration } from '../domain/duration.js';
+import { CHECK_OPTIONS } from './check-options.js';
 import type {
   CheckInSpec,
   CheckSpec,
@@ -65,10 +66,19 @@ const checkKind = z.string({ error: (issue) => typeError(issue.input) }).refine(
     `unknown check kind ${JSON.stringify(issue.input)} (known: ${CHECK_KINDS.join(', ')})`,
 }) as unknown as z.ZodType<CheckKind, string>; // refine() keeps `string`; isCheckKind proved the narrower type
 
-// Everything beside `kind` is the check's own options, passed on as written.
-const check = z
-  .looseObject({ kind: checkKind })
-  .transform(({ kind, ...options }): CheckSpec => ({ kind, options }));
+// Everything beside `kind` is the check's own options, validated per kind and passed on as written.
+const check = z.looseObject({ kind: checkKind }).transform(({ kind, ...options }, ctx): CheckSpec => {
+  const checked = CHECK_OPTIONS[kind].safeParse(options, { reportInput: true });
+  if (!checked.success) {
+    const known = Object.keys(CHECK_OPTIONS[kind].shape);
+    const unknownOption = `unknown option for a ${kind} check (${known.length > 0 ? `options: ${known.join(', ')}` : 'it takes none'})`;
+    for (const issue of checked.error.issues.flatMap(readableIssues)) {
+      const message = issue.reason === 'unknown field' ? unknownOption : issue.reason;
+      ctx.issues.push({ code: 'custom', message, path: issue.path, input: options });
+    }
+  }
+  return { kind, options };
+});
 
 const item: z.ZodType<TemplateItem, unknown> = z.lazy(() =>
   z

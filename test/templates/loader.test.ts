@@ -130,6 +130,45 @@ describe('loadTemplateFile: a bad file is refused with file, path and reason', (
     expect(errors[0]?.reason).toMatch(/^unknown check kind "ping" \(known: health, metrics, tls-certificate, .*response-time\)$/);
   });
 
+  it("refuses a check's options when they are misspelled, mistyped or point off the target", () => {
+    const errors = errorsOf((d) => {
+      d.sections[0].groups[0].items[0].check = { kind: 'tls-certificate', min_day: 30 };
+      d.sections[0].groups[0].items[1].check = { kind: 'health', paths: ['https://elsewhere.example/health', '/ok'] };
+      d.sections[1].groups[0].items[0].check = { kind: 'response-time', warn_ms: 2000, fail_ms: '1s' };
+      d.sections[0].groups[0].items[1].items[0].check = { kind: 'http2', paths: ['/'] };
+    });
+    expect(errors).toEqual([
+      { path: 'sections[0].groups[0].items[0].check.min_day', reason: 'unknown option for a tls-certificate check (options: min_days)' },
+      { path: 'sections[0].groups[0].items[1].check.paths[0]', reason: 'expected a path on the target such as "/health/ping"' },
+      { path: 'sections[0].groups[0].items[1].items[0].check.paths', reason: 'unknown option for a http2 check (it takes none)' },
+      { path: 'sections[1].groups[0].items[0].check.fail_ms', reason: 'expected number, got text "1s"' },
+    ]);
+  });
+
+  it('accepts the options each check kind reads', () => {
+    const data: Data = minimalTemplate();
+    const items = [
+      { kind: 'health', paths: ['/health/ping'] },
+      { kind: 'metrics', path: '/metrics' },
+      { kind: 'tls-certificate', min_days: 30 },
+      { kind: 'https-redirect', max_hops: 3 },
+      { kind: 'hsts', min_max_age: 31536000 },
+      { kind: 'compression', path: '/index.html' },
+      { kind: 'cookies', paths: ['/login'] },
+      { kind: 'admin-exposed', paths: ['/admin', '/wp-admin'] },
+      { kind: 'dns', expected: ['192.0.2.10', '2001:db8::1'], resolvers: ['192.0.2.53'] },
+      { kind: 'database-port', ports: [5432], connect_timeout_ms: 500 },
+      { kind: 'response-time', warn_ms: 500, fail_ms: 2000 },
+      { kind: 'tls-protocols' },
+    ].map((check, index) => ({ id: `check-${index}`, text: check.kind, check }));
+    data.sections[1].groups[0].items = items;
+    const result = loadTemplateFile(dir.write('options.yaml', data));
+    expect(result.ok, result.ok ? '' : formatTemplateErrors(result.errors)).toBe(true);
+    if (!result.ok) return;
+    const { kind, ...options } = items[8]?.check ?? { kind: '' };
+    expect(result.template.sections[1]?.groups[0]?.items[8]?.check).toEqual({ kind, options });
+  });
+
   it('refuses an unknown check kind in a check-in', () => {
     expect(errorsOf((d) => (d.postlaunch.checkins[1].checks = ['health', 'tls']))).toEqual([
       { path: 'postlaunch.checkins[1].checks[1]', reason: expect.stringMatching(/^unknown check kind "tls"/) },
