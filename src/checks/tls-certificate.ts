@@ -132,23 +132,24 @@ export const tlsCertificate: Check = async (ctx, options) => {
 
   const now = Date.now();
   const leafDaysLeft = Math.floor((Date.parse(reading.validTo) - now) / DAY_MS);
-  const earliest = reading.chain.reduce<ChainLink | undefined>(
-    (min, link) => (min === undefined || Date.parse(link.validTo) < Date.parse(min.validTo) ? link : min),
-    undefined,
+  // An intermediate that expires before the leaf breaks the chain first: judge the earliest expiry.
+  const earliest = reading.chain.reduce<ChainLink>(
+    (min, link) => (Date.parse(link.validTo) < Date.parse(min.validTo) ? link : min),
+    { subject: reading.subject, issuer: reading.issuer, validTo: reading.validTo },
   );
-  const earliestDaysLeft = earliest ? Math.floor((Date.parse(earliest.validTo) - now) / DAY_MS) : leafDaysLeft;
-  const earliestIsLeaf = !earliest || earliest === reading.chain[0];
+  const msLeft = Date.parse(earliest.validTo) - now;
+  const earliestDaysLeft = Math.floor(msLeft / DAY_MS);
+  const what = earliest.subject === reading.subject ? 'certificate' : `chain certificate ${earliest.subject}`;
 
   const failures: string[] = [];
   const warnings: string[] = [];
   const authError = reading.authorizationError;
-  const what = earliestIsLeaf ? 'certificate' : `chain certificate ${earliest.subject}`;
 
-  if (authError?.code === 'CERT_NOT_YET_VALID' || Date.parse(reading.validFrom) > now) {
+  if (Date.parse(reading.validFrom) > now) {
     failures.push(`certificate not valid before ${reading.validFrom} (want valid now)`);
   }
-  if (earliestDaysLeft < 0 || now > Date.parse(earliest?.validTo ?? reading.validTo)) {
-    const ago = Math.floor((now - Date.parse(earliest?.validTo ?? reading.validTo)) / DAY_MS);
+  if (msLeft < 0) {
+    const ago = Math.floor(-msLeft / DAY_MS);
     failures.push(`${what} expired ${ago === 0 ? 'less than a day' : days(ago)} ago (want ≥ ${minDays} days left)`);
   } else if (earliestDaysLeft < minDays) {
     (explicit ? failures : warnings).push(`${what} expires in ${days(earliestDaysLeft)} (want ≥ ${minDays})`);
@@ -168,7 +169,7 @@ export const tlsCertificate: Check = async (ctx, options) => {
     validFrom: reading.validFrom,
     validTo: reading.validTo,
     daysLeft: leafDaysLeft,
-    earliestExpiry: earliest ? { subject: earliest.subject, validTo: earliest.validTo, daysLeft: earliestDaysLeft } : null,
+    earliestExpiry: { subject: earliest.subject, validTo: earliest.validTo, daysLeft: earliestDaysLeft },
     chain: reading.chain,
     trusted: reading.authorized,
     authorizationError: authError,

@@ -79,6 +79,18 @@ describe('tls-certificate, test CA trusted through NODE_EXTRA_CA_CERTS', () => {
     expect(outcome.summary).toMatch(/^certificate expires in (89|90) days \(want ≥ 120\)$/);
   });
 
+  it('judges the earliest expiry in the chain: an intermediate with 20 days left fails the 30-day item', async () => {
+    const server = await startTlsServer('modern', (await testCertificates()).viaShortIntermediate);
+    const outcome = await runTrusted(server.url, { min_days: 30 });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toBe('chain certificate CN=Golive Test Intermediate expires in 20 days (want ≥ 30)');
+    const evidence = outcome.evidence as { daysLeft: number; trusted: boolean; chain: { subject: string }[]; earliestExpiry: unknown };
+    expect(evidence.trusted).toBe(true);
+    expect(evidence.daysLeft).toBeGreaterThanOrEqual(89);
+    expect(evidence.chain.map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Golive Test Intermediate', 'CN=Golive Test CA, O=Golive tests']);
+    expect(evidence.earliestExpiry).toMatchObject({ subject: 'CN=Golive Test Intermediate', daysLeft: 20 });
+  });
+
   it('fails an expired certificate, saying since when', async () => {
     const server = await startTlsServer('modern', (await testCertificates()).expired);
     const outcome = await runTrusted(server.url, { min_days: 30 });

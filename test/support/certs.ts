@@ -22,6 +22,9 @@ export interface TestCertificates {
   wrongHost: KeyAndCert;
   /** Self-signed for `localhost`, 90 days. */
   selfSigned: KeyAndCert;
+  /** For `localhost`, 90 days, signed by an intermediate (under the test CA) that has 20 days left;
+   *  `cert` is the chain the server sends: leaf, then intermediate. */
+  viaShortIntermediate: KeyAndCert;
   /** The folder holding the CA file; removed by `removeTestCertificates`. */
   dir: string;
 }
@@ -81,7 +84,22 @@ async function create(): Promise<TestCertificates> {
     leaf('other.example', daysFromNow(-1), daysFromNow(90), ca),
     leaf('localhost', daysFromNow(-1), daysFromNow(90), undefined),
   ]);
-  return { ca: { ...ca, file }, good, tenDays, expired, wrongHost, selfSigned, dir };
+  const intermediatePems = await generate([{ name: 'commonName', value: 'Golive Test Intermediate' }], {
+    algorithm: 'sha256',
+    keySize: 2048,
+    notBeforeDate: daysFromNow(-1),
+    notAfterDate: new Date(Date.now() + 20 * DAY_MS + 3_600_000),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+    ca,
+  });
+  const intermediate = { key: intermediatePems.private, cert: intermediatePems.cert };
+  const underIntermediate = await leaf('localhost', daysFromNow(-1), daysFromNow(90), intermediate);
+  const viaShortIntermediate = { key: underIntermediate.key, cert: `${underIntermediate.cert.trim()}\n${intermediate.cert.trim()}\n` };
+
+  return { ca: { ...ca, file }, good, tenDays, expired, wrongHost, selfSigned, viaShortIntermediate, dir };
 }
 
 let cached: Promise<TestCertificates> | undefined;
