@@ -1,0 +1,137 @@
+// Composition root: config → logger → store → templates → Slack app (with /health/* on the same port).
+// SIGTERM/SIGINT stop the app first (no new work), then close the store.
+import { pathToFileURL } from 'node:url';
+import { systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { formatConfigProblems, loadConfig } from './config.js';
+import type { Config, Env } from './config.js';
+import { healthRoutes } from './health/routes.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { metrics as processMetrics } from './metrics.js';
+import type { GoliveMetrics } from './metrics.js';
+import { openSqliteStore } from '../db/sqlite-store.js';
+import type { Store } from '../db/store.js';
+import { formatTemplateErrors, loadTemplates } from './templates/loader.js';
+import { createSlackApp } from './slack/app.js';
+import type { SlackApp } from './slack/app.js';
+
+export interface GoliveDeps {
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: GoliveMetrics;
+}
+
+export interface RunningGolive {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  slack: SlackApp;
+  /** The port /slack/events and /health/* listen on (the bound one when PORT is 0). */
+  port: number;
+  /** Stops the Slack app, then closes the store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Expected start failures are values: the message is what the operator reads on stderr. */
+export type StartGoliveResult = { ok: true; golive: RunningGolive } | { ok: false; reason: string };
+
+export async function startGolive(config: Config, deps: GoliveDeps = {}): Promise<StartGoliveResult> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+
+  const templates = loadTemplates(config.templatesDir !== undefined ? { dir: config.templatesDir } : {});
+  if (!templates.ok) {
+    return { ok: false, reason: `golive: cannot start: a checklist template is invalid\n${formatTemplateErrors(templates.errors).trimEnd()}` };
+  }
+
+  const store = openSqliteStore({ file: config.databaseFile, clock });
+  const customRoutes = healthRoutes({ store, clock, metrics: deps.metrics ?? processMetrics, logger });
+  let slack: SlackApp | undefined;
+  try {
+    slack = createSlackApp({ config, store, templates: templates.registry, logger, clock, customRoutes });
+    await slack.start();
+  } catch (err) {
+    await slack?.stop().catch(() => undefined);
+    await store.close();
+    throw err;
+  }
+  const mode = config.slack.appToken !== undefined ? 'socket' : 'http';
+  const port = slack.port();
+  logger.info({ mode, port, database: config.databaseFile, templates: templates.registry.list().map((t) => t.id) }, 'golive started');
+
+  let stopping: Promise<void> | undefined;
+  const running = slack;
+  return {
+    ok: true,
+    golive: {
+      config,
+      store,
+      logger,
+      slack: running,
+      port,
+      stop: () => {
+        stopping ??= (async () => {
+          try {
+            await running.stop();
+          } finally {
+            await store.close();
+            logger.info('golive stopped');
+          }
+        })();
+        return stopping;
+      },
+    },
+  };
+}
+
+/** The process: configuration refused or a bad template → message on stderr, exit code 1, no stack trace. */
+export async function main(env: Env = process.env): Promise<void> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    console.error(formatConfigProblems(loaded.problems));
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger({ level: loaded.config.logLevel });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception: stopping');
+    process.exit(1);
+  });
+
+  let started: StartGoliveResult;
+  try {
+    started = await startGolive(loaded.config, { logger });
+  } catch (err) {
+    logger.fatal({ err }, 'golive could not start');
+    console.error(`golive: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (!started.ok) {
+    console.error(started.reason);
+    process.exitCode = 1;
+    return;
+  }
+  const { golive } = started;
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'stopping');
+    golive.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  await main();
+}

@@ -1,0 +1,101 @@
+// /health/* over real HTTP, served by the real Bolt app on PORT in HTTP mode (the app started by startGolive).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startGolive } from '../../src/main.js';
+import type { RunningGolive } from '../../src/main.js';
+import { createMetrics } from '../../src/metrics.js';
+import { loadTemplates } from '../../src/templates/loader.js';
+import { startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
+import { capturedLogger, tempDir, testConfig } from './helpers.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+let slack: FakeSlack;
+let golive: RunningGolive;
+let base: string;
+let temp: ReturnType<typeof tempDir>;
+
+beforeEach(async () => {
+  temp = tempDir();
+  slack = await startFakeSlack();
+  const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
+    logger: capturedLogger().logger,
+    metrics: createMetrics(),
+  });
+  if (!started.ok) throw new Error(started.reason);
+  golive = started.golive;
+  base = `http://127.0.0.1:${golive.port}`;
+});
+
+afterEach(async () => {
+  await golive.stop();
+  await slack.close();
+  temp.remove();
+});
+
+describe('health endpoints in HTTP mode', () => {
+  it('answers ping with pong and live while the process runs', async () => {
+    const ping = await fetch(`${base}/health/ping`);
+    expect(ping.status).toBe(200);
+    expect(await ping.text()).toBe('pong');
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'live' });
+  });
+
+  it('is ready while the database accepts writes, and 503 once it does not', async () => {
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+
+    await golive.store.close();
+    const notReady = await fetch(`${base}/health/ready`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: 'not ready', reason: 'database is not writable' });
+  });
+
+  it('reports version, uptime, active go-lives and scheduler lag', async () => {
+    const empty = await fetch(`${base}/health/status`);
+    expect(empty.status).toBe(200);
+    expect(empty.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await empty.json()).toMatchObject({
+      status: 'ok',
+      version: packageJson.version,
+      activeGoLives: 0,
+      schedulerLagMs: 0,
+      databaseWritable: true,
+    });
+
+    const templates = loadTemplates();
+    if (!templates.ok) throw new Error('default template invalid');
+    await golive.store.startGoLive({
+      service: 'checkout-api',
+      environment: 'production',
+      channelId: 'C0DEPLOYS',
+      startedBy: 'U0DEPLOYER',
+      roles: {},
+      template: templates.registry.default,
+    });
+    const status = (await (await fetch(`${base}/health/status`)).json()) as { activeGoLives: number; uptimeSeconds: number };
+    expect(status.activeGoLives).toBe(1);
+    expect(status.uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves Prometheus metrics with the exposition content type', async () => {
+    const res = await fetch(`${base}/health/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('# TYPE golive_active_go_lives gauge');
+    expect(text).toContain('golive_active_go_lives 0');
+    expect(text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('leaves unknown paths to Bolt (404) and refuses unsigned Slack requests', async () => {
+    expect((await fetch(`${base}/health/nope`)).status).toBe(404);
+    const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fgolive&text=help' });
+    expect(unsigned.status).toBe(401);
+  });
+});
