@@ -12,9 +12,17 @@ export function escapeMrkdwn(s: string): string {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-function graphemes(s: string): string[] {
-  return Array.from(segmenter.segment(s), (g) => g.segment);
+/** The graphemes of the first `max` UTF-16 units (plus slack for one long cluster): all a cut ever needs. */
+function graphemes(s: string, max: number): string[] {
+  const head = s.slice(0, max + 64);
+  if (SIMPLE.test(head)) return head.split('');
+  return Array.from(segmenter.segment(head), (g) => g.segment);
 }
+
+// Latin, punctuation, arrows and symbols without joiners or combining marks: one unit, one grapheme.
+// eslint-disable-next-line no-control-regex
+const SIMPLE = /^[\u0000-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u2bff]*$/;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
  * At most `max` UTF-16 units (what Slack counts), ending with `…` when shortened; cuts between graphemes so
@@ -25,7 +33,7 @@ export function truncate(s: string, max: number): string {
   if (max <= 0) return '';
   if (max < ELLIPSIS.length + 1) return ELLIPSIS.slice(0, max);
   let out = '';
-  for (const g of graphemes(s)) {
+  for (const g of graphemes(s, max)) {
     if (out.length + g.length > max - ELLIPSIS.length) break;
     out += g;
   }
@@ -38,8 +46,8 @@ export function escapeTruncate(s: string, max: number): string {
   if (escaped.length <= max) return escaped;
   if (max <= 0) return '';
   let out = '';
-  for (const g of graphemes(s)) {
-    const e = escapeMrkdwn(g);
+  for (const g of graphemes(s, max)) {
+    const e = g.length === 1 ? (ENTITY[g] ?? g) : escapeMrkdwn(g);
     if (out.length + e.length > max - ELLIPSIS.length) break;
     out += e;
   }
@@ -69,9 +77,9 @@ export function safeText(s: string, max: number): string {
   return escapeTruncate(cleanLine(s), max);
 }
 
-const USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const USER_MENTION = /^<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>$/;
-const SUBTEAM_MENTION = /^<!subteam\^([A-Z0-9]{2,})(?:\|[^<>]*)?>$/;
+const USER_ID = /^[UW][A-Z0-9]+$/;
+const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>$/;
+const SUBTEAM_MENTION = /^<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>$/;
 
 /** Who did something: a mention for a Slack user, "Golive" for the bot's own checks, escaped text otherwise. */
 export function mention(actor: Actor): string {
