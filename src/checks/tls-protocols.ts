@@ -7,8 +7,9 @@ import type { Check } from './types.js';
 export const PROBED_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const satisfies readonly SecureVersion[];
 type ProbedVersion = (typeof PROBED_VERSIONS)[number];
 
-// OpenSSL 3 refuses to speak TLS 1.0/1.1 (SHA-1 signatures, old suites) above security level 0.
-const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
+// OpenSSL 3 refuses to speak TLS 1.0/1.1 (SHA-1 signatures, old suites) above security level 0; offering
+// every suite makes the version the only thing a probe tests.
+const LEGACY_CIPHERS = 'ALL:@SECLEVEL=0';
 
 export interface VersionProbe {
   version: ProbedVersion;
