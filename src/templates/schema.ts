@@ -1,8 +1,7 @@
 // The YAML checklist-template format of DESIGN.md, validated with zod and turned into the domain `Template`
 // (snake_case → camelCase, durations → ms, `check: {kind, …}` → `{kind, options}`, defaults applied).
 import * as z from 'zod';
-import { CHECK_KINDS, isCheckKind } from '../domain/check-kind.js';
-import type { CheckKind } from '../domain/check-kind.js';
+import { CHECK_KINDS } from '../domain/check-kind.js';
 import { parseDuration } from '../domain/duration.js';
 import { CHECK_OPTIONS } from './check-options.js';
 import type {
@@ -61,10 +60,12 @@ const duration = z.string({ error: (issue) => typeError(issue.input, 'a duration
   },
 );
 
-const checkKind = z.string({ error: (issue) => typeError(issue.input) }).refine(isCheckKind, {
+const checkKind = z.enum(CHECK_KINDS, {
   error: (issue) =>
-    `unknown check kind ${JSON.stringify(issue.input)} (known: ${CHECK_KINDS.join(', ')})`,
-}) as unknown as z.ZodType<CheckKind, string>; // refine() keeps `string`; isCheckKind proved the narrower type
+    issue.input === undefined
+      ? 'required'
+      : `unknown check kind ${JSON.stringify(issue.input)} (known: ${CHECK_KINDS.join(', ')})`,
+});
 
 // Everything beside `kind` is the check's own options, validated per kind and passed on as written.
 const check = z.looseObject({ kind: checkKind }).transform(({ kind, ...options }, ctx): CheckSpec => {
@@ -307,6 +308,8 @@ function describe(input: unknown): string {
 function readableIssues(issue: z.core.$ZodIssue): SchemaIssue[] {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   switch (issue.code) {
+    case 'invalid_key':
+      return [{ path, reason: issue.issues[0]?.message ?? issue.message }];
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({ path: [...path, key], reason: 'unknown field' }));
     case 'invalid_type': {

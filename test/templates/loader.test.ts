@@ -254,6 +254,12 @@ describe('loadTemplateFile: a bad file is refused with file, path and reason', (
     ]);
   });
 
+  it('refuses a role id that is not a slug', () => {
+    expect(errorsOf((d) => (d.roles['On Call'] = { label: 'On call' }))).toEqual([
+      { path: 'roles.On Call', reason: 'role id must be a lowercase slug (a-z, 0-9 and single hyphens, e.g. "secret-key")' },
+    ]);
+  });
+
   it('names missing fields, unknown fields and wrong types by path', () => {
     const errors = errorsOf((d) => {
       delete d.name;
