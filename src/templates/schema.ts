@@ -225,6 +225,7 @@ function crossFieldIssues(raw: TemplateShape): SchemaIssue[] {
     issues.push({ path: ['signoff', 'role'], reason: `unknown role "${raw.signoff.role}" (roles: ${knownRoles()})` });
   }
 
+  // id → where it was first used, for the message about the second use.
   const sectionSeen = new Map<string, string>();
   const itemSeen = new Map<string, string>();
   const visitItems = (items: TemplateItem[], base: (string | number)[]) => {
@@ -232,9 +233,9 @@ function crossFieldIssues(raw: TemplateShape): SchemaIssue[] {
       const path = [...base, index];
       const first = itemSeen.get(it.id);
       if (first !== undefined) {
-        issues.push({ path: [...path, 'id'], reason: `duplicate item id "${it.id}" (first used at ${formatPath(first)})` });
+        issues.push({ path: [...path, 'id'], reason: `duplicate item id "${it.id}" (first used at ${first})` });
       } else {
-        itemSeen.set(it.id, JSON.stringify(path));
+        itemSeen.set(it.id, formatIssuePath(path));
       }
       visitItems(it.items, [...path, 'items']);
     });
@@ -242,9 +243,9 @@ function crossFieldIssues(raw: TemplateShape): SchemaIssue[] {
   raw.sections.forEach((sec, s) => {
     const first = sectionSeen.get(sec.id);
     if (first !== undefined) {
-      issues.push({ path: ['sections', s, 'id'], reason: `duplicate section id "${sec.id}" (first used at ${formatPath(first)})` });
+      issues.push({ path: ['sections', s, 'id'], reason: `duplicate section id "${sec.id}" (first used at ${first})` });
     } else {
-      sectionSeen.set(sec.id, JSON.stringify(['sections', s]));
+      sectionSeen.set(sec.id, formatIssuePath(['sections', s]));
     }
     if (sec.owner !== undefined && !roleExists(sec.owner)) {
       issues.push({ path: ['sections', s, 'owner'], reason: `unknown role "${sec.owner}" (roles: ${knownRoles()})` });
@@ -276,10 +277,6 @@ function crossFieldIssues(raw: TemplateShape): SchemaIssue[] {
     });
   }
   return issues;
-}
-
-function formatPath(serialised: string): string {
-  return formatIssuePath(JSON.parse(serialised) as (string | number)[]);
 }
 
 /** `['sections', 2, 'groups', 0, 'id']` → `sections[2].groups[0].id`. */
