@@ -1,5 +1,5 @@
 // manifest.yml must validate against Slack's published app-manifest schema and ask only for what the bot uses.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -51,10 +51,49 @@ describe('manifest.yml', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 
-  it('asks only for the bot scopes Golive uses, each explained in the README', () => {
+  it('asks for exactly the bot scopes the Web API methods in src/ need, each explained in the README', () => {
+    const used = webApiMethodsIn(join(packageRoot, 'src'));
+    const unknown = [...used].filter((method) => !(method in METHOD_SCOPES));
+    expect(unknown, 'add these methods and their scopes to METHOD_SCOPES').toEqual([]);
+    const needed = new Set(['commands', ...[...used].flatMap((method) => METHOD_SCOPES[method] ?? [])]);
+    // Posting in a public channel the bot was not invited to: a go-live starts in any public channel.
+    if (needed.has('chat:write')) needed.add('chat:write.public');
     const scopes = manifest.oauth_config.scopes.bot;
-    expect(scopes).toEqual(['commands', 'chat:write', 'chat:write.public', 'users:read', 'usergroups:read']);
+    expect([...scopes].sort()).toEqual([...needed].sort());
     const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
     for (const scope of scopes) expect(readme).toContain(`| \`${scope}\` |`);
   });
 });
+
+/** The bot scope each Web API method needs (https://api.slack.com/methods); [] for none. */
+const METHOD_SCOPES: Record<string, string[]> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.delete': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.getPermalink': [],
+  'views.open': [],
+  'views.update': [],
+  'views.push': [],
+  'views.publish': [],
+  'users.info': ['users:read'],
+  'users.list': ['users:read'],
+  'usergroups.users.list': ['usergroups:read'],
+  'usergroups.list': ['usergroups:read'],
+  'conversations.info': ['channels:read', 'groups:read'],
+  'conversations.replies': ['channels:history', 'groups:history'],
+  'reactions.add': ['reactions:write'],
+};
+
+/** `client.chat.postMessage(` and `apiCall('chat.update'` in every .ts file under dir. */
+function webApiMethodsIn(dir: string): Set<string> {
+  const methods = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const source = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const m of source.matchAll(/\bclient\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) if (m[1]) methods.add(m[1]);
+    for (const m of source.matchAll(/apiCall\(\s*'([a-z]+(?:\.[a-zA-Z]+)+)'/g)) if (m[1]) methods.add(m[1]);
+  }
+  return methods;
+}
