@@ -2,6 +2,7 @@
 // person sees. Rate limits come back as values too (the client rejects them instead of retrying on its own).
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { metrics } from '../metrics.js';
 import type { Block, ModalView, SlackMessage } from '../slack/blocks/common.js';
 
 export type SlackFailure =
@@ -91,10 +92,12 @@ export class SlackGateway {
     });
   }
 
-  update(input: UpdateInput): Promise<SlackResult<void>> {
-    return this.call('chat.update', async () => {
+  async update(input: UpdateInput): Promise<SlackResult<void>> {
+    const result = await this.call('chat.update', async () => {
       await this.client.chat.update({ channel: input.channel, ts: input.ts, text: input.text, blocks: input.blocks });
     });
+    metrics.chatUpdates.inc({ outcome: result.ok ? 'ok' : result.kind === 'rate-limited' ? 'ratelimited' : 'error' });
+    return result;
   }
 
   postEphemeral(input: EphemeralInput): Promise<SlackResult<void>> {

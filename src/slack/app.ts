@@ -1,0 +1,173 @@
+// The Bolt app: the HTTP receiver at /slack/events (or Socket Mode when an app token is set), Golive's own
+// routes beside it, the listeners, and the services they call. Listeners ack first; the work runs after.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
+import type { CustomRoute } from '@slack/bolt';
+import type { Store } from '../../db/store.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { toBoltLogger } from '../logger.js';
+import type { TemplateRegistry } from '../templates/loader.js';
+import { GoLiveService } from '../services/go-live-service.js';
+import { Renderer } from '../services/renderer.js';
+import { SlackGateway, webClientOptions } from '../services/slack-gateway.js';
+import { WorkTracker } from '../services/work.js';
+import { renderRoot } from './blocks/root.js';
+import { renderSection } from './blocks/section.js';
+import * as itemMenu from './actions/item-menu.js';
+import * as golive from './commands/golive.js';
+import * as itemReason from './views/item-reason.js';
+import * as startModal from './views/start-modal.js';
+
+/** Default coalescing window: about one chat.update per message per second (DESIGN.md). */
+export const RENDER_WINDOW_MS = 1000;
+
+export interface SlackAppDeps {
+  config: Config;
+  store: Store;
+  templates: TemplateRegistry;
+  logger: Logger;
+  clock: Clock;
+  customRoutes?: CustomRoute[];
+  renderWindowMs?: number;
+}
+
+/** What the listeners call: handed to each `register(app, services)`. */
+export interface SlackServices {
+  store: Store;
+  templates: TemplateRegistry;
+  logger: Logger;
+  clock: Clock;
+  slack: SlackGateway;
+  renderer: Renderer;
+  goLives: GoLiveService;
+  /** Work running after an ack; stop() waits for it. */
+  work: WorkTracker;
+}
+
+export interface SlackApp {
+  app: App;
+  services: SlackServices;
+  start(): Promise<void>;
+  /** Stops taking requests, waits for work in flight and pending renders. Does not close the store. */
+  stop(): Promise<void>;
+  /** The bound port (useful with port 0); throws before start(). */
+  port(): number;
+}
+
+export type SlackAppErrorCode = 'SLACK_APP_CONFIG' | 'SLACK_APP_NOT_STARTED';
+
+export class SlackAppError extends Error {
+  constructor(
+    readonly code: SlackAppErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SlackAppError';
+  }
+}
+
+export function createSlackApp(deps: SlackAppDeps): SlackApp {
+  const { config, logger } = deps;
+  const boltLogger = toBoltLogger(logger, 'bolt');
+  const clientOptions: webApi.WebClientOptions = { ...webClientOptions(config.slack.apiUrl), logger: toBoltLogger(logger, 'web-api') };
+  const customRoutes = deps.customRoutes ?? [];
+  const socketMode = config.slack.appToken !== undefined && config.slack.appToken.length > 0;
+
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (socketMode) {
+    receiver = new SocketModeReceiver({
+      appToken: config.slack.appToken as string,
+      logger: toBoltLogger(logger, 'socket-mode'),
+      customRoutes,
+      installerOptions: { port: config.port, clientOptions },
+    });
+  } else {
+    if (!config.slack.signingSecret) {
+      throw new SlackAppError('SLACK_APP_CONFIG', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    receiver = new HTTPReceiver({
+      signingSecret: config.slack.signingSecret,
+      endpoints: ['/slack/events'],
+      port: config.port,
+      customRoutes,
+      // The ack goes out first; the listener keeps working after the response.
+      processBeforeResponse: false,
+      logger: boltLogger,
+    });
+  }
+
+  const app = new App({
+    receiver,
+    token: config.slack.botToken,
+    logger: boltLogger,
+    clientOptions,
+    // auth.test runs in start(), where a bad token is an error the caller sees, not a stray rejection.
+    deferInitialization: true,
+  });
+
+  const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }));
+  const renderer = new Renderer({
+    store: deps.store,
+    slack,
+    messages: { root: (view) => renderRoot(view), section: (view, sectionId) => renderSection(view, sectionId) },
+    logger: logger.child({ component: 'renderer' }),
+    windowMs: deps.renderWindowMs ?? RENDER_WINDOW_MS,
+  });
+  const services: SlackServices = {
+    store: deps.store,
+    templates: deps.templates,
+    logger,
+    clock: deps.clock,
+    slack,
+    renderer,
+    goLives: new GoLiveService({ store: deps.store, templates: deps.templates, renderer, slack, logger: logger.child({ component: 'go-live' }) }),
+    work: new WorkTracker(),
+  };
+
+  // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.
+  app.error(async (error) => {
+    logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
+  });
+
+  golive.register(app, services);
+  itemMenu.register(app, services);
+  itemReason.register(app, services);
+  startModal.register(app, services);
+
+  let boundPort: number | undefined;
+
+  return {
+    app,
+    services,
+    async start() {
+      await app.init();
+      if (receiver instanceof HTTPReceiver) {
+        const server = (await receiver.start(config.port)) as Server;
+        boundPort = (server.address() as AddressInfo).port;
+      } else {
+        await receiver.start();
+        // The receiver listens for its routes without waiting; wait here so that port() is right.
+        const server = (receiver as unknown as { httpServer?: Server }).httpServer;
+        if (server) {
+          if (!server.listening) await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+          boundPort = (server.address() as AddressInfo).port;
+        }
+      }
+      logger.info({ mode: socketMode ? 'socket' : 'http', port: boundPort }, 'Slack app started');
+    },
+    async stop() {
+      await receiver.stop();
+      await services.work.idle();
+      await renderer.stop();
+      logger.info('Slack app stopped');
+    },
+    port() {
+      if (boundPort === undefined) throw new SlackAppError('SLACK_APP_NOT_STARTED', 'the Slack app is not started');
+      return boundPort;
+    },
+  };
+}
