@@ -31,6 +31,9 @@ export const adminExposed: Check = (ctx, options) =>
       }),
     );
     const evidence = { paths: probes };
+    // Nothing answered: we cannot tell whether anything is exposed, which is an error, not a pass.
+    const unanswered = probes.filter((p) => p.error !== undefined);
+    if (unanswered.length === probes.length) throw new Error(`no admin path answered: ${unanswered[0]?.error ?? 'unknown error'}`);
     const open = probes.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300 && !p.loginForm);
     if (open.length > 0) {
       return {
@@ -48,5 +51,6 @@ export const adminExposed: Check = (ctx, options) =>
       };
     }
     const answered = probes.map((p) => `${p.path} → ${p.status ?? p.error}`).join(', ');
+    if (unanswered.length > 0) return { status: 'warn', summary: `${answered} (want every admin path to answer, none open)`, evidence };
     return { status: 'pass', summary: `${answered} (want no open admin page)`, evidence };
   });

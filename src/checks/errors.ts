@@ -22,5 +22,12 @@ export function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.errors[0] instanceof Error) message = error.errors[0].message;
   const code = (error as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && !message.includes(code)) message = `${message} (${code})`;
-  return message.split('\n')[0] ?? message;
+  return tidyOpenSsl(message.split('\n')[0] ?? message);
+}
+
+// OpenSSL errors arrive as `806C…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/…`;
+// the reason text is what a person needs.
+function tidyOpenSsl(message: string): string {
+  const match = /[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(message);
+  return match?.[1] ? message.replace(/[0-9A-F]+:error:[0-9A-F]+:.*$/, `TLS error: ${match[1]}`) : message;
 }

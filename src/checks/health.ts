@@ -34,6 +34,12 @@ export const health: Check = (ctx, options) =>
     if (bad.length === 0) {
       return { status: 'pass', summary: `${results.length}/${results.length} paths answered 2xx (want 2xx)`, evidence };
     }
-    const first = bad.map((r) => `${r.path} → ${r.status ?? r.error} (want 2xx)`).join('; ');
-    return { status: 'fail', summary: `${bad.length}/${results.length} paths failing: ${first}`, evidence };
+    // Paths that failed the same way are named together: "/a, /b → 503".
+    const byOutcome = new Map<string, string[]>();
+    for (const r of bad) {
+      const outcome = String(r.status ?? r.error);
+      byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), r.path]);
+    }
+    const named = [...byOutcome].map(([outcome, failing]) => `${failing.join(', ')} → ${outcome}`).join('; ');
+    return { status: 'fail', summary: `${bad.length}/${results.length} paths failing: ${named} (want 2xx)`, evidence };
   });

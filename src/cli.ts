@@ -1,0 +1,44 @@
+// The `golive` command: dispatches to one subcommand and resolves to its exit status (bin/golive.js sets it).
+import { runCheck } from './cli/check.js';
+import { processIo } from './cli/io.js';
+import type { CliIo } from './cli/io.js';
+import { runTemplateValidate } from './cli/template-validate.js';
+
+export const USAGE = `usage: golive <command> [arguments]
+  golive check <https-url> [--http-url URL] [--only kind,kind] [--json] [--allow-private] [--timeout MS]
+      run the automatic checks of the default template against a URL
+  golive template validate [file…]
+      validate checklist templates (the default one and GOLIVE_TEMPLATES_DIR when no file is given)
+  golive help
+      show this help
+`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
+      case 'template':
+        if (rest[0] === 'validate') return await runTemplateValidate(rest.slice(1), io);
+        io.stderr(`golive template: unknown subcommand ${rest[0] ?? '(none)'}\n${USAGE}`);
+        return 2;
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return 0;
+      case undefined:
+        io.stderr(USAGE);
+        return 2;
+      default:
+        io.stderr(`golive: unknown command ${command}\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    // An unexpected failure: one line with its code, never a stack trace the user has to read.
+    const code = (error as { code?: unknown }).code;
+    io.stderr(`golive ${command}: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}\n`);
+    return 1;
+  }
+}
