@@ -73,6 +73,6 @@ export function progressBar(done: number, total: number, width = 10): string {
   const filled = Math.round(ratio * width);
   // Never show a full bar or 100% before the last item is resolved.
   const shownFilled = done < total && filled === width ? width - 1 : filled;
-  const percent = done < total ? Math.min(99, Math.floor(ratio * 100)) : 100;
+  const percent = total === 0 ? 0 : done < total ? Math.min(99, Math.floor(ratio * 100)) : 100;
   return `${'▰'.repeat(shownFilled)}${'▱'.repeat(width - shownFilled)} ${percent}%`;
 }

@@ -77,7 +77,7 @@ function textInput(
 }
 
 function option(t: TemplateChoice): types.PlainTextOption {
-  return { text: plain(cleanLine(t.name) || t.id, LIMITS.optionText), value: t.id };
+  return { text: plain(safeName(t.name || t.id, LIMITS.optionText), LIMITS.optionText), value: t.id };
 }
 
 export function renderStartModal(opts: StartModalOptions): ModalView {

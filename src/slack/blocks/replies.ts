@@ -56,6 +56,7 @@ export interface StatusEntry {
 
 // Each entry is one section block; keep room for the heading and the "and N more" line.
 const STATUS_MAX_ENTRIES = LIMITS.messageBlocks - 3;
+const STATUS_TEXT_MAX = LIMITS.messageTextBudget - 1000;
 
 export function renderStatus(entries: readonly StatusEntry[], service?: string): SlackMessage {
   const scope = service ? ` for ${safeName(service, NAME_MAX.service)}` : '';
@@ -63,21 +64,22 @@ export function renderStatus(entries: readonly StatusEntry[], service?: string):
     const text = `No active go-live${scope}. Start one with ${escapeMrkdwn(USAGE.start.split(',')[0] ?? '/golive start')}.`;
     return { text: `No active go-live${scope}.`, blocks: [section(text)] };
   }
-  const shown = entries.slice(0, STATUS_MAX_ENTRIES);
   const blocks: Block[] = [section(`*Active go-lives${scope}:* ${entries.length}`)];
-  for (const { goLive: g, progress: p, permalink } of shown) {
+  let length = 0;
+  let shown = 0;
+  for (const { goLive: g, progress: p, permalink } of entries) {
     const counts = [p.blocked ? `⛔ ${p.blocked} blocked` : '', p.failed ? `❌ ${p.failed} failed` : ''].filter(Boolean).join(' · ');
-    blocks.push(
-      section(
-        [
-          `${linked(g, permalink)} — ${STATUS_LABEL[g.status]}`,
-          `${p.done}/${p.total}  ${progressBar(p.done, p.total)}${counts ? `  ${counts}` : ''}`,
-          `started by ${mention(g.startedBy)} ${slackDate(g.startedAt)}`,
-        ].join('\n'),
-      ),
-    );
+    const text = [
+      `${linked(g, permalink)} — ${STATUS_LABEL[g.status]}`,
+      `${p.done}/${p.total}  ${progressBar(p.done, p.total)}${counts ? `  ${counts}` : ''}`,
+      `started by ${mention(g.startedBy)} ${slackDate(g.startedAt)}`,
+    ].join('\n');
+    if (shown >= STATUS_MAX_ENTRIES || length + text.length > STATUS_TEXT_MAX) break;
+    blocks.push(section(text));
+    length += text.length;
+    shown += 1;
   }
-  if (entries.length > shown.length) blocks.push(context(`…and ${entries.length - shown.length} more.`));
+  if (entries.length > shown) blocks.push(context(`…and ${entries.length - shown} more.`));
   return { text: `${entries.length} active go-live${entries.length === 1 ? '' : 's'}${scope}`, blocks };
 }
 
