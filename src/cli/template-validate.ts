@@ -1,11 +1,11 @@
 // `golive template validate [file…]`: checks template files as a start would, without starting the bot.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CliIo } from './io.js';
 import {
   countItems,
   defaultTemplateFile,
   formatTemplateErrors,
+  isDefaultTemplateFile,
   listTemplateFiles,
   loadTemplateFiles,
 } from '../templates/loader.js';
@@ -40,7 +40,7 @@ export async function runTemplateValidate(args: string[], io: CliIo): Promise<nu
   if (files.length > 0) {
     // The default loads first so a clashing id is reported on the user's file, as a start would refuse it;
     // it is reported only when asked for.
-    const own = files.filter((file) => resolve(file) !== defaultTemplateFile);
+    const own = files.filter((file) => !isDefaultTemplateFile(file));
     const loaded = loadTemplateFiles([defaultTemplateFile, ...own]);
     return report(own.length === files.length ? loaded.slice(1) : loaded, io);
   }
@@ -53,7 +53,7 @@ export async function runTemplateValidate(args: string[], io: CliIo): Promise<nu
       io.stderr(`golive template validate: GOLIVE_TEMPLATES_DIR=${dir}: ${listed.errors.map((e) => e.reason).join('; ')}\n`);
       return 2;
     }
-    toLoad.push(...listed.files.filter((file) => file !== defaultTemplateFile));
+    toLoad.push(...listed.files.filter((file) => !isDefaultTemplateFile(file)));
   }
   return report(loadTemplateFiles(toLoad), io);
 }

@@ -98,7 +98,7 @@ export function loadTemplates(options: { dir?: string } = {}): TemplatesResult {
   if (options.dir !== undefined) {
     const listed = listTemplateFiles(options.dir);
     if (!listed.ok) return { ok: false, errors: listed.errors };
-    files.push(...listed.files.filter((file) => !sameFile(file, defaultTemplateFile)));
+    files.push(...listed.files.filter((file) => !isDefaultTemplateFile(file)));
   }
   const loaded = loadTemplateFiles(files);
   const errors = loaded.flatMap(({ result }) => (result.ok ? [] : result.errors));
@@ -210,9 +210,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function sameFile(a: string, b: string): boolean {
+/** True for the shipped default template file, however it is spelled (relative, symlinked). */
+export function isDefaultTemplateFile(file: string): boolean {
   try {
-    return realpathSync(a) === realpathSync(b);
+    return realpathSync(file) === realpathSync(defaultTemplateFile);
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import { symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
@@ -76,6 +77,13 @@ describe('golive template validate', () => {
     const io = fakeIo();
     const file = relative(process.cwd(), defaultTemplateFile);
     expect(await runTemplateValidate([file], io)).toBe(0);
+    expect(io.out).toBe(DEFAULT_OK);
+  });
+
+  it('validates the default template once when GOLIVE_TEMPLATES_DIR holds it, even through a symlink', async () => {
+    symlinkSync(defaultTemplateFile, join(dir.path, 'linked.yaml'));
+    const io = fakeIo({ GOLIVE_TEMPLATES_DIR: dir.path });
+    expect(await runTemplateValidate([], io)).toBe(0);
     expect(io.out).toBe(DEFAULT_OK);
   });
 
