@@ -45,7 +45,13 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     return { ok: false, reason: `golive: cannot start: a checklist template is invalid\n${formatTemplateErrors(templates.errors).trimEnd()}` };
   }
 
-  const store = openSqliteStore({ file: config.databaseFile, clock });
+  let store: Store;
+  try {
+    store = openSqliteStore({ file: config.databaseFile, clock });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };
+  }
   const customRoutes = healthRoutes({ store, clock, metrics: deps.metrics ?? processMetrics, logger });
   let slack: SlackApp | undefined;
   try {
@@ -54,7 +60,9 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
   } catch (err) {
     await slack?.stop().catch(() => undefined);
     await store.close();
-    throw err;
+    const reason = startFailure(err, config);
+    if (reason === undefined) throw err;
+    return { ok: false, reason: `golive: cannot start: ${reason}` };
   }
   const mode = config.slack.appToken !== undefined ? 'socket' : 'http';
   const port = slack.port();
@@ -83,6 +91,28 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
       },
     },
   };
+}
+
+const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'missing_scope']);
+
+/** The operator's fix for a start failure they can act on; undefined for anything unexpected (rethrown). */
+export function startFailure(err: unknown, config: Config): string | undefined {
+  const e = err as { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; original?: { message?: unknown; cause?: { message?: unknown } } };
+  if (e?.code === 'EADDRINUSE') return `PORT ${config.port} is already in use: stop the other process or choose another PORT`;
+  if (e?.code === 'EACCES') return `PORT ${config.port} needs more privileges: choose a port above 1023`;
+  if (e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && REFUSED_TOKEN.has(e.data.error)) {
+    const appToken = config.slack.appToken !== undefined ? ' and SLACK_APP_TOKEN (app-level token with connections:write)' : '';
+    return `Slack refused the token (${e.data.error}): check SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…)${appToken}; reinstall the app if it was revoked`;
+  }
+  if (e?.code === 'slack_webapi_request_error') {
+    const cause = e.original?.cause?.message ?? e.original?.message;
+    const detail = typeof cause === 'string' ? ` (${cause})` : '';
+    return `cannot reach the Slack Web API at ${config.slack.apiUrl}${detail}: check SLACK_API_URL, the network and any proxy`;
+  }
+  if (e?.code === 'slack_webapi_http_error') {
+    return `the Slack Web API at ${config.slack.apiUrl} answered HTTP ${String(e.statusCode)}: check SLACK_API_URL`;
+  }
+  return undefined;
 }
 
 /** The process: configuration refused or a bad template → message on stderr, exit code 1, no stack trace. */

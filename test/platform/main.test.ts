@@ -2,6 +2,8 @@
 // readable message and exit code 1 (no stack trace); SIGTERM stops the app, then the database, and exits 0.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGolive } from '../../src/main.js';
@@ -95,6 +97,61 @@ describe('start-up refusals', () => {
     );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain('broken.yaml');
+  });
+});
+
+describe('start failures an operator can fix', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  const start = (overrides: { apiUrl?: string; port?: number; appToken?: string } = {}) =>
+    startGolive(
+      testConfig({ apiUrl: overrides.apiUrl ?? slack.apiUrl, port: overrides.port ?? 0, databaseFile: join(temp.dir, 'golive.db'), ...(overrides.appToken ? { appToken: overrides.appToken } : {}) }),
+      { logger: capturedLogger().logger },
+    );
+
+  it('a bot token Slack refuses names SLACK_BOT_TOKEN', async () => {
+    slack.failNext('auth.test', 'invalid_auth');
+    const result = await start();
+    expect(result).toEqual({
+      ok: false,
+      reason: 'golive: cannot start: Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…); reinstall the app if it was revoked',
+    });
+  });
+
+  it('an app-level token Slack refuses names SLACK_APP_TOKEN too', async () => {
+    slack.failNext('apps.connections.open', 'invalid_auth');
+    const result = await start({ appToken: 'xapp-revoked' });
+    expect(!result.ok && result.reason).toMatch(/Slack refused the token \(invalid_auth\): check SLACK_BOT_TOKEN .* and SLACK_APP_TOKEN/);
+  });
+
+  it('an unreachable Web API names SLACK_API_URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await start({ apiUrl: `http://127.0.0.1:${port}/api/` });
+    expect(!result.ok && result.reason).toMatch(new RegExp(`^golive: cannot start: cannot reach the Slack Web API at http://127.0.0.1:${port}/api/ .*: check SLACK_API_URL`));
+  });
+
+  it('a port already taken names PORT, and the database is left closed', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await start({ port });
+      expect(result).toEqual({ ok: false, reason: `golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT` });
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+    const again = await start();
+    expect(again.ok).toBe(true);
+    if (again.ok) await again.golive.stop();
   });
 });
 
