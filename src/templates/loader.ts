@@ -59,7 +59,10 @@ export function parseTemplateSource(source: string, file: string): TemplateFileR
       ok: false,
       errors: doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:$/, '') ?? error.code;
+        const message =
+          error.code === 'MULTIPLE_DOCS'
+            ? 'a template file holds one YAML document, this one has more (a second "---")'
+            : (error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:$/, '') ?? error.code);
         return {
           file,
           path: '',

@@ -121,6 +121,19 @@ describe('loadTemplateFile: a bad file is refused with file, path and reason', (
     ]);
   });
 
+  it('refuses a file with several YAML documents', () => {
+    const result = parseTemplateSource('id: a\n---\nid: b\n', 'two.yaml');
+    expect(!result.ok && result.errors).toEqual([
+      {
+        file: 'two.yaml',
+        path: '',
+        reason: 'YAML syntax error at line 2, column 1: a template file holds one YAML document, this one has more (a second "---")',
+        line: 2,
+        column: 1,
+      },
+    ]);
+  });
+
   it('refuses an unknown check kind, listing the known ones', () => {
     const errors = errorsOf((d) => {
       d.sections[0].groups[0].items[1].check = { kind: 'ping' };
