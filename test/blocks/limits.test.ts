@@ -114,6 +114,11 @@ describe('validateView', () => {
     expect(validateView(view)).toEqual([]);
   });
 
+  it('accepts a view sent as a JSON string, as in form-encoded calls', () => {
+    expect(validateView(JSON.stringify(modal([section('x')])))).toEqual([]);
+    expect(rules(validateView(JSON.stringify(modal([section('x')], { title: pt('t'.repeat(25)) }))))).toEqual(['view-title']);
+  });
+
   const cases: [LimitRule, unknown][] = [
     ['too-many-blocks', modal(Array.from({ length: 101 }, () => section('x')))],
     ['view-title', modal([section('x')], { title: pt('t'.repeat(25)) })],

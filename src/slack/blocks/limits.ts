@@ -85,18 +85,21 @@ function textOf(v: unknown): string | undefined {
   return isObj(v) ? str(v.text) : undefined;
 }
 
+/** Form-encoded Web API calls carry `view` and `blocks` as JSON strings. */
+function parseJson(raw: unknown): unknown {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Slack sends `blocks` as a JSON string in form-encoded calls; accept both. */
 function asBlocks(raw: unknown): unknown[] | undefined {
   if (Array.isArray(raw)) return raw;
-  if (typeof raw === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      return Array.isArray(parsed) ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  const parsed = parseJson(raw);
+  return Array.isArray(parsed) ? parsed : undefined;
 }
 
 /** Every text object (`{ type: plain_text|mrkdwn, text }`) anywhere below `node`: what Slack budgets. */
@@ -271,7 +274,7 @@ export function validateMessage(payload: unknown): LimitProblem[] {
 /** A views.open / views.update / views.push / views.publish view. Empty list = valid. */
 export function validateView(view: unknown): LimitProblem[] {
   const c = new Checker();
-  const v = isObj(view) ? view : {};
+  const v = isObj(view) ? view : isObj(parseJson(view)) ? (parseJson(view) as Obj) : {};
   const blocks = asBlocks(v.blocks);
   if (!blocks) {
     c.add('blocks-missing', 'blocks', 'a view needs a list of blocks');
