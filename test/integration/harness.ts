@@ -139,17 +139,25 @@ export class Harness {
     return this.waitThread(service, this.slackApp.services.templates.default.sections.length);
   }
 
-  async waitThread(service: string, sections: number): Promise<GoLive> {
-    const deadline = Date.now() + 10_000;
+  /** Polls an async condition (database reads) until it gives a value; never a sleep for ordering. */
+  static async until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const goLive = await this.store.findActive(service, 'production');
-      if (goLive?.rootTs && this.fake.thread(CHANNEL, goLive.rootTs).length >= sections && sections > 0) {
-        await this.slackApp.services.work.idle();
-        return goLive;
-      }
-      if (Date.now() > deadline) throw new Error(`the thread of ${service} was not posted`);
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /** Waits until the go-live has its root and `sections` thread messages, and the start has finished. */
+  async waitThread(service: string, sections: number, environment = 'production'): Promise<GoLive> {
+    const goLive = await Harness.until(async () => {
+      const found = await this.store.findActive(service, environment);
+      return found?.rootTs && this.fake.thread(CHANNEL, found.rootTs).length >= sections ? found : undefined;
+    }, `the thread of ${service} ${environment}`);
+    await this.slackApp.services.work.idle();
+    return goLive;
   }
 
   /** The message (root or thread) showing an item's menu, and that menu's option for `action`. */
