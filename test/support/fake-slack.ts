@@ -399,8 +399,10 @@ export class FakeSlack {
     if (bad) return bad;
     const threadTs = str(args.thread_ts);
     if (threadTs !== undefined) {
+      // A deleted parent keeps its thread while replies remain ("This message was deleted."), as in Slack.
       const parent = this.message(channel, threadTs);
-      if (!parent || parent.deleted) return fail('thread_not_found');
+      const hasReplies = this.thread(channel, threadTs).length > 0;
+      if (!parent || (parent.deleted && !hasReplies)) return fail('thread_not_found');
     }
     const message: FakeMessage = {
       channel,
