@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanLine,
   escapeMrkdwn,
+  plainName,
   escapeTruncate,
   mention,
   roleMention,
@@ -41,6 +42,14 @@ describe('mrkdwn helpers', () => {
     expect(safeName('x'.repeat(300)).length).toBe(80);
     expect(safeName('   ')).toBe('?');
     expect(cleanLine('🚀 checkout\tapi')).toBe('🚀 checkout api');
+  });
+
+  it('keeps & readable in plain text but never lets markup or entities through', () => {
+    expect(plainName('Reverse Proxy & Web Server')).toBe('Reverse Proxy & Web Server');
+    expect(plainName('<!channel> &lt; &#60;')).toBe('&lt;!channel&gt; &amp;lt; &amp;#60;');
+    const long = plainName('<script>'.repeat(1000), 150);
+    expect(long.length).toBeLessThanOrEqual(150);
+    expect(long).not.toContain('<');
   });
 
   it('renders mentions, and refuses to ping what is not a person or group', () => {

@@ -83,6 +83,15 @@ describe('renderSection on the default template', () => {
     expect(open).not.toContain(' by ');
   });
 
+  it('keeps & readable in plain-text headers and escapes markup there', () => {
+    const [proxy] = renderSection(view(goLive(tpl)), 'reverse-proxy');
+    expect(blocksOf(proxy!)[0]?.text?.text).toBe(':globe_with_meridians: Reverse Proxy & Web Server — 0/13');
+    const hostile = template([{ ...securitySection(), title: '<!channel> <script>&amp;' }]);
+    const [m] = renderSection(view(goLive(hostile)), 'security');
+    expect(blocksOf(m!)[0]?.text?.text).toBe(':lock: &lt;!channel&gt; &lt;script&gt;&amp;amp; — 0/22');
+    expect(m!.text).toBe(':lock: &lt;!channel&gt; &lt;script&gt;&amp;amp; — 0/22 done');
+  });
+
   it('offers a Run checks button for sections with checks only', () => {
     const v = view(goLive(tpl));
     const [security] = renderSection(v, 'security');

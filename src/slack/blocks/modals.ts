@@ -9,7 +9,7 @@ import type { types } from '@slack/bolt';
 import { plain, section } from './common.js';
 import type { Block, ModalView } from './common.js';
 import { LIMITS } from './limits.js';
-import { cleanLine, safeName, truncate } from './mrkdwn.js';
+import { cleanLine, plainName, safeName, truncate } from './mrkdwn.js';
 
 /** Block ids of the start modal; each input's action id is the same string. */
 export const START_FIELD = {
@@ -77,7 +77,7 @@ function textInput(
 }
 
 function option(t: TemplateChoice): types.PlainTextOption {
-  return { text: plain(safeName(t.name || t.id, LIMITS.optionText), LIMITS.optionText), value: t.id };
+  return { text: plain(plainName(t.name || t.id, LIMITS.optionText), LIMITS.optionText), value: t.id };
 }
 
 export function renderStartModal(opts: StartModalOptions): ModalView {

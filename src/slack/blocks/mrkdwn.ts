@@ -41,13 +41,13 @@ export function truncate(s: string, max: number): string {
 }
 
 /** Escape, then keep within `max` escaped characters without cutting an `&amp;` in two. */
-export function escapeTruncate(s: string, max: number): string {
-  const escaped = escapeMrkdwn(s);
+export function escapeTruncate(s: string, max: number, escape: (s: string) => string = escapeMrkdwn): string {
+  const escaped = escape(s);
   if (escaped.length <= max) return escaped;
   if (max <= 0) return '';
   let out = '';
   for (const g of graphemes(s, max)) {
-    const e = g.length === 1 ? (ENTITY[g] ?? g) : escapeMrkdwn(g);
+    const e = g.length === 1 && escape === escapeMrkdwn ? (ENTITY[g] ?? g) : escape(g);
     if (out.length + e.length > max - ELLIPSIS.length) break;
     out += e;
   }
@@ -70,6 +70,20 @@ export const NAME_MAX = { service: 80, environment: 40, url: 500 } as const;
 export function safeName(s: string, max: number = NAME_MAX.service): string {
   const cleaned = cleanLine(s);
   return cleaned.length === 0 ? '?' : escapeTruncate(cleaned, max);
+}
+
+/**
+ * For plain_text (headers, option labels): `<` and `>` escaped so no markup can survive, `&` kept readable
+ * ("Reverse Proxy & Web Server") unless it would read as an entity.
+ */
+export function escapePlain(s: string): string {
+  return s.replace(/&(?=#?\w+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A user- or template-given name for plain_text: cleaned, `<`/`>` escaped, shortened. */
+export function plainName(s: string, max: number = NAME_MAX.service): string {
+  const cleaned = cleanLine(s);
+  return cleaned.length === 0 ? '?' : escapeTruncate(cleaned, max, escapePlain);
 }
 
 /** Free text such as a reason: cleaned to one line, escaped, shortened. */

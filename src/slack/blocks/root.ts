@@ -4,7 +4,7 @@ import type { ChecklistView, GoLiveStatus } from '../../domain/go-live.js';
 import { ACTION } from '../ids.js';
 import { button, header, progressBar, section, context } from './common.js';
 import type { Block, SlackMessage } from './common.js';
-import { escapeTruncate, mention, NAME_MAX, roleMention, safeLink, safeName, slackDate } from './mrkdwn.js';
+import { escapeTruncate, mention, NAME_MAX, plainName, roleMention, safeLink, safeName, slackDate } from './mrkdwn.js';
 
 export interface RootOptions {
   /** A check run is in progress: the button says so instead of offering a second run. */
@@ -67,7 +67,9 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
   const { goLive } = view;
   const p = progress(view);
   const title = rootTitle(view);
-  const blocks: Block[] = [header(`🚀 Go-live: ${title}`)];
+  const blocks: Block[] = [
+    header(`🚀 Go-live: ${plainName(goLive.service, NAME_MAX.service)} · ${plainName(goLive.environment, NAME_MAX.environment)}`),
+  ];
 
   const facts: string[] = [];
   if (goLive.url) facts.push(`*URL:* ${safeLink(goLive.url, undefined, 200)}`);

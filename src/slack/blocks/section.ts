@@ -18,7 +18,7 @@ import type { ItemAction } from '../ids.js';
 import { button, CHECK_ICON, header, section, STATE_ICON, STATE_LABEL } from './common.js';
 import type { Block, SlackMessage } from './common.js';
 import { countBlockText, LIMITS } from './limits.js';
-import { cleanLine, escapeMrkdwn, escapeTruncate, mention, safeName, slackDate, truncate } from './mrkdwn.js';
+import { cleanLine, escapeMrkdwn, escapePlain, escapeTruncate, mention, plainName, slackDate, truncate } from './mrkdwn.js';
 import type { types } from '@slack/bolt';
 
 export interface SectionMessage extends SlackMessage {
@@ -148,7 +148,7 @@ function groupBlock(title: string, continued: boolean, index: number): Block {
 }
 
 function sectionEmoji(s: TemplateSection): string {
-  const e = s.emoji ? truncate(cleanLine(s.emoji), 30) : '';
+  const e = s.emoji ? escapeTruncate(cleanLine(s.emoji), 30, escapePlain) : '';
   return e ? `${e} ` : '';
 }
 
@@ -290,7 +290,7 @@ function fitChunk(view: ChecklistView, chunk: Chunk, head: Block[]): Block[] {
 export function sectionHeaderText(s: TemplateSection, done: number, total: number, part?: { index: number; of: number }): string {
   const suffix = `${part ? ` (${part.index}/${part.of})` : ''} — ${done}/${total}`;
   const emoji = sectionEmoji(s);
-  const title = safeName(s.title, LIMITS.headerText - emoji.length - suffix.length);
+  const title = plainName(s.title, LIMITS.headerText - emoji.length - suffix.length);
   return `${emoji}${title}${suffix}`;
 }
 
@@ -319,7 +319,8 @@ export function renderSection(view: ChecklistView, sectionId: string): SectionMe
     const part = chunks.length > 1 ? { index: i + 1, of: chunks.length } : undefined;
     const title = sectionHeaderText(s, p.done, p.total, part);
     const head: Block[] = [header(title), ...(i === 0 ? actions : [])];
-    return { key: i === 0 ? sectionId : `${sectionId}#${i + 1}`, text: `${title} done`, blocks: fitChunk(view, chunk, head) };
+    const text = `${sectionEmoji(s)}${escapeTruncate(cleanLine(s.title), 150)} — ${p.done}/${p.total} done`;
+    return { key: i === 0 ? sectionId : `${sectionId}#${i + 1}`, text, blocks: fitChunk(view, chunk, head) };
   });
 }
 
