@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { toBoltLogger } from '../logger.js';
 import type { TemplateRegistry } from '../templates/loader.js';
+import { CheckService } from '../services/check-service.js';
 import { GoLiveService } from '../services/go-live-service.js';
 import { Renderer } from '../services/renderer.js';
 import { SlackGateway, webClientOptions } from '../services/slack-gateway.js';
@@ -18,6 +19,7 @@ import { WorkTracker } from '../services/work.js';
 import { renderRoot } from './blocks/root.js';
 import { renderSection } from './blocks/section.js';
 import * as itemMenu from './actions/item-menu.js';
+import * as runChecks from './actions/run-checks.js';
 import * as golive from './commands/golive.js';
 import * as itemReason from './views/item-reason.js';
 import * as startModal from './views/start-modal.js';
@@ -46,6 +48,8 @@ export interface SlackServices {
   goLives: GoLiveService;
   /** Work running after an ack; stop() waits for it. */
   work: WorkTracker;
+  /** Automatic checks on demand (Run checks, `/golive check`). */
+  checks: CheckService;
 }
 
 export interface SlackApp {
@@ -117,6 +121,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger: logger.child({ component: 'renderer' }),
     windowMs: deps.renderWindowMs ?? RENDER_WINDOW_MS,
   });
+  const work = new WorkTracker();
   const services: SlackServices = {
     store: deps.store,
     templates: deps.templates,
@@ -125,7 +130,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     slack,
     renderer,
     goLives: new GoLiveService({ store: deps.store, templates: deps.templates, renderer, slack, logger: logger.child({ component: 'go-live' }) }),
-    work: new WorkTracker(),
+    work,
+    checks: new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks }),
   };
 
   // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.
@@ -137,14 +143,17 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   itemMenu.register(app, services);
   itemReason.register(app, services);
   startModal.register(app, services);
+  runChecks.register(app, services);
 
   let boundPort: number | undefined;
+  let started = false;
 
   return {
     app,
     services,
     async start() {
       await app.init();
+      started = true;
       if (receiver instanceof HTTPReceiver) {
         const server = (await receiver.start(config.port)) as Server;
         boundPort = (server.address() as AddressInfo).port;
@@ -160,7 +169,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger.info({ mode: socketMode ? 'socket' : 'http', port: boundPort }, 'Slack app started');
     },
     async stop() {
-      await receiver.stop();
+      // Safe after a failed start: only a started receiver is stopped.
+      if (started) {
+        started = false;
+        await receiver.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
+      }
       await services.work.idle();
       await renderer.stop();
       logger.info('Slack app stopped');

@@ -1,0 +1,183 @@
+// The renderer against a real SQLite file and the fake Slack: coalescing, version skips, 429s, stop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { webApi } from '@slack/bolt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../db/sqlite-store.js';
+import type { SqliteStore } from '../../db/sqlite-store.js';
+import { systemClock } from '../../src/clock.js';
+import type { GoLive } from '../../src/domain/go-live.js';
+import { createLogger } from '../../src/logger.js';
+import { GoLiveService } from '../../src/services/go-live-service.js';
+import { ROOT, Renderer } from '../../src/services/renderer.js';
+import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
+import { renderRoot } from '../../src/slack/blocks/root.js';
+import { renderSection } from '../../src/slack/blocks/section.js';
+import { loadTemplates } from '../../src/templates/loader.js';
+import type { TemplateRegistry } from '../../src/templates/loader.js';
+import { startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
+
+const CHANNEL = 'C0DEPLOYS';
+let fake: FakeSlack;
+let dir: string;
+let store: SqliteStore;
+let templates: TemplateRegistry;
+let slack: SlackGateway;
+
+function makeRenderer(windowMs: number): Renderer {
+  return new Renderer({
+    store,
+    slack,
+    messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
+    logger: createLogger({ level: 'silent' }),
+    windowMs,
+  });
+}
+
+function makeService(renderer: Renderer): GoLiveService {
+  return new GoLiveService({ store, templates, renderer, slack, logger: createLogger({ level: 'silent' }) });
+}
+
+beforeEach(async () => {
+  fake = await startFakeSlack({ usergroups: { S0APPROVERS: ['U0GROUPIE'] } });
+  dir = mkdtempSync(join(tmpdir(), 'golive-renderer-'));
+  store = openSqliteStore({ file: join(dir, 'golive.db'), clock: systemClock });
+  const loaded = loadTemplates();
+  if (!loaded.ok) throw new Error('templates');
+  templates = loaded.registry;
+  slack = new SlackGateway(new webApi.WebClient('xoxb-test', webClientOptions(fake.apiUrl)), createLogger({ level: 'silent' }));
+});
+
+afterEach(async () => {
+  await store.close();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function started(service: GoLiveService, name = 'checkout-api', roles: Record<string, string[]> = {}): Promise<GoLive> {
+  const outcome = await service.start({ args: { service: name, environment: 'production', roles }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
+  if (!outcome.ok) throw new Error(outcome.message);
+  return outcome.goLive;
+}
+
+const itemOf = (goLive: GoLive, section: number, index: number): string =>
+  goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
+
+describe('Renderer', () => {
+  it('turns many refreshes of one message in a window into one chat.update', async () => {
+    const renderer = makeRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    for (let i = 0; i < 5; i += 1) {
+      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
+      expect(change).toMatchObject({ ok: true, changed: true });
+    }
+    expect(fake.callsOf('chat.update')).toHaveLength(0);
+    await renderer.flush();
+    const updates = fake.callsOf('chat.update');
+    expect(updates).toHaveLength(2);
+    const root = fake.message(CHANNEL, goLive.rootTs ?? '');
+    expect(JSON.stringify(root?.blocks)).toContain('5/144');
+    await renderer.stop();
+  });
+
+  it('skips a message whose rendered version is current', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    renderer.refresh(goLive.id, [ROOT, goLive.template.sections[0]?.id ?? '']);
+    await renderer.flush();
+    expect(fake.callsOf('chat.update')).toHaveLength(0);
+    expect(renderer.stats.skipped).toBeGreaterThanOrEqual(2);
+    await renderer.stop();
+  });
+
+  it('renders what is pending before stop() resolves, and ignores refreshes after it', async () => {
+    const renderer = makeRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 1, 0), state: 'done', userId: 'U0DANA' });
+    await renderer.stop();
+    expect(fake.callsOf('chat.update')).toHaveLength(2);
+    renderer.refresh(goLive.id, [ROOT]);
+    await renderer.idle();
+    expect(fake.callsOf('chat.update')).toHaveLength(2);
+  });
+
+  it('gives up on a Slack error that a retry cannot fix, and counts it', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    fake.failNext('chat.update', 'channel_not_found', 2);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA' });
+    await renderer.flush();
+    await renderer.idle();
+    expect(fake.callsOf('chat.update').filter((c) => c.error === 'channel_not_found')).toHaveLength(2);
+    expect(renderer.stats.failures).toBe(2);
+    await renderer.stop();
+  });
+
+  it('after a restart, the first touch renders every message that is behind', async () => {
+    const first = makeRenderer(60_000);
+    const goLive = await started(makeService(first));
+    // Changes the previous process wrote but never rendered (it crashed).
+    await store.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 2, 0), state: 'done', actor: 'U0LOST' });
+    await first.stop();
+    const second = makeRenderer(10);
+    const service = makeService(second);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA' });
+    await second.flush();
+    await second.idle();
+    const thread = fake.thread(CHANNEL, goLive.rootTs ?? '');
+    expect(JSON.stringify(thread[2]?.blocks)).toContain('<@U0LOST>');
+    expect(JSON.stringify(thread[0]?.blocks)).toContain('<@U0DANA>');
+    await second.stop();
+  });
+});
+
+describe('GoLiveService', () => {
+  it('refuses an unknown template and a role the template does not have', async () => {
+    const service = makeService(makeRenderer(10));
+    const unknown = await service.start({ args: { service: 'a', environment: 'production', roles: {}, template: 'nope' }, channelId: CHANNEL, userId: 'U1' });
+    expect(unknown).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/no template `nope`/) });
+    const role = await service.start({ args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } }, channelId: CHANNEL, userId: 'U1' });
+    expect(role).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/no role `cfo`/) });
+    expect(fake.callsOf('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('lets a member of an approver group abort', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service, 'billing', { approver: ['<!subteam^S0APPROVERS>'] });
+    expect(await service.abort({ service: 'billing', reason: 'no', userId: 'U0STRANGER' })).toMatchObject({ ok: false });
+    expect(await service.abort({ service: 'billing', reason: 'bad canary', userId: 'U0GROUPIE' })).toMatchObject({ ok: true });
+    expect((await store.getGoLive(goLive.id))?.status).toBe('aborted');
+    await renderer.stop();
+  });
+
+  it('asks which environment when a service is going live in two', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    await started(service, 'api');
+    const staging = await service.start({ args: { service: 'api', environment: 'staging', roles: {} }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
+    expect(staging.ok).toBe(true);
+    expect(await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER' })).toMatchObject({ ok: false, message: expect.stringMatching(/env=/) });
+    expect(await service.abort({ service: 'api', environment: 'staging', reason: 'x', userId: 'U0DEPLOYER' })).toMatchObject({ ok: true });
+    await renderer.stop();
+  });
+
+  it('validates item changes: reasons, unknown items, ended go-lives', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    const item = itemOf(goLive, 0, 0);
+    expect(await service.changeItem({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/needs a reason/) });
+    expect(await service.changeItem({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/not in this go-live/) });
+    expect(await service.changeItem({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/no longer exists/) });
+    await service.abort({ service: 'checkout-api', reason: 'x', userId: 'U0DEPLOYER' });
+    expect(await service.changeItem({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/aborted/) });
+    await renderer.stop();
+  });
+});
