@@ -74,12 +74,14 @@ describe('renderRoot', () => {
       service: 'S'.repeat(80),
       environment: 'E'.repeat(40),
       url: `https://checkout.example.com/${'p'.repeat(470)}`,
+      httpUrl: `http://checkout.example.com/${'p'.repeat(470)}`,
       roles: { ...roles, approver: many },
     });
     const m = renderRoot(view(g, records(100)));
     expect(formatProblems(validateMessage(m))).toBe('');
     const t = texts(m);
     expect(t).toContain(`Go-live: ${'S'.repeat(80)} · ${'E'.repeat(40)}`);
+    expect(t).toContain('*HTTP URL:* <http://checkout.example.com/ppp');
     expect(t).toMatch(/\+\d+ more/);
     expect(t).toMatch(/…and \d+ more roles/);
   });

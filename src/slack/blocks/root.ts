@@ -73,6 +73,7 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
 
   const facts: string[] = [];
   if (goLive.url) facts.push(`*URL:* ${safeLink(goLive.url, undefined, 200)}`);
+  if (goLive.httpUrl) facts.push(`*HTTP URL:* ${safeLink(goLive.httpUrl, undefined, 200)}`);
   facts.push(`*Started by* ${mention(goLive.startedBy)} · ${slackDate(goLive.startedAt)}`);
   facts.push(`*Status:* ${STATUS_LABEL[goLive.status]}`);
   facts.push(`*Checklist:* ${escapeTruncate(goLive.template.name, 100)} (v${goLive.template.version})`);
