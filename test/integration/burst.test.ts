@@ -66,4 +66,38 @@ describe('a burst of ticks', () => {
         `(max ${Math.max(...perMessage.values())} per message, window ${WINDOW_MS} ms, bound ${bound})\n`,
     );
   });
+
+  it('every one of the 144 items ticked at once by 20 people: the whole checklist done, updates bounded', async () => {
+    h = await Harness.start({ windowMs: WINDOW_MS });
+    const harness = h;
+    const goLive = await harness.startGoLive();
+    const flat = flattenItems(goLive.template);
+    expect(flat).toHaveLength(144);
+    await harness.slackApp.services.renderer.idle();
+    const updatesBefore = harness.fake.callsOf('chat.update').length;
+    const started = Date.now();
+    const answers = await Promise.all(flat.map((f, i) => harness.click(goLive, f.item.id, 'done', `U0PEOPLE${i % 20}`)));
+    await harness.slackApp.services.work.idle();
+    const burstMs = Date.now() - started;
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await harness.fake.waitFor(
+      () => Harness.textOf(harness.fake.message(CHANNEL, goLive.rootTs ?? '')).includes('144/144'),
+      15_000,
+      'the root to show 144/144',
+    );
+    await harness.slackApp.services.renderer.idle();
+    const view = await harness.checklist(goLive.id);
+    expect([...view.items.values()].filter((r) => r.state === 'done')).toHaveLength(144);
+    const updates = harness.fake.callsOf('chat.update').slice(updatesBefore);
+    const touched = goLive.template.sections.length + 1;
+    const bound = touched * (1 + Math.ceil(burstMs / WINDOW_MS));
+    expect(updates.length).toBeLessThanOrEqual(bound);
+    expect(harness.fake.invalidPayloads).toEqual([]);
+    const threadText = harness.fake.thread(CHANNEL, goLive.rootTs ?? '').map((m) => Harness.textOf(m)).join('\n');
+    for (let p = 0; p < 20; p += 1) expect(threadText).toContain(`<@U0PEOPLE${p}>`);
+    process.stdout.write(
+      `burst: ${flat.length} ticks by 20 people in ${burstMs} ms → ${updates.length} chat.update, ` +
+        `${harness.slackApp.services.renderer.stats.posts} posts in all (${touched} messages, window ${WINDOW_MS} ms, bound ${bound})\n`,
+    );
+  });
 });
