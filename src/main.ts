@@ -128,7 +128,10 @@ export async function main(env: Env = process.env): Promise<void> {
     logger.error({ err: reason }, 'unhandled promise rejection');
   });
   process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception: stopping');
+    // Socket Mode's route server reports a taken PORT as an 'error' event nobody awaits: say it plainly.
+    const reason = startFailure(err, loaded.config);
+    if (reason !== undefined) console.error(`golive: cannot start: ${reason}`);
+    else logger.fatal({ err }, 'uncaught exception: stopping');
     process.exit(1);
   });
 

@@ -197,3 +197,32 @@ describe('a running process', () => {
     await store.close();
   });
 });
+
+describe('Socket Mode with PORT taken', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  it('exits 1 naming PORT, no stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const exit = await runMain({
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_APP_TOKEN: 'xapp-1-test',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        DATABASE_URL: join(temp.dir, 'golive.db'),
+      });
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trimEnd()).toBe(`golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT`);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
+  });
+});
