@@ -7,6 +7,7 @@ import { renderStartModal } from '../blocks/modals.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
 import { tellPrivately } from '../respond.js';
+import { checkCommand } from '../actions/run-checks.js';
 import type { SlackServices } from '../app.js';
 
 export const COMMAND = '/golive';
@@ -82,6 +83,7 @@ async function run(
       });
     }
     case 'check':
+      return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);
     case 'report':
       return reply(renderError(`\`/golive ${parsed.kind}\` is not available in this version yet.`));
   }

@@ -1,0 +1,87 @@
+// "Run checks" from Slack: the button on the root message and on each section, and `/golive check`. Both ack
+// at once, then ask the check service; the run goes on in the background and its summary lands in the thread.
+// Whatever the clicker or typist needs to know (started, or why not) is told to them privately.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { CheckRunOutcome } from '../../services/check-service.js';
+import { context, section } from '../blocks/common.js';
+import type { SlackMessage } from '../blocks/common.js';
+import { NAME_MAX, safeName } from '../blocks/mrkdwn.js';
+import { renderError } from '../blocks/replies.js';
+import { ACTION } from '../ids.js';
+import { tellPrivately } from '../respond.js';
+import type { SlackServices } from '../app.js';
+
+/** The button's value: `goLiveId` on the root message, `goLiveId|sectionId` on a section. */
+export function decodeRunChecks(raw: string): { goLiveId: string; sectionId?: string } | undefined {
+  const [goLiveId, sectionId, ...rest] = raw.split('|');
+  if (!goLiveId || rest.length > 0 || sectionId === '') return undefined;
+  return sectionId === undefined ? { goLiveId } : { goLiveId, sectionId };
+}
+
+/** The private answer to a run request: what started, or why nothing did. */
+export function runAnswer(outcome: CheckRunOutcome): SlackMessage {
+  if (!outcome.ok) return renderError(outcome.message);
+  const { goLive, sectionId, checks } = outcome.started;
+  const title = sectionId === undefined ? undefined : goLive.template.sections.find((s) => s.id === sectionId)?.title;
+  const scope = title ? ` of *${safeName(title, 150)}*` : '';
+  const name = `${safeName(goLive.service, NAME_MAX.service)} · ${safeName(goLive.environment, NAME_MAX.environment)}`;
+  const text = `:hourglass_flowing_sand: Running ${checks} check${checks === 1 ? '' : 's'}${scope} on *${name}*.`;
+  return {
+    text: `Running ${checks} checks on ${goLive.service} ${goLive.environment}`,
+    blocks: [section(text), context('The summary will appear in the go-live thread.')],
+  };
+}
+
+export function register(app: App, services: SlackServices): void {
+  app.action<BlockButtonAction>({ action_id: ACTION.runChecks, type: 'block_actions' }, async ({ ack, body, action }) => {
+    await ack();
+    // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
+    const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
+    if (!(await services.store.claimDelivery(key))) {
+      services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
+      return;
+    }
+    await services.work.track(handleClick(services, body, action));
+  });
+}
+
+async function handleClick(services: SlackServices, body: BlockButtonAction, action: BlockButtonAction['actions'][number]): Promise<void> {
+  const user = body.user.id;
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  const tell = (message: SlackMessage) =>
+    tellPrivately(
+      services.slack,
+      services.logger,
+      { user, ...(channel !== undefined ? { channel } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}) },
+      message,
+    );
+  const value = decodeRunChecks(action.value ?? '');
+  if (!value) {
+    services.logger.warn({ value: action.value?.slice(0, 150) }, 'run-checks value not understood');
+    return tell(renderError('I did not understand that button; the message may be out of date.'));
+  }
+  try {
+    const outcome = await services.checks.run({ goLiveId: value.goLiveId, actor: user, ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}) });
+    await tell(runAnswer(outcome));
+  } catch (error) {
+    services.logger.error({ err: error, goLiveId: value.goLiveId }, 'starting checks failed');
+    await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+  }
+}
+
+/** `/golive check <service> [section]`: the active go-live of that service, then the same run as the button. */
+export async function checkCommand(
+  services: SlackServices,
+  request: { service: string; section?: string; userId: string },
+  reply: (message: SlackMessage) => Promise<void>,
+): Promise<void> {
+  const found = await services.checks.findForService(request.service);
+  if (!found.ok) return reply(renderError(found.message));
+  const outcome = await services.checks.run({
+    goLiveId: found.goLive.id,
+    actor: request.userId,
+    ...(request.section !== undefined ? { sectionId: request.section } : {}),
+  });
+  return reply(runAnswer(outcome));
+}
