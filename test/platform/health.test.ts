@@ -6,6 +6,8 @@ import { startGolive } from '../../src/main.js';
 import type { RunningGolive } from '../../src/main.js';
 import { createMetrics } from '../../src/metrics.js';
 import { loadTemplates } from '../../src/templates/loader.js';
+import { createAddressPolicy } from '../../src/checks/guard.js';
+import { runChecks } from '../../src/checks/runner.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { capturedLogger, tempDir, testConfig } from './helpers.js';
@@ -97,5 +99,20 @@ describe('health endpoints in HTTP mode', () => {
     expect((await fetch(`${base}/health/nope`)).status).toBe(404);
     const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fgolive&text=help' });
     expect(unsigned.status).toBe(401);
+  });
+
+  it("passes Golive's own health and metrics checks (it follows its own checklist)", async () => {
+    const run = await runChecks(
+      [
+        { id: 'health-endpoints', kind: 'health', options: { paths: ['/health/ping', '/health/live', '/health/ready', '/health/status', '/health/metrics'] } },
+        { id: 'prometheus-metrics', kind: 'metrics', options: { path: '/health/metrics' } },
+      ],
+      { url: new URL(`${base}/`) },
+      { timeoutMs: 5000, policy: createAddressPolicy({ allowPrivate: true, allowedHosts: [] }) },
+    );
+    expect(run.results.map((r) => [r.kind, r.status, r.summary])).toEqual([
+      ['health', 'pass', expect.any(String)],
+      ['metrics', 'pass', expect.any(String)],
+    ]);
   });
 });
