@@ -49,6 +49,7 @@ describe('when Slack pushes back', () => {
       5000,
       'the section re-posted in the thread',
     );
+    await harness.slackApp.services.renderer.idle();
     const title = goLive.template.sections[0]?.title.replace(/&/g, '&amp;') ?? '?';
     expect(Harness.textOf(reposted)).toContain(title);
     const saved = (await harness.store.getMessages(goLive.id)).find((m) => m.key === goLive.template.sections[0]?.id);
