@@ -164,7 +164,7 @@ describe('a running process', () => {
     await slack.close();
   });
 
-  it('serves /health/ping, then stops on SIGTERM: app first, then the database, exit 0', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves /health/ping, then stops on %s: app first, then the database, exit 0', async (signal) => {
     const databaseFile = join(temp.dir, 'golive.db');
     let pinged: Promise<string> | undefined;
     const exit = await runMain(
@@ -181,7 +181,7 @@ describe('a running process', () => {
         if (pinged || !started) return;
         pinged = fetch(`http://127.0.0.1:${started[1]}/health/ping`)
           .then((r) => r.text())
-          .finally(() => child.kill('SIGTERM'));
+          .finally(() => child.kill(signal));
       },
     );
     expect(await pinged).toBe('pong');
@@ -189,6 +189,7 @@ describe('a running process', () => {
     const lines = exit.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
     const messages = lines.map((l) => l.msg);
     expect(messages.indexOf('stopping')).toBeGreaterThan(messages.indexOf('golive started'));
+    expect(messages.indexOf('Slack app stopped')).toBeGreaterThan(messages.indexOf('stopping'));
     expect(messages.at(-1)).toBe('golive stopped');
     expect(exit.stdout).not.toContain('xoxb-test');
     // The database was closed cleanly and is usable again.
