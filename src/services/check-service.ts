@@ -49,7 +49,7 @@ export interface CheckRunReport {
   summaryPosted: boolean;
 }
 
-export type CheckRefusal = 'not-found' | 'not-active' | 'no-url' | 'unknown-section' | 'no-checks' | 'running' | 'ambiguous';
+export type CheckRefusal = 'not-found' | 'not-active' | 'no-url' | 'unknown-section' | 'no-checks' | 'running';
 
 export type CheckRunOutcome = { ok: true; started: StartedRun } | { ok: false; reason: CheckRefusal; message: string; goLive?: GoLive };
 
