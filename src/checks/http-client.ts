@@ -25,6 +25,8 @@ export interface HttpRequestOptions {
   method?: 'GET' | 'HEAD';
   headers?: Record<string, string>;
   maxBodyBytes?: number;
+  /** Overrides the client's signal (a shared client serves checks with different deadlines). */
+  signal?: AbortSignal;
 }
 
 export interface HttpClient {
@@ -39,7 +41,39 @@ function originKey(protocol: string, hostname: string, port: string): string {
   return `${protocol}//${hostname.replace(/^\[|\]$/g, '')}:${port || defaultPort}`;
 }
 
-export function createHttpClient(ctx: HttpContext): HttpClient {
+/** Connections a run keeps per origin: enough for the default suite's requests to go out at once. */
+export const RUN_CONNECTIONS_PER_ORIGIN = 16;
+
+// Clients shared by every check of one run, keyed by the run's target object (see openRunHttpClient).
+const runClients = new WeakMap<object, HttpClient>();
+
+/**
+ * A client shared by the checks of one run so that they reuse connections and TLS sessions instead of each
+ * paying its own handshakes. The runner opens it before and closes it after the run; requests still honour
+ * each check's own signal.
+ */
+export function openRunHttpClient(run: object, ctx: Omit<HttpContext, 'signal'>): HttpClient {
+  const client = buildClient({ ...ctx, signal: undefined }, RUN_CONNECTIONS_PER_ORIGIN);
+  runClients.set(run, client);
+  return {
+    request: client.request,
+    close: async () => {
+      runClients.delete(run);
+      await client.close();
+    },
+  };
+}
+
+export function createHttpClient(ctx: HttpContext & { target?: object }): HttpClient {
+  const shared = ctx.target ? runClients.get(ctx.target) : undefined;
+  if (shared) {
+    // The run owns the connections; this check only brings its signal.
+    return { request: (url, options) => shared.request(url, { ...options, signal: ctx.signal }), close: async () => undefined };
+  }
+  return buildClient(ctx);
+}
+
+function buildClient(ctx: Omit<HttpContext, 'signal'> & { signal: AbortSignal | undefined }, connectionsPerOrigin?: number): HttpClient {
   const remoteAddresses = new Map<string, string>();
   // Node's net/tls skip `lookup` for literal IPs, so those are judged here before any socket exists.
   const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs });
@@ -63,6 +97,7 @@ export function createHttpClient(ctx: HttpContext): HttpClient {
     headersTimeout: ctx.timeoutMs,
     bodyTimeout: ctx.timeoutMs,
     keepAliveTimeout: 1_000,
+    ...(connectionsPerOrigin ? { connections: connectionsPerOrigin } : {}),
   });
 
   return {
@@ -74,7 +109,7 @@ export function createHttpClient(ctx: HttpContext): HttpClient {
         method: options.method ?? 'GET',
         // identity unless a check asks otherwise: bodies are read as text, never decompressed.
         headers: { 'user-agent': 'golive-check', 'accept-encoding': 'identity', ...options.headers },
-        signal: ctx.signal,
+        signal: options.signal ?? ctx.signal,
       });
       const headersMs = performance.now() - started;
       const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -115,7 +150,7 @@ export function createHttpClient(ctx: HttpContext): HttpClient {
 }
 
 /** Runs `fn` with a client whose connections are all closed afterwards, whatever happens. */
-export async function withHttpClient<T>(ctx: HttpContext, fn: (http: HttpClient) => Promise<T>): Promise<T> {
+export async function withHttpClient<T>(ctx: HttpContext & { target?: object }, fn: (http: HttpClient) => Promise<T>): Promise<T> {
   const http = createHttpClient(ctx);
   try {
     return await fn(http);

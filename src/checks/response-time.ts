@@ -6,8 +6,9 @@ import type { Check, CheckOutcome } from './types.js';
 export const RESPONSE_TIME_WARN_MS = 1000;
 export const RESPONSE_TIME_FAIL_MS = 3000;
 
+// Its own client, not the run's shared one: the time measured includes a fresh connection, as a new visitor's would.
 export const responseTime: Check = (ctx, options) =>
-  withHttpClient(ctx, async (http): Promise<CheckOutcome> => {
+  withHttpClient({ policy: ctx.policy, signal: ctx.signal, timeoutMs: ctx.timeoutMs }, async (http): Promise<CheckOutcome> => {
     const warnMs = numberOption(options, 'warn_ms', RESPONSE_TIME_WARN_MS);
     const failMs = numberOption(options, 'fail_ms', RESPONSE_TIME_FAIL_MS);
     const response = await http.request(ctx.target.url);

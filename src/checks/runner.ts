@@ -3,6 +3,7 @@
 import type { CheckKind } from '../domain/check-kind.js';
 import { CheckTimeoutError, describeError } from './errors.js';
 import { findRefusal } from './guard.js';
+import { openRunHttpClient } from './http-client.js';
 import { checkRegistry } from './registry.js';
 import type { AddressPolicy, Check, CheckOutcome, CheckRequest, CheckResult, CheckRun, CheckTarget } from './types.js';
 
@@ -74,7 +75,13 @@ export async function runChecks(
   const now = options.now ?? Date.now;
   const started = now();
   const checks = options.checks ?? checkRegistry;
-  const results = await Promise.all(requests.map((request) => runOne(request, target, options, checks)));
+  const http = openRunHttpClient(target, { policy: options.policy, timeoutMs: options.timeoutMs });
+  let results: CheckResult[];
+  try {
+    results = await Promise.all(requests.map((request) => runOne(request, target, options, checks)));
+  } finally {
+    await http.close();
+  }
   return {
     target: target.url.href,
     startedAt: new Date(started).toISOString(),

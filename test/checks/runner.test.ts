@@ -1,6 +1,7 @@
 // The runner: parallel, each check within its own timeout, errors become results, order kept.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/checks/guard.js';
+import { RUN_CONNECTIONS_PER_ORIGIN } from '../../src/checks/http-client.js';
 import { runChecks } from '../../src/checks/runner.js';
 import type { Check } from '../../src/checks/types.js';
 import { site, startHttpServer, startSilentServer, type TestServer } from '../support/http-servers.js';
@@ -53,6 +54,21 @@ describe('runChecks', () => {
       expect(Object.keys(result).sort()).toEqual(['durationMs', 'evidence', 'id', 'kind', 'status', 'summary']);
       expect(result.durationMs).toBeGreaterThan(0);
     }
+  });
+
+  it('lets the checks of one run share connections instead of one handshake per request', async () => {
+    const server = await startHttpServer(site());
+    servers.push(server);
+    const kinds = ['hsts', 'cookies', 'security-headers', 'compression', 'error-pages', 'metrics', 'admin-exposed'] as const;
+    const manyPaths = Array.from({ length: 30 }, (_, i) => `/health/ping?n=${i}`);
+    const run = await runChecks(
+      [...kinds.map((kind) => ({ id: kind, kind, options: {} })), { id: 'health', kind: 'health', options: { paths: manyPaths } }],
+      { url: server.url },
+      { timeoutMs: 5000, policy: loopback },
+    );
+    expect(run.results.map((r) => r.status)).toEqual(Array(8).fill('pass'));
+    // 39 requests, no more connections than the run keeps per origin.
+    expect(server.connections).toBeLessThanOrEqual(RUN_CONNECTIONS_PER_ORIGIN);
   });
 
   it('turns a thrown error into an error result with a one-line summary', async () => {

@@ -1,0 +1,213 @@
+// `npm run bench -- checks`: the full check suite against one loopback target must take ≤ 1.3× its slowest
+// single check (checks run in parallel). The target is a trusted HTTPS + HTTP/2 site, so every check does its
+// real work. The site is served here; the checks run in a child process, as from another machine, and
+// because Node reads NODE_EXTRA_CA_CERTS only at start-up (the child trusts a CA generated here).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttp } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { generate } from 'selfsigned';
+import { createAddressPolicy } from '../src/checks/guard.js';
+import { runChecks } from '../src/checks/runner.js';
+import type { CheckRequest, CheckTarget } from '../src/checks/types.js';
+import { cliCheckRequests } from '../src/cli/check.js';
+import { defaultTemplate } from '../src/templates/default.js';
+
+const CHILD_PORTS = 'GOLIVE_BENCH_CHECKS_PORTS';
+const CHILD_LATENCY = 'GOLIVE_BENCH_CHECKS_LATENCY_MS';
+const TIMEOUT_MS = 5000;
+
+async function writeCertificates(dir: string): Promise<void> {
+  const now = Date.now();
+  const ca = await generate([{ name: 'commonName', value: 'Golive bench CA' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 86_400_000),
+    notAfterDate: new Date(now + 365 * 86_400_000),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 86_400_000),
+    notAfterDate: new Date(now + 90 * 86_400_000),
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
+    ],
+  });
+  writeFileSync(join(dir, 'ca.pem'), ca.cert);
+  writeFileSync(join(dir, 'key.pem'), leaf.private);
+  writeFileSync(join(dir, 'cert.pem'), leaf.cert);
+}
+
+// Forward-secret AEAD suites only, so tls-ciphers passes like the rest (TLS 1.3 suites are AEAD anyway).
+const AEAD_ONLY = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
+
+const METRICS = '# TYPE http_requests_total counter\nhttp_requests_total{code="200"} 1027\nup 1\n';
+
+// How long the site takes to answer each HTTP request. Loopback answers at once, so the checker's CPU is all
+// there is to measure; a real server takes time, which is what running checks in parallel hides.
+let siteLatencyMs = 0;
+const LATENCIES_MS = [0, 20];
+
+// A well-configured site, so that no check stops early on an easy failure.
+function handle(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
+  if (siteLatencyMs > 0) setTimeout(() => answer(req, res), siteLatencyMs);
+  else answer(req, res);
+}
+
+function answer(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void {
+  const path = new URL(req.url ?? '/', 'https://localhost').pathname;
+  const reply = res as ServerResponse;
+  if (path === '/') {
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    reply.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'set-cookie': 'session=1; Secure; HttpOnly; SameSite=Lax',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+    const page = '<!doctype html><title>bench</title>'.padEnd(4096, ' ');
+    reply.end(gzip ? gzipSync(page) : page);
+  } else if (path === '/health/metrics') {
+    reply.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    reply.end(METRICS);
+  } else if (path.startsWith('/health/')) {
+    reply.writeHead(200, { 'content-type': 'text/plain' });
+    reply.end('ok');
+  } else {
+    reply.writeHead(404, { 'content-type': 'text/plain' });
+    reply.end('not found');
+  }
+}
+
+function listen(server: { listen: (port: number, host: string, cb: () => void) => void; address: () => unknown }): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+interface BenchSite {
+  httpsPort: number;
+  httpPort: number;
+  close(): void;
+}
+
+async function serveSite(dir: string): Promise<BenchSite> {
+  const https = createSecureServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true, ciphers: AEAD_ONLY },
+    handle,
+  );
+  const httpsPort = await listen(https);
+  const http = createHttp((req, res) => {
+    res.writeHead(301, { location: `https://localhost:${httpsPort}${req.url ?? '/'}` });
+    res.end();
+  });
+  const httpPort = await listen(http);
+  return {
+    httpsPort,
+    httpPort,
+    close: () => {
+      https.close();
+      http.close();
+    },
+  };
+}
+
+async function measure(httpsPort: number, httpPort: number): Promise<void> {
+  const latency = Number(process.env[CHILD_LATENCY] ?? 0);
+  const target: CheckTarget = {
+    url: new URL(`https://localhost:${httpsPort}/`),
+    httpUrl: new URL(`http://localhost:${httpPort}/`),
+  };
+  const options = { timeoutMs: TIMEOUT_MS, policy: createAddressPolicy({ allowPrivate: false, allowedHosts: ['localhost'] }) };
+  const requests = cliCheckRequests(defaultTemplate());
+  const run = (subset: CheckRequest[]) => runChecks(subset, target, options);
+  const timed = async (subset: CheckRequest[]) => {
+    const started = performance.now();
+    const result = await run(subset);
+    return { ms: performance.now() - started, result };
+  };
+  // Warm both sides (JIT, TLS, DNS), then take the median of a few rounds: single runs on loopback are noisy.
+  for (const request of requests) await run([request]);
+  await run(requests);
+  const rounds = 5;
+  const suiteTimes: number[] = [];
+  const singleTimes = new Map<string, number[]>();
+  let suite = (await timed(requests)).result;
+  for (let round = 0; round < rounds; round++) {
+    const measured = await timed(requests);
+    suite = measured.result;
+    suiteTimes.push(measured.ms);
+    for (const request of requests) {
+      const key = `${request.id} (${request.kind})`;
+      singleTimes.set(key, [...(singleTimes.get(key) ?? []), (await timed([request])).ms]);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const suiteMs = median(suiteTimes);
+  let slowest = { ms: 0, kind: 'none' };
+  for (const [key, times] of singleTimes) {
+    const ms = median(times);
+    if (ms > slowest.ms) slowest = { ms, kind: key.replace(/^.* \((.*)\)$/, '$1') };
+    if (process.env.BENCH_VERBOSE) console.log(`  ${key} ${ms.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(" ")})`);
+  }
+  const notPassing = suite.results.filter((r) => r.status !== 'pass').map((r) => `${r.kind}: ${r.status} ${r.summary}`);
+  if (notPassing.length > 0 && latency === 0) console.log(`note: not passing against the bench site:\n  ${notPassing.join('\n  ')}`);
+  console.log(
+    `checks${latency > 0 ? ` (site answers HTTP in ${latency} ms)` : ''}: suite ${suiteMs.toFixed(0)} ms, slowest single ${slowest.ms.toFixed(0)} ms (${slowest.kind}), ` +
+      `ratio ${(suiteMs / slowest.ms).toFixed(2)} (target ≤ 1.3)`,
+  );
+}
+
+export default async function benchChecks(): Promise<void> {
+  const ports = process.env[CHILD_PORTS]?.split(',').map(Number);
+  if (ports?.[0] && ports[1]) return measure(ports[0], ports[1]);
+  const dir = mkdtempSync(join(tmpdir(), 'golive-bench-checks-'));
+  let site: BenchSite | undefined;
+  try {
+    await writeCertificates(dir);
+    // The site runs here and the checks in the child, as a real target would be another machine.
+    site = await serveSite(dir);
+    const self = fileURLToPath(import.meta.url);
+    for (const latency of LATENCIES_MS) {
+      siteLatencyMs = latency;
+      // Same runtime flags (tsx's loader when run from source), plus the CA trusted from start-up.
+      const child = spawn(process.execPath, [...process.execArgv, self], {
+        env: {
+          ...process.env,
+          [CHILD_PORTS]: `${site.httpsPort},${site.httpPort}`,
+          [CHILD_LATENCY]: String(latency),
+          NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'),
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      if (code !== 0) throw new Error(`bench/checks child exited with ${code}`);
+    }
+  } finally {
+    site?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await benchChecks();
+}
