@@ -88,11 +88,17 @@ export class Renderer {
     if (!this.known.has(goLiveId)) {
       // First touch since this process started: renders lost in a crash are repaired by rendering everything.
       this.known.add(goLiveId);
-      this.track(
-        this.options.store.getGoLive(goLiveId).then((goLive) => {
-          const all = goLive ? [ROOT, ...goLive.template.sections.map((s) => s.id)] : [];
-          for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target);
-        }),
+      void this.track(
+        this.options.store.getGoLive(goLiveId).then(
+          (goLive) => {
+            const all = goLive ? [ROOT, ...goLive.template.sections.map((s) => s.id)] : [];
+            for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target);
+          },
+          (error: unknown) => {
+            this.known.delete(goLiveId);
+            this.options.logger.error({ err: error, goLiveId }, 'could not read a go-live to render it');
+          },
+        ),
       );
       return;
     }
