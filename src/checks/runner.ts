@@ -75,10 +75,12 @@ export async function runChecks(
   const now = options.now ?? Date.now;
   const started = now();
   const checks = options.checks ?? checkRegistry;
-  const http = openRunHttpClient(target, { policy: options.policy, timeoutMs: options.timeoutMs });
+  // A copy per run: it keys the run's shared HTTP client, so concurrent runs on one target never share one.
+  const runTarget: CheckTarget = { ...target };
+  const http = openRunHttpClient(runTarget, { policy: options.policy, timeoutMs: options.timeoutMs });
   let results: CheckResult[];
   try {
-    results = await Promise.all(requests.map((request) => runOne(request, target, options, checks)));
+    results = await Promise.all(requests.map((request) => runOne(request, runTarget, options, checks)));
   } finally {
     await http.close();
   }

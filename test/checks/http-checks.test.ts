@@ -264,6 +264,19 @@ describe('admin-exposed', () => {
   });
 });
 
+describe('admin-exposed when nothing answers', () => {
+  it('is an error, not a pass', async () => {
+    const gone = await serve();
+    const url = gone.url;
+    await gone.close();
+    servers.splice(servers.indexOf(gone), 1);
+    const result = await check('admin-exposed', url);
+    expect(result.status).toBe('error');
+    expect(result.summary).toContain('no admin path answered');
+    expect(result.summary).toContain('ECONNREFUSED');
+  });
+});
+
 describe('response-time', () => {
   it('reports the time measured beside the threshold', async () => {
     const server = await serve();
