@@ -20,6 +20,8 @@ export interface GoliveDeps {
   clock?: Clock;
   logger?: Logger;
   metrics?: GoliveMetrics;
+  /** How far the scheduler runs behind, for /health/status and metrics (0 until a scheduler reports it). */
+  schedulerLagMs?: () => number;
 }
 
 export interface RunningGolive {
@@ -52,7 +54,13 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };
   }
-  const customRoutes = healthRoutes({ store, clock, metrics: deps.metrics ?? processMetrics, logger });
+  const customRoutes = healthRoutes({
+    store,
+    clock,
+    metrics: deps.metrics ?? processMetrics,
+    logger,
+    ...(deps.schedulerLagMs !== undefined ? { schedulerLagMs: deps.schedulerLagMs } : {}),
+  });
   let slack: SlackApp | undefined;
   try {
     slack = createSlackApp({ config, store, templates: templates.registry, logger, clock, customRoutes });
