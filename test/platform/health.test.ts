@@ -115,4 +115,18 @@ describe('health endpoints in HTTP mode', () => {
       ['metrics', 'pass', expect.any(String)],
     ]);
   });
+
+  it('reports the scheduler lag its callback gives, in status and metrics', async () => {
+    await golive.stop();
+    const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
+      logger: capturedLogger().logger,
+      metrics: createMetrics(),
+      schedulerLagMs: () => 250,
+    });
+    if (!started.ok) throw new Error(started.reason);
+    golive = started.golive;
+    const url = `http://127.0.0.1:${golive.port}`;
+    expect(await (await fetch(`${url}/health/status`)).json()).toMatchObject({ schedulerLagMs: 250 });
+    expect(await (await fetch(`${url}/health/metrics`)).text()).toContain('golive_scheduler_lag_seconds 0.25');
+  });
 });
