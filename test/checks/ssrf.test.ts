@@ -47,6 +47,15 @@ describe('refused targets', () => {
     expect(server.connections).toBe(0);
   });
 
+  it.each(['[::ffff:127.0.0.1]', '2130706433', '0x7f.1'])('refuses loopback written as %s without connecting', async (host) => {
+    const server = await track(startHttpServer(site()));
+    const url = new URL(`http://${host}:${server.port}/`);
+    const run = await runChecks([{ id: 'hsts', kind: 'hsts', options: {} }], { url }, { timeoutMs: 5000, policy: strict });
+    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]?.summary).toContain('is a loopback address');
+    expect(server.connections).toBe(0);
+  });
+
   it('refuses a redirect to a private address without connecting to it', async () => {
     const inner = await track(startHttpServer(site()));
     // The entry point is allowed by name; where it redirects (a bare loopback IP) is not.
