@@ -69,11 +69,12 @@ export function explainSlackFailure(failure: SlackFailure): string {
     case 'ratelimited':
       return 'Slack is rate-limiting me; try again in a minute.';
     default:
-      return `Slack answered \`${failure.error.replace(/[^a-z0-9_]/gi, '')}\`; try again, and tell your Golive admin if it keeps failing.`;
+      return `Slack answered \`${failure.error.replace(/[^a-z0-9_ -]/gi, '').slice(0, 80)}\`; try again, and tell your Golive admin if it keeps failing.`;
   }
 }
 
 const ENDED_STATES = new Set(['completed', 'aborted']);
+const STATUS_LINKS_MAX = 50;
 
 export class GoLiveService {
   constructor(private readonly deps: GoLiveServiceDeps) {}
@@ -173,9 +174,10 @@ export class GoLiveService {
     const { store } = this.deps;
     const active = await store.listActive(service);
     return Promise.all(
-      active.map(async (goLive) => {
+      active.map(async (goLive, index) => {
         const view = await store.getChecklist(goLive.id);
-        const permalink = await this.permalink(goLive);
+        // The answer lists at most a message's worth; links beyond that would be API calls nobody sees.
+        const permalink = index < STATUS_LINKS_MAX ? await this.permalink(goLive) : undefined;
         return {
           goLive,
           progress: view ? progress(view) : { done: 0, total: 0, blocked: 0, failed: 0, na: 0 },
