@@ -1,0 +1,429 @@
+// Ack latency of an item tick through the real Bolt HTTP receiver, p50/p99 at 32 concurrent, against a bare
+// node:http handler that checks the Slack signature the same way, measured in the same run. The load comes from
+// a worker thread (its own event loop) so that the client does not queue behind the server it measures.
+// Also exports the small bench harness (the real app on a temp SQLite file, talking to the fake Slack) that
+// bench/burst.ts and bench/memory.ts use.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { openSqliteStore } from '../db/sqlite-store.js';
+import type { SqliteStore } from '../db/sqlite-store.js';
+import { systemClock } from '../src/clock.js';
+import type { Config } from '../src/config.js';
+import { flattenItems } from '../src/domain/checklist.js';
+import type { GoLive } from '../src/domain/go-live.js';
+import { createLogger } from '../src/logger.js';
+import { createSlackApp, RENDER_WINDOW_MS } from '../src/slack/app.js';
+import type { SlackApp } from '../src/slack/app.js';
+import { ACTION, encodeItemAction } from '../src/slack/ids.js';
+import type { ItemAction } from '../src/slack/ids.js';
+import { loadTemplates } from '../src/templates/loader.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import type { FakeMessage, FakeSlack } from '../test/support/fake-slack.js';
+import { newTriggerId, postCommand, postInteraction } from '../test/support/slack-request.js';
+
+export const SECRET = 'bench-signing-secret';
+export const CHANNEL = 'C0DEPLOYS';
+export const DEPLOYER = 'U0DEPLOYER';
+
+const CONCURRENCY = 32;
+const WARMUP = 300;
+const MEASURED = 2000;
+/** Measured requests go in alternating chunks (bare, golive, bare, golive…) so that machine noise hits both. */
+const CHUNKS = 4;
+/** Upper bound on one load job, whatever happens. */
+const JOB_LIMIT_MS = 60_000;
+
+// ---- the bench harness ------------------------------------------------------------------------------------
+
+/** The real Golive Slack app in HTTP mode on 127.0.0.1:0 with a real SQLite file in a temp dir. */
+export interface BenchGolive {
+  store: SqliteStore;
+  slackApp: SlackApp;
+  port: number;
+  /** Log lines at error level or above (the app must log none during a bench). */
+  errors: string[];
+  /** Waits until no listener work and no render is pending. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The same, with the fake Slack it talks to in this process. */
+export interface BenchApp extends BenchGolive {
+  fake: FakeSlack;
+}
+
+export interface BenchGoliveOptions {
+  renderWindowMs?: number;
+  /** Also print log lines at this level and above on stderr (to see why a bench misbehaves). */
+  echoLevel?: 'debug' | 'info' | 'warn';
+}
+
+/** Golive against a Slack Web API at `apiUrl` (memory.ts keeps the fake in another process). */
+export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptions = {}): Promise<BenchGolive> {
+  const dir = mkdtempSync(join(tmpdir(), 'golive-bench-'));
+  const file = join(dir, 'golive.db');
+  const store = openSqliteStore({ file, clock: systemClock });
+  const errors: string[] = [];
+  // Warn and up only: info lines per click would measure pino more than Golive.
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const parsed = JSON.parse(line) as { level: number; msg?: string };
+        if (parsed.level >= 50) errors.push(parsed.msg ?? line);
+        if (options.echoLevel !== undefined) process.stderr.write(`${line}\n`);
+      }
+      done();
+    },
+  });
+  const loaded = loadTemplates();
+  if (!loaded.ok) throw new Error(`templates: ${JSON.stringify(loaded.errors)}`);
+  const config: Config = {
+    slack: { botToken: 'xoxb-bench-token', signingSecret: SECRET, apiUrl },
+    port: 0,
+    databaseFile: file,
+    tickMs: 1000,
+    checks: { allowedHosts: [], allowPrivate: false, timeoutMs: 1000 },
+    logLevel: options.echoLevel ?? 'warn',
+  };
+  const slackApp = createSlackApp({
+    config,
+    store,
+    templates: loaded.registry,
+    logger: createLogger({ level: options.echoLevel ?? 'warn', destination }),
+    clock: systemClock,
+    renderWindowMs: options.renderWindowMs ?? RENDER_WINDOW_MS,
+  });
+  await slackApp.start();
+  return {
+    store,
+    slackApp,
+    port: slackApp.port(),
+    errors,
+    async idle() {
+      await slackApp.services.work.idle();
+      await slackApp.services.renderer.idle();
+      await slackApp.services.work.idle();
+    },
+    async stop() {
+      await slackApp.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Golive and a fresh fake Slack, both in this process. */
+export async function startBenchApp(options: BenchGoliveOptions = {}): Promise<BenchApp> {
+  const fake = await startFakeSlack();
+  try {
+    const golive = await startBenchGolive(fake.apiUrl, options);
+    return {
+      ...golive,
+      fake,
+      async stop() {
+        await golive.stop();
+        await fake.close();
+      },
+    };
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+}
+
+export function baseUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+/** `/golive start <service>` through the receiver, waiting (bounded) until its root and sections are posted. */
+export async function startGoLive(app: BenchApp, service: string): Promise<GoLive> {
+  const res = await postCommand(baseUrl(app.port), SECRET, {
+    text: `start ${service} production https://${service}.example.com`,
+    user_id: DEPLOYER,
+    channel_id: CHANNEL,
+    response_url: app.fake.responseUrl(),
+  });
+  if (res.status !== 200) throw new Error(`/golive start ${service} answered ${res.status}`);
+  const sections = app.slackApp.services.templates.default.sections.length;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const goLive = await app.store.findActive(service, 'production');
+    const messages = goLive ? await app.store.getMessages(goLive.id) : [];
+    if (goLive?.rootTs && messages.length >= sections + 1) return goLive;
+    if (Date.now() > deadline) throw new Error(`the thread of ${service} was not posted within 15 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The message showing an item's menu and the menu's option value for `action`, as a person would click it. */
+export function findMenuOption(fake: FakeSlack, goLive: ThreadRef, itemId: string, action: ItemAction): { message: FakeMessage; blockId: string; value: string } | undefined {
+  const wanted = encodeItemAction({ action, goLiveId: goLive.id, itemId });
+  for (const message of fake.messages(CHANNEL)) {
+    if (message.ts !== goLive.rootTs && message.thread_ts !== goLive.rootTs) continue;
+    for (const block of (message.blocks ?? []) as { block_id?: string; accessory?: { action_id?: string; options?: { value: string }[] } }[]) {
+      if (block.accessory?.action_id !== ACTION.itemMenu) continue;
+      if (block.accessory.options?.some((o) => o.value === wanted)) return { message, blockId: block.block_id ?? '', value: wanted };
+    }
+  }
+  return undefined;
+}
+
+/** What a click needs to know about its go-live: its id and its thread. */
+export type ThreadRef = Pick<GoLive, 'id' | 'rootTs'>;
+
+export interface Click {
+  goLive: ThreadRef;
+  itemId: string;
+  action: ItemAction;
+  user: string;
+  /** The message the click comes from (ts and its thread). */
+  messageTs: string;
+  blockId: string;
+}
+
+/** A block_actions payload choosing `action` in an item's overflow menu, as Slack sends it. */
+export function clickPayload(fake: FakeSlack, click: Click): unknown {
+  const rootTs = click.goLive.rootTs ?? '';
+  return {
+    type: 'block_actions',
+    user: { id: click.user, username: click.user.toLowerCase(), name: click.user.toLowerCase(), team_id: fake.teamId },
+    api_app_id: 'A0GOLIVE',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: click.messageTs, channel_id: CHANNEL, is_ephemeral: false, thread_ts: rootTs },
+    trigger_id: newTriggerId(),
+    team: { id: fake.teamId, domain: 'golive-bench' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: CHANNEL, name: 'deploys' },
+    message: { type: 'message', ts: click.messageTs, thread_ts: rootTs, text: '', blocks: [] },
+    state: { values: {} },
+    response_url: fake.responseUrl({ channel: CHANNEL, ts: click.messageTs }),
+    actions: [
+      {
+        type: 'overflow',
+        action_id: ACTION.itemMenu,
+        block_id: click.blockId,
+        selected_option: { text: { type: 'plain_text', text: click.action }, value: encodeItemAction({ action: click.action, goLiveId: click.goLive.id, itemId: click.itemId }) },
+        action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+      },
+    ],
+  };
+}
+
+export function click(app: BenchApp, c: Click): ReturnType<typeof postInteraction> {
+  return postInteraction(baseUrl(app.port), SECRET, clickPayload(app.fake, c));
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+export const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+export function isMain(url: string): boolean {
+  return process.argv[1] !== undefined && url === pathToFileURL(process.argv[1]).href;
+}
+
+// ---- the bare handler --------------------------------------------------------------------------------------
+
+/** What Slack's signature check needs and nothing else: raw body, 5-minute window, HMAC v0, constant-time compare. */
+function startBareHandler(secret: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const ts = Number(req.headers['x-slack-request-timestamp']);
+      const signature = String(req.headers['x-slack-signature'] ?? '');
+      const fresh = Number.isFinite(ts) && Math.abs(Date.now() / 1000 - ts) <= 5 * 60;
+      const expected = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+      const valid = fresh && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+      res.writeHead(valid ? 200 : 401).end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---- the load generator (a worker thread, plain JS) -------------------------------------------------------
+
+const LOAD_WORKER = `
+const { parentPort } = require('node:worker_threads');
+const http = require('node:http');
+const { createHmac } = require('node:crypto');
+parentPort.on('message', async (job) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const latencies = [];
+  const statuses = {};
+  const started = performance.now();
+  const deadline = started + job.limitMs;
+  let next = 0;
+  const one = (body) => new Promise((resolve) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = 'v0=' + createHmac('sha256', job.secret).update('v0:' + ts + ':' + body).digest('hex');
+    const t0 = performance.now();
+    const req = http.request({
+      host: '127.0.0.1', port: job.port, path: '/slack/events', method: 'POST', agent,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body),
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': signature,
+      },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve([performance.now() - t0, res.statusCode]));
+    });
+    req.on('error', () => resolve([performance.now() - t0, 0]));
+    req.end(body);
+  });
+  const lane = async () => {
+    while (next < job.bodies.length && performance.now() < deadline) {
+      const body = job.bodies[next++];
+      const [ms, status] = await one(body);
+      latencies.push(ms);
+      statuses[status] = (statuses[status] || 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, lane));
+  agent.destroy();
+  parentPort.postMessage({ latencies, statuses, elapsedMs: performance.now() - started });
+});
+`;
+
+interface LoadResult {
+  latencies: number[];
+  statuses: Record<string, number>;
+  elapsedMs: number;
+}
+
+class LoadGenerator {
+  private readonly worker = new Worker(LOAD_WORKER, { eval: true });
+
+  run(port: number, bodies: string[]): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      this.worker.once('message', (result: LoadResult) => resolve(result));
+      this.worker.once('error', reject);
+      this.worker.postMessage({ port, bodies, concurrency: CONCURRENCY, secret: SECRET, limitMs: JOB_LIMIT_MS });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+// ---- the bench ----------------------------------------------------------------------------------------------
+
+const GO_LIVES = 4;
+
+export default async function ackBench(): Promise<void> {
+  const app = await startBenchApp();
+  const bare = await startBareHandler(SECRET);
+  const load = new LoadGenerator();
+  try {
+    const goLives: GoLive[] = [];
+    for (let i = 0; i < GO_LIVES; i += 1) goLives.push(await startGoLive(app, `ack-bench-${i + 1}`));
+    await app.idle();
+    // Every item of every go-live, clicked from the message that shows it; rounds alternate done and open.
+    const targets: Omit<Click, 'action' | 'user'>[] = [];
+    for (const goLive of goLives) {
+      const messages = new Map((await app.store.getMessages(goLive.id)).map((m) => [m.key, m.ts]));
+      for (const flat of flattenItems(goLive.template)) {
+        const found = findMenuOption(app.fake, goLive, flat.item.id, 'done');
+        if (!found) throw new Error(`item ${flat.item.id} has no Done option in its message`);
+        targets.push({ goLive, itemId: flat.item.id, messageTs: messages.get(flat.sectionId) ?? found.message.ts, blockId: found.blockId });
+      }
+    }
+    let counter = 0;
+    /** The last state each item was clicked to, to prove afterwards that the ticks really happened. */
+    const expected = new Map<string, ItemAction>();
+    const nextBodies = (n: number, toGolive: boolean): string[] =>
+      Array.from({ length: n }, () => {
+        const k = counter++;
+        const target = targets[k % targets.length] as (typeof targets)[number];
+        const action: ItemAction = Math.floor(k / targets.length) % 2 === 0 ? 'done' : 'open';
+        if (toGolive) expected.set(`${target.goLive.id}|${target.itemId}`, action);
+        const payload = clickPayload(app.fake, { ...target, action, user: `U0TEAM${String(k % 20).padStart(2, '0')}` });
+        return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      });
+    const barePort = (bare.address() as AddressInfo).port;
+
+    const statuses = { golive: {} as Record<string, number>, bare: {} as Record<string, number> };
+    const add = (into: Record<string, number>, from: Record<string, number>) => {
+      for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    };
+    // Warm-up: JIT, SQLite page cache, keep-alive sockets. Not counted.
+    await load.run(barePort, nextBodies(WARMUP, false));
+    await load.run(app.port, nextBodies(WARMUP, true));
+    await app.idle();
+
+    const latencies = { golive: [] as number[], bare: [] as number[] };
+    const elapsed = { golive: 0, bare: 0 };
+    const per = Math.ceil(MEASURED / CHUNKS);
+    const load1 = loadavg()[0] ?? 0;
+    for (let chunk = 0; chunk < CHUNKS; chunk += 1) {
+      const b = await load.run(barePort, nextBodies(per, false));
+      latencies.bare.push(...b.latencies);
+      elapsed.bare += b.elapsedMs;
+      add(statuses.bare, b.statuses);
+      // Golive's renders (one window after the ticks) run during its own chunk, not during the bare one.
+      const g = await load.run(app.port, nextBodies(per, true));
+      latencies.golive.push(...g.latencies);
+      elapsed.golive += g.elapsedMs;
+      add(statuses.golive, g.statuses);
+      await app.idle();
+    }
+    const sorted = { golive: [...latencies.golive].sort((a, b) => a - b), bare: [...latencies.bare].sort((a, b) => a - b) };
+    const p = (which: 'golive' | 'bare', q: number) => percentile(sorted[which], q);
+    const ratio99 = p('golive', 99) / p('bare', 99);
+    const ratio50 = p('golive', 50) / p('bare', 50);
+    const verdict = ratio99 <= 2 ? 'ok' : 'OVER TARGET';
+    console.log(
+      `ack p99 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 99), 2)} ms vs bare ${fmt(p('bare', 99), 2)} ms = ${fmt(ratio99, 2)}× (target ≤ 2×) ${verdict}`,
+    );
+    console.log(`ack p50 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 50), 2)} ms vs bare ${fmt(p('bare', 50), 2)} ms = ${fmt(ratio50, 2)}× (no target)`);
+    console.log(
+      `  requests: golive ${sorted.golive.length} (${fmt((sorted.golive.length / elapsed.golive) * 1000, 0)}/s, statuses ${JSON.stringify(statuses.golive)}), ` +
+        `bare ${sorted.bare.length} (${fmt((sorted.bare.length / elapsed.bare) * 1000, 0)}/s, statuses ${JSON.stringify(statuses.bare)}); ` +
+        `golive max ${fmt(sorted.golive.at(-1) ?? Number.NaN, 1)} ms; load average ${fmt(load1, 2)} on this machine when measuring`,
+    );
+    const stats = app.slackApp.services.renderer.stats;
+    console.log(`  renders meanwhile: ${stats.updates} chat.update, ${stats.failures} failures; app errors logged: ${app.errors.length}`);
+    let wrong = 0;
+    for (const goLive of goLives) {
+      const view = await app.store.getChecklist(goLive.id);
+      for (const flat of flattenItems(goLive.template)) {
+        const want = expected.get(`${goLive.id}|${flat.item.id}`) ?? 'open';
+        if ((view?.items.get(flat.item.id)?.state ?? 'open') !== want) wrong += 1;
+      }
+    }
+    console.log(`  items whose state in the database is not their last click: ${wrong}; private error replies: ${app.fake.ephemerals.length}`);
+    if (wrong > 0 || app.fake.ephemerals.length > 0) throw new Error('ack bench: clicks were not applied');
+    const bad = Object.entries({ ...statuses.golive, ...statuses.bare }).filter(([status]) => status !== '200');
+    if (bad.length > 0 || sorted.golive.length < MEASURED || app.errors.length > 0) {
+      throw new Error(`ack bench: non-200 answers ${JSON.stringify(bad)}, ${sorted.golive.length}/${MEASURED} done, errors ${app.errors.slice(0, 3).join(' | ')}`);
+    }
+  } finally {
+    await load.close();
+    await new Promise<void>((resolve) => {
+      bare.closeAllConnections();
+      bare.close(() => resolve());
+    });
+    await app.stop();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  await ackBench();
+}
