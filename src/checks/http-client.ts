@@ -68,7 +68,7 @@ export function createHttpClient(ctx: HttpContext & { target?: object }): HttpCl
   const shared = ctx.target ? runClients.get(ctx.target) : undefined;
   if (shared) {
     // The run owns the connections; this check only brings its signal.
-    return { request: (url, options) => shared.request(url, { ...options, signal: ctx.signal }), close: async () => undefined };
+    return { request: (url, options) => shared.request(url, { ...options, signal: options?.signal ?? ctx.signal }), close: async () => undefined };
   }
   return buildClient(ctx);
 }
@@ -157,6 +157,25 @@ export async function withHttpClient<T>(ctx: HttpContext & { target?: object }, 
   } finally {
     await http.close();
   }
+}
+
+/**
+ * A signal that aborts when `parent` does or after `ms`, whichever comes first; call `clear` when done.
+ * (Hand-made: AbortSignal.any over AbortSignal.timeout did not fire reliably under Node 20 here.)
+ */
+export function deadlineSignal(parent: AbortSignal, ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const onParent = () => controller.abort(parent.reason);
+  const timer = setTimeout(() => controller.abort(new Error(`no answer in ${ms} ms`)), ms);
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
 }
 
 /** Every value of a header, e.g. each Set-Cookie line. */

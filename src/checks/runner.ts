@@ -1,5 +1,6 @@
 // Runs a set of checks against one target: all in parallel, each within its own timeout, so one server that
 // accepts and never answers costs one timeout, not the run. A check never throws out of here.
+import { setMaxListeners } from 'node:events';
 import type { CheckKind } from '../domain/check-kind.js';
 import { CheckTimeoutError, describeError } from './errors.js';
 import { findRefusal } from './guard.js';
@@ -35,6 +36,8 @@ async function runOne(
     return finish({ status: 'error', summary: `no check implements kind ${request.kind}`, evidence: {} });
   }
   const controller = new AbortController();
+  // Every request and probe of the check listens on this signal (and removes itself); dozens is normal.
+  setMaxListeners(0, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   // Resolves at the deadline even if a check ignores its signal, so the run never waits past it.
   const deadline = new Promise<never>((_, reject) => {

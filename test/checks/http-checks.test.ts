@@ -56,6 +56,20 @@ describe('health', () => {
   });
 });
 
+describe('health with a path that never answers', () => {
+  it('fails naming the slow path, before the check itself times out', async () => {
+    const good = site();
+    const server = await startHttpServer((req, res) => {
+      if (req.url === '/health/ready') return; // accepted, never answered
+      good(req, res);
+    });
+    servers.push(server);
+    const result = await check('health', server.url, { slow_ms: 300 });
+    expect(result.status).toBe('fail');
+    expect(result.summary).toBe('1/5 paths failing: /health/ready → no answer in 300 ms (want 2xx)');
+  });
+});
+
 describe('metrics', () => {
   it('passes on strict Prometheus text', async () => {
     const server = await serve();

@@ -29,7 +29,8 @@ describe('runChecks', () => {
     );
     expect(run.results.map((r) => [r.id, r.status, r.summary])).toEqual([
       ['hsts-silent', 'error', 'timed out after 400 ms'],
-      ['health-silent', 'error', 'timed out after 400 ms'],
+      // health names its slow paths (after 80% of the timeout) rather than erring as a whole
+      ['health-silent', 'fail', '5/5 paths failing: /health/ping, /health/live, /health/ready, /health/status, /health/metrics → no answer in 320 ms (want 2xx)'],
     ]);
     expect(silent.connections).toBeGreaterThan(0);
   });
