@@ -18,6 +18,7 @@ import { newId } from './ids.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
 import type {
   AuditEvent,
+  EvidenceAttachment,
   ItemChange,
   ItemChangeResult,
   MessageRecord,
@@ -312,18 +313,9 @@ export class SqliteStore implements Store {
    */
   async changeItem(change: ItemChange): Promise<ItemChangeResult> {
     return this.write((tx): ItemChangeResult => {
-      const row = this.headById(tx, change.goLiveId);
-      if (!row) return { ok: false, reason: 'not-found' };
-      if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
-      const goLive = this.toGoLive(tx, row);
-      if (!findItem(goLive.template, change.itemId)) return { ok: false, reason: 'unknown-item' };
-
-      const existingRow = tx
-        .select()
-        .from(items)
-        .where(and(eq(items.goLiveId, change.goLiveId), eq(items.itemId, change.itemId)))
-        .get();
-      const existing = existingRow ? toItem(existingRow) : undefined;
+      const target = this.itemTarget(tx, change.goLiveId, change.itemId);
+      if (!target.ok) return target;
+      const { row, goLive, existing } = target;
       const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
       const evidence: Evidence | undefined = change.evidence ?? existing?.evidence;
 
@@ -366,6 +358,70 @@ export class SqliteStore implements Store {
       });
       return { ok: true, changed: true, goLive: { ...goLive, version }, item };
     });
+  }
+
+  /**
+   * Replaces one item's evidence; its state, author, time and reason stay. An untouched item gets an open
+   * record by the actor (Golive), dated at the go-live's start since that is when its open state began.
+   * Same evidence: `changed: false`, no audit event, no version bump.
+   */
+  async attachEvidence(attachment: EvidenceAttachment): Promise<ItemChangeResult> {
+    return this.write((tx): ItemChangeResult => {
+      const target = this.itemTarget(tx, attachment.goLiveId, attachment.itemId);
+      if (!target.ok) return target;
+      const { row, goLive, existing } = target;
+      if (existing && canonical(existing.evidence) === canonical(attachment.evidence)) {
+        return { ok: true, changed: false, goLive, item: existing };
+      }
+
+      const item: ItemRecord = existing
+        ? { ...existing, evidence: attachment.evidence }
+        : { itemId: attachment.itemId, state: 'open', by: attachment.actor, at: row.startedAt, evidence: attachment.evidence };
+      const values = {
+        goLiveId: attachment.goLiveId,
+        itemId: attachment.itemId,
+        state: item.state,
+        by: item.by,
+        at: item.at,
+        reason: item.reason ?? null,
+        evidence: item.evidence ?? null,
+      };
+      tx.insert(items)
+        .values(values)
+        .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: { evidence: values.evidence } })
+        .run();
+      const version = row.version + 1;
+      tx.update(goLives).set({ version }).where(eq(goLives.id, row.id)).run();
+      this.audit(tx, {
+        goLiveId: row.id,
+        at: this.clock.now(),
+        actor: attachment.actor,
+        action: 'evidence',
+        subject: attachment.itemId,
+        before: { evidence: existing?.evidence ?? null },
+        after: { evidence: attachment.evidence },
+      });
+      return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+    });
+  }
+
+  /** The active go-live and current record of an item about to change, or why it cannot change. */
+  private itemTarget(
+    tx: Tx,
+    goLiveId: string,
+    itemId: string,
+  ): { ok: true; row: GoLiveHead; goLive: GoLive; existing: ItemRecord | undefined } | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' } {
+    const row = this.headById(tx, goLiveId);
+    if (!row) return { ok: false, reason: 'not-found' };
+    if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
+    const goLive = this.toGoLive(tx, row);
+    if (!findItem(goLive.template, itemId)) return { ok: false, reason: 'unknown-item' };
+    const existingRow = tx
+      .select()
+      .from(items)
+      .where(and(eq(items.goLiveId, goLiveId), eq(items.itemId, itemId)))
+      .get();
+    return { ok: true, row, goLive, existing: existingRow ? toItem(existingRow) : undefined };
   }
 
   /** Aborts an active go-live (the lock is released). An ended one is returned as it is, with no new event. */

@@ -25,6 +25,14 @@ export interface ItemChange {
   evidence?: Evidence;
 }
 
+/** Evidence for an item whose state, author and reason stay as they are (see `Store.attachEvidence`). */
+export interface EvidenceAttachment {
+  goLiveId: string;
+  itemId: string;
+  evidence: Evidence;
+  actor: Actor;
+}
+
 /** `changed: false` when the item already had that state, reason and evidence: clicks are idempotent. */
 export type ItemChangeResult =
   | { ok: true; changed: boolean; goLive: GoLive; item: ItemRecord }
@@ -59,6 +67,11 @@ export interface Store {
   listActive(service?: string): Promise<GoLive[]>;
   /** Sets one item's state and appends an audit event, in one transaction. */
   changeItem(change: ItemChange): Promise<ItemChangeResult>;
+  /**
+   * Replaces one item's evidence and keeps its state, author, time and reason, with an `evidence` audit event,
+   * in one transaction. An untouched item gets an open record by `actor`; same evidence: `changed: false`.
+   */
+  attachEvidence(attachment: EvidenceAttachment): Promise<ItemChangeResult>;
   /** Ends the go-live (releases the lock) with an audit event. */
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;

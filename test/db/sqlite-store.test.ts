@@ -359,6 +359,94 @@ function whenDone(child: ChildProcess): Promise<number> {
   });
 }
 
+describe('attaching evidence', () => {
+  it('keeps a person’s state, author, time and reason, and audits the evidence alone as Golive', async () => {
+    const clock = testClock();
+    const store = stores.open(join(stores.dir(), 'golive.db'), clock);
+    const goLive = await started(store);
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'health-endpoints', state: 'na', actor: 'U0INFRA', reason: 'behind the mesh' });
+    const decided = clock.now();
+    clock.advance(60_000);
+
+    const result = await store.attachEvidence({ goLiveId: goLive.id, itemId: 'health-endpoints', evidence: passingHealth, actor: 'golive' });
+    const item = { itemId: 'health-endpoints', state: 'na', by: 'U0INFRA', at: decided, reason: 'behind the mesh', evidence: passingHealth };
+    expect(result).toEqual({ ok: true, changed: true, goLive: expect.objectContaining({ version: 3 }) as unknown, item });
+
+    const view = await store.getChecklist(goLive.id);
+    expect(view?.items.get('health-endpoints')).toEqual(item);
+    expect(view?.goLive.version).toBe(3);
+    const last = (await store.auditTrail(goLive.id)).at(-1);
+    expect(last).toMatchObject({
+      actor: 'golive',
+      action: 'evidence',
+      subject: 'health-endpoints',
+      at: clock.now(),
+      before: { evidence: null },
+      after: { evidence: passingHealth },
+    });
+  });
+
+  it('is idempotent: the same evidence again changes nothing, adds no event and keeps the version', async () => {
+    const clock = testClock();
+    const store = stores.open(join(stores.dir(), 'golive.db'), clock);
+    const goLive = await started(store);
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U0DBA' });
+    const attachment = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' };
+    const first = await store.attachEvidence(attachment);
+    clock.advance(1_000);
+    const repeat = await store.attachEvidence({ ...attachment, evidence: JSON.parse(JSON.stringify(passingHealth)) as Evidence });
+
+    expect(repeat).toEqual({ ...first, changed: false });
+    expect((await store.auditTrail(goLive.id)).map((e) => e.action)).toEqual(['start', 'item', 'evidence']);
+    expect((await store.getGoLive(goLive.id))?.version).toBe(3);
+
+    // Newer evidence replaces the older one; the before says what it replaced.
+    const newer: Evidence = { ...passingHealth, status: 'error', summary: 'connection refused', takenAt: passingHealth.takenAt + 60_000 };
+    expect(await store.attachEvidence({ ...attachment, evidence: newer })).toMatchObject({ ok: true, changed: true, item: { state: 'done', by: 'U0DBA', evidence: newer } });
+    expect((await store.auditTrail(goLive.id)).at(-1)).toMatchObject({ action: 'evidence', before: { evidence: passingHealth }, after: { evidence: newer } });
+  });
+
+  it('gives an untouched item an open record by Golive from the start, which a reopen click leaves alone', async () => {
+    const clock = testClock();
+    const store = stores.open(join(stores.dir(), 'golive.db'), clock);
+    const goLive = await started(store);
+    clock.advance(5_000);
+
+    const result = await store.attachEvidence({ goLiveId: goLive.id, itemId: 'secret-key', evidence: passingHealth, actor: 'golive' });
+    const item = { itemId: 'secret-key', state: 'open', by: 'golive', at: goLive.startedAt, evidence: passingHealth };
+    expect(result).toMatchObject({ ok: true, changed: true, item, goLive: { version: 2 } });
+    expect((await store.getChecklist(goLive.id))?.items.get('secret-key')).toEqual(item);
+
+    // Reopening an open item is still no change: nobody's name lands on it.
+    expect(await store.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'open', actor: 'U1' })).toMatchObject({ changed: false, item });
+  });
+
+  it('refuses an unknown go-live or item and an ended go-live, writing nothing', async () => {
+    const store = stores.open(join(stores.dir(), 'golive.db'));
+    const goLive = await started(store);
+    const attachment = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' };
+    expect(await store.attachEvidence({ ...attachment, itemId: 'no-such-item' })).toEqual({ ok: false, reason: 'unknown-item' });
+    expect(await store.attachEvidence({ ...attachment, goLiveId: 'nope' })).toEqual({ ok: false, reason: 'not-found' });
+    await store.abortGoLive(goLive.id, 'U0DEPLOYER', 'rolled back');
+    expect(await store.attachEvidence(attachment)).toEqual({ ok: false, reason: 'not-active' });
+    expect((await store.getChecklist(goLive.id))?.items.size).toBe(0);
+    expect((await store.auditTrail(goLive.id)).map((e) => e.action)).toEqual(['start', 'abort']);
+  });
+
+  it('writes nothing when the audit event cannot be written', async () => {
+    const file = join(stores.dir(), 'golive.db');
+    const store = stores.open(file);
+    const goLive = await started(store);
+    const raw = rawOpen(file);
+    raw.exec(`create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`);
+    await expect(store.attachEvidence({ goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' })).rejects.toThrow(/audit disk full/);
+    raw.exec('drop trigger refuse_audit');
+    raw.close();
+    expect((await store.getChecklist(goLive.id))?.items.size).toBe(0);
+    expect((await store.getGoLive(goLive.id))?.version).toBe(1);
+  });
+});
+
 describe('several processes on one file', () => {
   it('three processes opening a fresh file at once all open it, and migrations are applied once', async () => {
     const file = join(stores.dir(), 'fresh.db');
