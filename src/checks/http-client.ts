@@ -68,12 +68,18 @@ export function createHttpClient(ctx: HttpContext & { target?: object }): HttpCl
   const shared = ctx.target ? runClients.get(ctx.target) : undefined;
   if (shared) {
     // The run owns the connections; this check only brings its signal.
-    return { request: (url, options) => shared.request(url, { ...options, signal: options?.signal ?? ctx.signal }), close: async () => undefined };
+    return {
+      request: (url, options) => shared.request(url, { ...options, signal: options?.signal ?? ctx.signal }),
+      close: async () => undefined,
+    };
   }
   return buildClient(ctx);
 }
 
-function buildClient(ctx: Omit<HttpContext, 'signal'> & { signal: AbortSignal | undefined }, connectionsPerOrigin?: number): HttpClient {
+function buildClient(
+  ctx: Omit<HttpContext, 'signal'> & { signal: AbortSignal | undefined },
+  connectionsPerOrigin?: number,
+): HttpClient {
   const remoteAddresses = new Map<string, string>();
   // Node's net/tls skip `lookup` for literal IPs, so those are judged here before any socket exists.
   const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs });

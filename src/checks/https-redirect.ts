@@ -15,6 +15,11 @@ interface Hop {
 const PERMANENT = new Set([301, 308]);
 const TEMPORARY = new Set([302, 303, 307]);
 
+function connectionRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code ?? ((error as { cause?: { code?: unknown } }).cause?.code);
+  return code === 'ECONNREFUSED';
+}
+
 /** The plain-HTTP URL to probe: the configured one, or the target on port 80. */
 export function plainHttpUrl(target: { url: URL; httpUrl?: URL }): URL {
   if (target.httpUrl) return new URL(target.httpUrl.href);
@@ -54,6 +59,11 @@ export const httpsRedirect: Check = (ctx, options) =>
         response = await http.request(url, { maxBodyBytes: 4 * 1024 });
       } catch (error) {
         const refusal = findRefusal(error);
+        // Nothing listening for plain HTTP is a finding: visitors typing http:// get no redirect at all.
+        if (!refusal && connectionRefused(error)) {
+          hops.push({ url: url.href });
+          return { status: 'fail', summary: `${url.host} refuses plain HTTP connections (want 301/308 to https)`, evidence: evidence() };
+        }
         // The first hop is the target itself: a refusal there is the run's business (error), later ones are redirects.
         if (!refusal || hop === 1) throw error;
         hops.push({ url: url.href, refused: refusal.reason });

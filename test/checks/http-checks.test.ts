@@ -130,6 +130,16 @@ describe('https-redirect', () => {
     expect(result.summary).toContain('answered 200 over plain HTTP (want 301/308 to https)');
   });
 
+  it('fails when nothing listens for plain HTTP', async () => {
+    const gone = await serve();
+    const httpUrl = gone.url;
+    await gone.close();
+    servers.splice(servers.indexOf(gone), 1);
+    const result = await check('https-redirect', { url: new URL('https://127.0.0.1/'), httpUrl });
+    expect(result.status).toBe('fail');
+    expect(result.summary).toBe(`${httpUrl.host} refuses plain HTTP connections (want 301/308 to https)`);
+  });
+
   it('fails on a redirect to another host', async () => {
     const http = await startHttpServer(redirectTo('https://elsewhere.example/'));
     servers.push(http);
