@@ -5,7 +5,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli.js';
 import { CHECK_KINDS } from '../../src/domain/check-kind.js';
 import { defaultTemplate } from '../../src/templates/default.js';
-import { site, startHttpsServer, startSilentServer, type TestServer } from '../support/http-servers.js';
+import { redirectTo, site, startHttpServer, startHttpsServer, startSilentServer, type TestServer } from '../support/http-servers.js';
 
 interface FakeIo extends CliIo {
   out: string;
@@ -45,6 +45,16 @@ describe('golive check: exit codes', () => {
     expect(await main(['check', 'https://localhost:8443/', '--only', 'dns'], io)).toBe(0);
     expect(io.out).toContain('pass');
     expect(io.err).toBe('');
+  });
+
+  it('exits 0 when the plain-HTTP URL given with --http-url redirects properly', async () => {
+    const http = await startHttpServer(redirectTo('https://127.0.0.1:8443/', 308));
+    servers.push(http);
+    const io = fakeIo();
+    const args = ['check', 'https://127.0.0.1:8443/', '--http-url', http.url.href, '--only', 'https-redirect', '--allow-private', '--json'];
+    expect(await main(args, io)).toBe(0);
+    expect(JSON.parse(io.out).results[0]).toMatchObject({ kind: 'https-redirect', status: 'pass', summary: '308 → https://127.0.0.1:8443/ (want 301/308 to https)' });
+    expect(http.connections).toBe(1);
   });
 
   it('exits 1 when a check errs: a refused private target, with no connection made', async () => {
