@@ -1,6 +1,7 @@
 // Automatic checks of a go-live, on demand: refuse what cannot run (no URL, ended, unknown section, a run
-// already going), otherwise run after the ack, record each result on its item as Golive, post one summary in
-// the thread and re-render the touched messages. Expected refusals are values with the sentence to show.
+// already going), otherwise run after the ack, record each result on its item (Golive ticks or fails it, or
+// only attaches evidence to a person's decision), post one summary in the thread and re-render the touched
+// messages. Expected refusals are values with the sentence to show.
 import type { Logger } from 'pino';
 import type { Store } from '../../db/store.js';
 import { createAddressPolicy } from '../checks/guard.js';
@@ -9,8 +10,9 @@ import { runChecks } from '../checks/runner.js';
 import type { AddressPolicy, Check, CheckRequest, CheckResult } from '../checks/types.js';
 import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
+import { evidenceEffect } from '../domain/evidence.js';
 import { GOLIVE_ACTOR } from '../domain/go-live.js';
-import type { Actor, Evidence, GoLive, ItemState } from '../domain/go-live.js';
+import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { renderCheckSummary } from '../slack/blocks/check-summary.js';
@@ -73,19 +75,6 @@ interface Running {
 }
 
 const PRODUCTION = 'production';
-
-/** What a result does to its item: pass and warn tick it, fail marks it failed, error leaves the state alone. */
-export function stateAfter(status: CheckResult['status'], current: ItemState): ItemState {
-  switch (status) {
-    case 'pass':
-    case 'warn':
-      return 'done';
-    case 'fail':
-      return 'failed';
-    case 'error':
-      return current;
-  }
-}
 
 export class CheckService {
   /** Runs in progress in this process, by go-live id. */
@@ -225,26 +214,28 @@ export class CheckService {
     }
   }
 
-  /** Writes each result on its item, as Golive, with its evidence; returns the sections touched. */
+  /**
+   * Writes each result on its item as `evidenceEffect` says: Golive ticks or fails an item under its own name,
+   * and only attaches evidence to what a person resolved. Returns the sections touched.
+   */
   private async record(goLive: GoLive, results: readonly CheckResult[], takenAt: number): Promise<{ touched: Set<string>; unrecorded: string[] }> {
     const { store, logger } = this.deps;
     const touched = new Set<string>();
     const unrecorded: string[] = [];
     const view = await store.getChecklist(goLive.id);
     for (const result of results) {
-      const current = view?.items.get(result.id);
-      const state = stateAfter(result.status, current?.state ?? 'open');
+      const current = view?.items.get(result.id)?.state ?? 'open';
       const evidence: Evidence = { kind: result.kind, status: result.status, summary: result.summary, takenAt, details: result.evidence };
-      // A failure explains itself in the reason; an error leaves the item's state and its reason as they were.
-      const reason = result.status === 'fail' ? truncate(result.summary, REASON_MAX_LENGTH) : state === current?.state ? current.reason : undefined;
-      const changed = await store.changeItem({
-        goLiveId: goLive.id,
-        itemId: result.id,
-        state,
-        actor: GOLIVE_ACTOR,
-        evidence,
-        ...(reason !== undefined && (state === 'failed' || state === 'na' || state === 'blocked') ? { reason } : {}),
-      });
+      const effect = evidenceEffect(result.status, current, result.summary);
+      const target = { goLiveId: goLive.id, itemId: result.id, actor: GOLIVE_ACTOR, evidence };
+      const changed =
+        effect.kind === 'attach'
+          ? await store.attachEvidence(target)
+          : await store.changeItem({
+              ...target,
+              state: effect.state,
+              ...(effect.state === 'failed' ? { reason: truncate(effect.reason, REASON_MAX_LENGTH) } : {}),
+            });
       if (!changed.ok) {
         logger.warn({ goLiveId: goLive.id, itemId: result.id, reason: changed.reason }, 'a check result could not be recorded');
         unrecorded.push(result.id);

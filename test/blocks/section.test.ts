@@ -173,6 +173,27 @@ describe('annotations', () => {
     expect(itemBlock(m!, 'secrets-2').text!.text).toContain('_reopened_ by <@U9>');
   });
 
+  it('shows evidence on an untouched item without saying anyone reopened it', () => {
+    const tpl = template([monitoringSection()]);
+    const evidence = { kind: 'health', status: 'error', summary: 'connection refused', takenAt: T0 + 5000 } as const;
+    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'open', by: 'golive', at: T0, evidence }]), 'monitoring');
+    const text = itemBlock(m!, 'health-endpoints').text!.text;
+    expect(text).toContain('❗ `health` error: connection refused · <!date^');
+    expect(text).not.toContain('reopened');
+    expect(text).not.toContain('Golive');
+    expect(text).not.toMatch(/ by /);
+  });
+
+  it('keeps the person who resolved an item beside the evidence a check attached later', () => {
+    const tpl = template([monitoringSection()]);
+    const evidence = { kind: 'health', status: 'pass', summary: '5/5 answered 200', takenAt: T0 + 60_000 } as const;
+    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'done', by: 'U0SRE', at: T0, evidence }]), 'monitoring');
+    const text = itemBlock(m!, 'health-endpoints').text!.text;
+    expect(text).toContain('_done_ by <@U0SRE>');
+    expect(text).toContain('`health` pass: 5/5 answered 200');
+    expect(text).not.toContain('Golive');
+  });
+
   it('escapes hostile reasons and evidence and never lets them mention anyone', () => {
     const tpl = template([securitySection()]);
     const hostile = '<!channel> <@U1> <script>alert(1)</script> &amp;'.repeat(10);
@@ -203,8 +224,16 @@ describe('annotations', () => {
     expectValid(messages);
     const items = blocksOf(messages[0]!).filter((b) => b.block_id?.startsWith('item:'));
     expect(items).toHaveLength(25);
+    const evidenceOnly = new Set(everyItemAnnotated(tpl).filter((r) => r.state === 'open' && r.by === 'golive').map((r) => `item:${r.itemId}`));
+    expect(evidenceOnly.size).toBeGreaterThan(0);
     for (const b of items) {
-      // Every item still says who did it, and keeps a piece of its reason.
+      if (evidenceOnly.has(b.block_id ?? '')) {
+        // Golive never reopens: an open record by Golive only carries evidence, and names nobody.
+        expect(b.text!.text).not.toMatch(/ by /);
+        expect(b.text!.text).toContain('`tls-certificate`');
+        continue;
+      }
+      // Every other item still says who did it, and keeps a piece of its reason.
       expect(b.text!.text).toMatch(/_(done|N\/A|blocked|failed|reopened)_ by (<@U0PERSON\d+>|Golive)/);
       expect(b.text!.text).toMatch(/“R+…”/);
     }

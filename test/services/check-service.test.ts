@@ -14,7 +14,7 @@ import { GOLIVE_ACTOR } from '../../src/domain/go-live.js';
 import type { GoLive } from '../../src/domain/go-live.js';
 import type { Template, TemplateItem } from '../../src/domain/template.js';
 import { createLogger } from '../../src/logger.js';
-import { CheckService, stateAfter } from '../../src/services/check-service.js';
+import { CheckService } from '../../src/services/check-service.js';
 import { Renderer, ROOT } from '../../src/services/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
 import { WorkTracker } from '../../src/services/work.js';
@@ -154,16 +154,6 @@ async function startGoLive(overrides: { service?: string; environment?: string; 
   return goLive;
 }
 
-describe('stateAfter', () => {
-  it('ticks passes and warnings, fails failures, and leaves the state alone on an error', () => {
-    expect(stateAfter('pass', 'open')).toBe('done');
-    expect(stateAfter('warn', 'blocked')).toBe('done');
-    expect(stateAfter('fail', 'done')).toBe('failed');
-    expect(stateAfter('error', 'blocked')).toBe('blocked');
-    expect(stateAfter('error', 'open')).toBe('open');
-  });
-});
-
 describe('CheckService.run', () => {
   it('records each result on its item as Golive, posts one summary in the thread and re-renders the section', async () => {
     const goLive = await startGoLive();
@@ -183,7 +173,7 @@ describe('CheckService.run', () => {
     expect(view?.items.get('health')).toMatchObject({ state: 'done', by: GOLIVE_ACTOR, evidence: { kind: 'health', status: 'pass', details: { paths: [{ path: '/health/ping', status: 200 }] } } });
     expect(view?.items.get('hsts')).toMatchObject({ state: 'done', by: GOLIVE_ACTOR, evidence: { status: 'warn', summary: 'max-age 86400 (want ≥ 15552000)' } });
     expect(view?.items.get('cookies')).toMatchObject({ state: 'failed', by: GOLIVE_ACTOR, reason: 'sessionid lacks Secure, HttpOnly (want both)' });
-    expect(view?.items.get('compression')).toMatchObject({ state: 'blocked', reason: 'nginx change pending', evidence: { status: 'error', summary: 'connection reset' } });
+    expect(view?.items.get('compression')).toMatchObject({ state: 'blocked', by: 'U0INFRA', reason: 'nginx change pending', evidence: { status: 'error', summary: 'connection reset' } });
     expect(view?.items.get('cert')).toMatchObject({ state: 'done', evidence: { kind: 'tls-certificate', status: 'pass' } });
     expect(view?.items.get('cert-again')).toMatchObject({ state: 'done', evidence: { kind: 'tls-certificate', status: 'pass' } });
     expect(view?.items.get('by-hand')).toBeUndefined();
@@ -202,7 +192,44 @@ describe('CheckService.run', () => {
     const web = fake.thread(CHANNEL, goLive.rootTs ?? '').find((m) => JSON.stringify(m.blocks).includes('item:cookies'));
     expect(JSON.stringify(web?.blocks)).toContain('_failed_ by Golive');
     const audit = await store.auditTrail(goLive.id);
-    expect(audit.filter((e) => e.action === 'item' && e.actor === GOLIVE_ACTOR).map((e) => e.subject).sort()).toEqual(['cert', 'cert-again', 'compression', 'cookies', 'health', 'hsts']);
+    expect(audit.filter((e) => e.action === 'item' && e.actor === GOLIVE_ACTOR).map((e) => e.subject).sort()).toEqual(['cert', 'cert-again', 'cookies', 'health', 'hsts']);
+    // The error only attached its evidence to the person's blocked item.
+    expect(audit.filter((e) => e.action === 'evidence')).toMatchObject([{ actor: GOLIVE_ACTOR, subject: 'compression', after: { evidence: { status: 'error' } } }]);
+    expect(fake.invalidPayloads).toEqual([]);
+  });
+
+  it('never puts Golive’s name on a person’s work: passes and errors attach evidence, a fail is news', async () => {
+    const goLive = await startGoLive();
+    for (const itemId of ['health', 'hsts', 'cookies']) await store.changeItem({ goLiveId: goLive.id, itemId, state: 'done', actor: 'U0SECURITY' });
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'cert', state: 'na', actor: 'U0INFRA', reason: 'terminated at the edge' });
+
+    const outcome = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'web' });
+    if (!outcome.ok) throw new Error(outcome.message);
+    await outcome.started.finished;
+
+    const view = await store.getChecklist(goLive.id);
+    expect(view?.items.get('health')).toMatchObject({ state: 'done', by: 'U0SECURITY', evidence: { status: 'pass' } });
+    expect(view?.items.get('hsts')).toMatchObject({ state: 'done', by: 'U0SECURITY', evidence: { status: 'warn' } });
+    expect(view?.items.get('cert')).toMatchObject({ state: 'na', by: 'U0INFRA', reason: 'terminated at the edge', evidence: { status: 'pass' } });
+    // Untouched before, so Golive ticks it.
+    expect(view?.items.get('cert-again')).toMatchObject({ state: 'done', by: GOLIVE_ACTOR });
+    // A failing check overrides the person's done; the audit event keeps what it replaced.
+    expect(view?.items.get('cookies')).toMatchObject({ state: 'failed', by: GOLIVE_ACTOR, reason: 'sessionid lacks Secure, HttpOnly (want both)' });
+    const cookies = (await store.auditTrail(goLive.id)).filter((e) => e.subject === 'cookies').at(-1);
+    expect(cookies).toMatchObject({ actor: GOLIVE_ACTOR, action: 'item', before: { state: 'done', by: 'U0SECURITY' }, after: { state: 'failed' } });
+    // An untouched item with only an error stays open with nobody's name on it.
+    expect(view?.items.get('compression')).toMatchObject({ state: 'open', evidence: { status: 'error' } });
+
+    await renderer.flush();
+    const web = fake.thread(CHANNEL, goLive.rootTs ?? '').find((m) => JSON.stringify(m.blocks).includes('item:cookies'));
+    const itemText = (id: string) =>
+      (web?.blocks as { block_id?: string; text?: { text: string } }[] | undefined)?.find((b) => b.block_id === `item:${id}`)?.text?.text ?? '';
+    expect(itemText('health')).toContain('_done_ by <@U0SECURITY>');
+    expect(itemText('health')).toContain('`health` pass');
+    expect(itemText('cert')).toContain('_N/A_ by <@U0INFRA>');
+    expect(itemText('cookies')).toContain('_failed_ by Golive');
+    expect(itemText('compression')).toContain('`compression` error');
+    expect(itemText('compression')).not.toContain(' by ');
     expect(fake.invalidPayloads).toEqual([]);
   });
 

@@ -11,6 +11,7 @@
 // so the set of messages of a go-live never changes while it runs. Post them in order, keep one ts per key.
 import { flattenItems, sectionProgress } from '../../domain/checklist.js';
 import type { FlatItem } from '../../domain/checklist.js';
+import { stateSetBy } from '../../domain/evidence.js';
 import type { ChecklistView, ItemRecord, ItemState } from '../../domain/go-live.js';
 import type { TemplateSection } from '../../domain/template.js';
 import { ACTION, encodeItemAction } from '../ids.js';
@@ -103,12 +104,16 @@ function itemText(e: ItemEntry, caps: Caps): string {
   const sub = `${'\u2003'.repeat(e.flat.depth + 1)}`;
   const r = e.record;
   if (r) {
-    let who = `${sub}_${annotationLabel(r)}_ by ${mention(r.by)}${caps.whoDate ? ` ${slackDate(r.at)}` : ''}`;
-    if (e.reason) {
-      const reason = caps.reason > 0 ? escapeTruncate(e.reason, caps.reason) : '';
-      if (reason) who += ` — “${reason}”`;
+    // An untouched item that only carries evidence has nobody to name: no "reopened by" line.
+    const by = stateSetBy(r);
+    if (by !== undefined) {
+      let who = `${sub}_${annotationLabel(r)}_ by ${mention(by)}${caps.whoDate ? ` ${slackDate(r.at)}` : ''}`;
+      if (e.reason) {
+        const reason = caps.reason > 0 ? escapeTruncate(e.reason, caps.reason) : '';
+        if (reason) who += ` — “${reason}”`;
+      }
+      lines.push(who);
     }
-    lines.push(who);
     const ev = r.evidence;
     if (ev) {
       let line = `${sub}${CHECK_ICON[ev.status]} \`${ev.kind}\` ${ev.status}`;
