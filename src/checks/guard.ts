@@ -25,7 +25,7 @@ export class TargetRefusedError extends Error {
 export interface AddressPolicyOptions {
   /** Allow loopback, private, link-local and the other non-public ranges (CHECK_ALLOW_PRIVATE). */
   allowPrivate: boolean;
-  /** Host names and CIDRs (or single addresses) checks may reach besides public ones (CHECK_ALLOWED_HOSTS). */
+  /** Host names (`*.suffix` for a domain), CIDRs or addresses checks may reach besides public ones (CHECK_ALLOWED_HOSTS). */
   allowedHosts: readonly string[];
 }
 
@@ -70,12 +70,17 @@ interface AllowedCidr {
   range: [Parsed, number];
 }
 
-function parseAllowed(entries: readonly string[]): { hosts: Set<string>; cidrs: AllowedCidr[] } {
+function parseAllowed(entries: readonly string[]): { hosts: Set<string>; suffixes: string[]; cidrs: AllowedCidr[] } {
   const hosts = new Set<string>();
+  const suffixes: string[] = [];
   const cidrs: AllowedCidr[] = [];
   for (const raw of entries) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
+    if (entry.startsWith('*.') || entry.startsWith('.')) {
+      suffixes.push(entry.slice(entry.indexOf('.')).replace(/\.$/, ''));
+      continue;
+    }
     if (entry.includes('/')) {
       try {
         cidrs.push({ range: ipaddr.parseCIDR(entry) });
@@ -88,7 +93,7 @@ function parseAllowed(entries: readonly string[]): { hosts: Set<string>; cidrs: 
     if (address) cidrs.push({ range: [address, address.kind() === 'ipv4' ? 32 : 128] });
     else hosts.add(entry.replace(/\.$/, ''));
   }
-  return { hosts, cidrs };
+  return { hosts, suffixes, cidrs };
 }
 
 /** Why an address is not public ("a loopback address"), or undefined when it is. */
@@ -112,6 +117,8 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
     if (options.allowPrivate) return { ok: true };
     const host = hostname.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
     if (allowed.hosts.has(host)) return { ok: true };
+    // `*.internal` (or `.internal`) allows every name under internal.
+    for (const suffix of allowed.suffixes) if (host.endsWith(suffix)) return { ok: true };
     const parsed = parseAddress(address);
     if (parsed) {
       for (const { range } of allowed.cidrs) {

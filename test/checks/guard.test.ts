@@ -42,6 +42,14 @@ describe('address judgement', () => {
     expect(strict.judge(address, 'example.com')).toEqual({ ok: true });
   });
 
+  it('allows every name under a *.domain entry, not the look-alikes', () => {
+    const policy = createAddressPolicy({ allowPrivate: false, allowedHosts: ['*.corp.example'] });
+    expect(policy.judge('10.0.0.1', 'app.corp.example')).toEqual({ ok: true });
+    expect(policy.judge('10.0.0.1', 'a.b.corp.example')).toEqual({ ok: true });
+    expect(policy.judge('10.0.0.1', 'evilcorp.example').ok).toBe(false);
+    expect(policy.judge('10.0.0.1', 'corp.example.attacker.net').ok).toBe(false);
+  });
+
   it('allows everything with allowPrivate', () => {
     const open = createAddressPolicy({ allowPrivate: true, allowedHosts: [] });
     expect(open.judge('127.0.0.1', 'localhost')).toEqual({ ok: true });
