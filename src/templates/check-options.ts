@@ -18,7 +18,7 @@ const port = z.number().int().min(1).max(65535, { error: 'a port is between 1 an
 const none = z.strictObject({});
 
 export const CHECK_OPTIONS: Record<CheckKind, z.ZodObject> = {
-  health: z.strictObject({ paths: paths.optional() }),
+  health: z.strictObject({ paths: paths.optional(), slow_ms: positiveInt('slow_ms').optional() }),
   metrics: z.strictObject({ path: urlPath.optional() }),
   'tls-certificate': z.strictObject({ min_days: positiveInt('min_days').optional() }),
   'tls-protocols': none,

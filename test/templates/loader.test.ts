@@ -161,7 +161,7 @@ describe('loadTemplateFile: a bad file is refused with file, path and reason', (
   it('accepts the options each check kind reads', () => {
     const data: Data = minimalTemplate();
     const items = [
-      { kind: 'health', paths: ['/health/ping'] },
+      { kind: 'health', paths: ['/health/ping'], slow_ms: 800 },
       { kind: 'metrics', path: '/metrics' },
       { kind: 'tls-certificate', min_days: 30 },
       { kind: 'https-redirect', max_hops: 3 },
