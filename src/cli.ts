@@ -1,4 +1,5 @@
 // The `golive` command: dispatches to one subcommand and resolves to its exit status (bin/golive.js sets it).
+import { runBackup } from './cli/backup.js';
 import { runCheck } from './cli/check.js';
 import { processIo } from './cli/io.js';
 import type { CliIo } from './cli/io.js';
@@ -9,6 +10,8 @@ export const USAGE = `usage: golive <command> [arguments]
       run the automatic checks of the default template against a URL
   golive template validate [file…]
       validate checklist templates (the default one and GOLIVE_TEMPLATES_DIR when no file is given)
+  golive backup <file>
+      an online backup of the database at DATABASE_URL, safe while the bot runs
   golive help
       show this help
 `;
@@ -23,6 +26,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         if (rest[0] === 'validate') return await runTemplateValidate(rest.slice(1), io);
         io.stderr(`golive template: unknown subcommand ${rest[0] ?? '(none)'}\n${USAGE}`);
         return 2;
+      case 'backup':
+        return await runBackup(rest, io);
       case 'help':
       case '--help':
       case '-h':

@@ -1,32 +1,11 @@
 // `golive check` in-process through main() with a fake CliIo: exit codes, the JSON document, the table, env vs flags.
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingIo } from '../support/cli-io.js';
 import { cliCheckRequests } from '../../src/cli/check.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli.js';
 import { CHECK_KINDS } from '../../src/domain/check-kind.js';
 import { defaultTemplate } from '../../src/templates/default.js';
 import { redirectTo, site, startHttpServer, startHttpsServer, startSilentServer, type TestServer } from '../support/http-servers.js';
-
-interface FakeIo extends CliIo {
-  out: string;
-  err: string;
-}
-
-function fakeIo(env: Record<string, string> = {}, isTTY = false): FakeIo {
-  const io: FakeIo = {
-    out: '',
-    err: '',
-    env,
-    isTTY,
-    stdout: (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -41,7 +20,7 @@ async function httpsSite(): Promise<TestServer> {
 
 describe('golive check: exit codes', () => {
   it('exits 0 when nothing failed', async () => {
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['check', 'https://localhost:8443/', '--only', 'dns'], io)).toBe(0);
     expect(io.out).toContain('pass');
     expect(io.err).toBe('');
@@ -50,7 +29,7 @@ describe('golive check: exit codes', () => {
   it('exits 0 when the plain-HTTP URL given with --http-url redirects properly', async () => {
     const http = await startHttpServer(redirectTo('https://127.0.0.1:8443/', 308));
     servers.push(http);
-    const io = fakeIo();
+    const io = recordingIo();
     const args = ['check', 'https://127.0.0.1:8443/', '--http-url', http.url.href, '--only', 'https-redirect', '--allow-private', '--json'];
     expect(await main(args, io)).toBe(0);
     expect(JSON.parse(io.out).results[0]).toMatchObject({ kind: 'https-redirect', status: 'pass', summary: '308 → https://127.0.0.1:8443/ (want 301/308 to https)' });
@@ -59,7 +38,7 @@ describe('golive check: exit codes', () => {
 
   it('exits 1 when a check errs: a refused private target, with no connection made', async () => {
     const server = await httpsSite();
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['check', server.url.href, '--only', 'hsts'], io)).toBe(1);
     expect(io.out).toContain('refused 127.0.0.1: 127.0.0.1 is a loopback address');
     expect(server.connections).toBe(0);
@@ -67,7 +46,7 @@ describe('golive check: exit codes', () => {
 
   it('exits 1 when the certificate is not trusted (verification stays on)', async () => {
     const server = await httpsSite();
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['check', server.url.href, '--only', 'hsts,cookies', '--allow-private'], io)).toBe(1);
     expect(io.out).toMatch(/self[- ]signed/i);
     expect(server.connections).toBeGreaterThan(0);
@@ -83,7 +62,7 @@ describe('golive check: exit codes', () => {
     [['https://example.com/', '--http-url', 'ftp://example.com/'], '--http-url must start with http://'],
     [['https://example.com/', '--verbose'], "Unknown option '--verbose'"],
   ])('exits 2 on usage error %j', async (args, reason) => {
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['check', ...args], io)).toBe(2);
     expect(io.err).toContain(reason);
     expect(io.err).toContain('usage: golive check');
@@ -94,7 +73,7 @@ describe('golive check: exit codes', () => {
     [{ CHECK_TIMEOUT_MS: '0' }, 'CHECK_TIMEOUT_MS must be a whole number'],
     [{ CHECK_ALLOW_PRIVATE: 'maybe' }, 'CHECK_ALLOW_PRIVATE must be true or false'],
   ])('exits 2 on configuration error %j', async (env, reason) => {
-    const io = fakeIo(env);
+    const io = recordingIo(env);
     expect(await main(['check', 'https://example.com/', '--only', 'dns'], io)).toBe(2);
     expect(io.err).toContain(reason);
   });
@@ -105,7 +84,7 @@ describe('golive check: configuration', () => {
     const server = await httpsSite();
     const envs: Array<Record<string, string>> = [{ CHECK_ALLOW_PRIVATE: 'true' }, { CHECK_ALLOWED_HOSTS: 'db.internal, 127.0.0.1' }];
     for (const env of envs) {
-      const io = fakeIo(env);
+      const io = recordingIo(env);
       await main(['check', server.url.href, '--only', 'hsts', '--json'], io);
       const run = JSON.parse(io.out) as { results: Array<{ summary: string }> };
       expect(run.results[0]?.summary).not.toContain('refused');
@@ -117,10 +96,10 @@ describe('golive check: configuration', () => {
     const silent = await startSilentServer();
     servers.push(silent);
     const url = `https://127.0.0.1:${silent.port}/`;
-    const fromEnv = fakeIo({ CHECK_TIMEOUT_MS: '300', CHECK_ALLOW_PRIVATE: '1' });
+    const fromEnv = recordingIo({ CHECK_TIMEOUT_MS: '300', CHECK_ALLOW_PRIVATE: '1' });
     expect(await main(['check', url, '--only', 'hsts', '--json'], fromEnv)).toBe(1);
     expect(JSON.parse(fromEnv.out).results[0].summary).toBe('timed out after 300 ms');
-    const fromFlag = fakeIo({ CHECK_TIMEOUT_MS: '300' });
+    const fromFlag = recordingIo({ CHECK_TIMEOUT_MS: '300' });
     expect(await main(['check', url, '--only', 'hsts', '--json', '--timeout', '250', '--allow-private'], fromFlag)).toBe(1);
     expect(JSON.parse(fromFlag.out).results[0].summary).toBe('timed out after 250 ms');
   });
@@ -128,7 +107,7 @@ describe('golive check: configuration', () => {
 
 describe('golive check: output', () => {
   it('prints the one JSON document of DESIGN.md', async () => {
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['check', 'https://localhost/', '--only', 'dns', '--json'], io)).toBe(0);
     const run = JSON.parse(io.out);
     expect(Object.keys(run).sort()).toEqual(['durationMs', 'results', 'startedAt', 'target']);
@@ -140,14 +119,14 @@ describe('golive check: output', () => {
   });
 
   it('prints a plain table when not on a terminal, a coloured one on a terminal', async () => {
-    const plain = fakeIo();
+    const plain = recordingIo();
     await main(['check', 'https://localhost/', '--only', 'dns'], plain);
     const lines = plain.out.split('\n');
     expect(lines[0]).toMatch(/^STATUS\s+ID\s+KIND\s+SUMMARY\s+MS$/);
     expect(lines[1]).toMatch(/^pass\s+\S+\s+dns\s+localhost → 127\.0\.0\.1 \(want ≥ 1 address\)\s+\d+$/);
     expect(plain.out).toContain('1 checks against https://localhost/ in');
     expect(plain.out).not.toContain('\x1b[');
-    const tty = fakeIo({}, true);
+    const tty = recordingIo({}, true);
     await main(['check', 'https://localhost/', '--only', 'dns'], tty);
     expect(tty.out).toContain('\x1b[32mpass');
   });
@@ -172,21 +151,21 @@ describe('golive check: which checks', () => {
 
 describe('golive', () => {
   it('prints help and exits 0', async () => {
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['help'], io)).toBe(0);
     expect(io.out).toContain('golive check <https-url>');
     expect(io.out).toContain('golive template validate');
   });
 
   it('exits 2 on an unknown or missing command', async () => {
-    const unknown = fakeIo();
+    const unknown = recordingIo();
     expect(await main(['deploy'], unknown)).toBe(2);
     expect(unknown.err).toContain('unknown command deploy');
-    expect(await main([], fakeIo())).toBe(2);
+    expect(await main([], recordingIo())).toBe(2);
   });
 
   it('dispatches template validate', async () => {
-    const io = fakeIo();
+    const io = recordingIo();
     expect(await main(['template', 'validate', '--help'], io)).toBe(0);
     expect(io.out).toContain('usage: golive template validate');
   });
