@@ -8,6 +8,7 @@ export default defineConfig({
     // Integration tests start real servers and SQLite files; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    // CI also writes a JSON report so .ci/run can print a plain "N passed, N failed" closing line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
   },
 });
