@@ -8,11 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { openSqliteStore } from '../db/sqlite-store.js';
 import type { SqliteStore } from '../db/sqlite-store.js';
 import { systemClock } from '../src/clock.js';
@@ -255,6 +257,18 @@ function startBareHandler(secret: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** Bolt's own cost: the same receiver and listener matching, with a listener that only acks (no Golive work). */
+async function startBoltAckOnly(secret: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: secret, endpoints: ['/slack/events'], processBeforeResponse: false, logLevel: LogLevel.ERROR });
+  // A fixed authorization: no auth.test, no network.
+  const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench-token', botId: 'B0GOLIVE', botUserId: 'U0GOLIVEBOT' }), logLevel: LogLevel.ERROR });
+  app.action({ action_id: ACTION.itemMenu, type: 'block_actions' }, async ({ ack }) => {
+    await ack();
+  });
+  const server = (await receiver.start(0)) as Server;
+  return { port: (server.address() as AddressInfo).port, stop: () => receiver.stop() };
+}
+
 // ---- the load generator (a worker thread, plain JS) -------------------------------------------------------
 
 const LOAD_WORKER = `
@@ -312,8 +326,12 @@ class LoadGenerator {
 
   run(port: number, bodies: string[]): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
-      this.worker.once('message', (result: LoadResult) => resolve(result));
-      this.worker.once('error', reject);
+      const onError = (error: Error) => reject(error);
+      this.worker.once('message', (result: LoadResult) => {
+        this.worker.off('error', onError);
+        resolve(result);
+      });
+      this.worker.once('error', onError);
       this.worker.postMessage({ port, bodies, concurrency: CONCURRENCY, secret: SECRET, limitMs: JOB_LIMIT_MS });
     });
   }
@@ -326,10 +344,13 @@ class LoadGenerator {
 // ---- the bench ----------------------------------------------------------------------------------------------
 
 const GO_LIVES = 4;
+const SERVERS = ['bare', 'bolt', 'golive'] as const;
+type Responder = (typeof SERVERS)[number];
 
 export default async function ackBench(): Promise<void> {
   const app = await startBenchApp();
   const bare = await startBareHandler(SECRET);
+  const bolt = await startBoltAckOnly(SECRET);
   const load = new LoadGenerator();
   try {
     const goLives: GoLive[] = [];
@@ -359,33 +380,41 @@ export default async function ackBench(): Promise<void> {
       });
     const barePort = (bare.address() as AddressInfo).port;
 
-    const statuses = { golive: {} as Record<string, number>, bare: {} as Record<string, number> };
-    const add = (into: Record<string, number>, from: Record<string, number>) => {
-      for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    const ports: Record<Responder, number> = { bare: barePort, bolt: bolt.port, golive: app.port };
+    const figures = Object.fromEntries(SERVERS.map((name) => [name, { latencies: [] as number[], elapsedMs: 0, statuses: {} as Record<string, number> }])) as Record<
+      Responder,
+      { latencies: number[]; elapsedMs: number; statuses: Record<string, number> }
+    >;
+    const measure = async (name: Responder, n: number, counted: boolean) => {
+      const result = await load.run(ports[name], nextBodies(n, name === 'golive'));
+      if (!counted) return;
+      const f = figures[name];
+      f.latencies.push(...result.latencies);
+      f.elapsedMs += result.elapsedMs;
+      for (const [k, v] of Object.entries(result.statuses)) f.statuses[k] = (f.statuses[k] ?? 0) + v;
     };
     // Warm-up: JIT, SQLite page cache, keep-alive sockets. Not counted.
-    await load.run(barePort, nextBodies(WARMUP, false));
-    await load.run(app.port, nextBodies(WARMUP, true));
+    for (const name of SERVERS) await measure(name, WARMUP, false);
     await app.idle();
 
-    const latencies = { golive: [] as number[], bare: [] as number[] };
-    const elapsed = { golive: 0, bare: 0 };
     const per = Math.ceil(MEASURED / CHUNKS);
     const load1 = loadavg()[0] ?? 0;
+    // How long Golive's event loop was blocked while it answered: acks queue behind whatever runs on it.
+    const loopDelay = { p99: 0, max: 0 };
     for (let chunk = 0; chunk < CHUNKS; chunk += 1) {
-      const b = await load.run(barePort, nextBodies(per, false));
-      latencies.bare.push(...b.latencies);
-      elapsed.bare += b.elapsedMs;
-      add(statuses.bare, b.statuses);
-      // Golive's renders (one window after the ticks) run during its own chunk, not during the bare one.
-      const g = await load.run(app.port, nextBodies(per, true));
-      latencies.golive.push(...g.latencies);
-      elapsed.golive += g.elapsedMs;
-      add(statuses.golive, g.statuses);
+      await measure('bare', per, true);
+      await measure('bolt', per, true);
+      // Golive's renders (one window after the ticks) run during its own chunk, not during the others.
+      const chunkDelay = monitorEventLoopDelay({ resolution: 5 });
+      chunkDelay.enable();
+      await measure('golive', per, true);
+      chunkDelay.disable();
+      loopDelay.p99 = Math.max(loopDelay.p99, chunkDelay.percentile(99));
+      loopDelay.max = Math.max(loopDelay.max, chunkDelay.max);
       await app.idle();
     }
-    const sorted = { golive: [...latencies.golive].sort((a, b) => a - b), bare: [...latencies.bare].sort((a, b) => a - b) };
-    const p = (which: 'golive' | 'bare', q: number) => percentile(sorted[which], q);
+    const sorted = Object.fromEntries(SERVERS.map((name) => [name, [...figures[name].latencies].sort((a, b) => a - b)])) as Record<Responder, number[]>;
+    const p = (which: Responder, q: number) => percentile(sorted[which], q);
     const ratio99 = p('golive', 99) / p('bare', 99);
     const ratio50 = p('golive', 50) / p('bare', 50);
     const verdict = ratio99 <= 2 ? 'ok' : 'OVER TARGET';
@@ -394,12 +423,19 @@ export default async function ackBench(): Promise<void> {
     );
     console.log(`ack p50 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 50), 2)} ms vs bare ${fmt(p('bare', 50), 2)} ms = ${fmt(ratio50, 2)}× (no target)`);
     console.log(
-      `  requests: golive ${sorted.golive.length} (${fmt((sorted.golive.length / elapsed.golive) * 1000, 0)}/s, statuses ${JSON.stringify(statuses.golive)}), ` +
-        `bare ${sorted.bare.length} (${fmt((sorted.bare.length / elapsed.bare) * 1000, 0)}/s, statuses ${JSON.stringify(statuses.bare)}); ` +
-        `golive max ${fmt(sorted.golive.at(-1) ?? Number.NaN, 1)} ms; load average ${fmt(load1, 2)} on this machine when measuring`,
+      `  reference, Bolt's HTTPReceiver with a listener that only acks: p50 ${fmt(p('bolt', 50), 2)} ms, p99 ${fmt(p('bolt', 99), 2)} ms ` +
+        `(${fmt(p('bolt', 99) / p('bare', 99), 2)}× bare at p99)`,
+    );
+    const rate = (name: Responder) => `${name} ${sorted[name].length} at ${fmt((sorted[name].length / figures[name].elapsedMs) * 1000, 0)}/s ${JSON.stringify(figures[name].statuses)}`;
+    console.log(
+      `  requests: ${SERVERS.map(rate).join(', ')}; golive max ${fmt(sorted.golive.at(-1) ?? Number.NaN, 1)} ms; ` +
+        `load average ${fmt(load1, 2)} on this ${cpus().length}-CPU machine when measuring`,
     );
     const stats = app.slackApp.services.renderer.stats;
-    console.log(`  renders meanwhile: ${stats.updates} chat.update, ${stats.failures} failures; app errors logged: ${app.errors.length}`);
+    console.log(
+      `  renders meanwhile: ${stats.updates} chat.update, ${stats.failures} failures; app errors logged: ${app.errors.length}; ` +
+        `event-loop delay while golive answered (worst chunk): p99 ${fmt(loopDelay.p99 / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms`,
+    );
     let wrong = 0;
     for (const goLive of goLives) {
       const view = await app.store.getChecklist(goLive.id);
@@ -410,12 +446,13 @@ export default async function ackBench(): Promise<void> {
     }
     console.log(`  items whose state in the database is not their last click: ${wrong}; private error replies: ${app.fake.ephemerals.length}`);
     if (wrong > 0 || app.fake.ephemerals.length > 0) throw new Error('ack bench: clicks were not applied');
-    const bad = Object.entries({ ...statuses.golive, ...statuses.bare }).filter(([status]) => status !== '200');
+    const bad = SERVERS.flatMap((name) => Object.entries(figures[name].statuses).filter(([status]) => status !== '200'));
     if (bad.length > 0 || sorted.golive.length < MEASURED || app.errors.length > 0) {
       throw new Error(`ack bench: non-200 answers ${JSON.stringify(bad)}, ${sorted.golive.length}/${MEASURED} done, errors ${app.errors.slice(0, 3).join(' | ')}`);
     }
   } finally {
     await load.close();
+    await bolt.stop();
     await new Promise<void>((resolve) => {
       bare.closeAllConnections();
       bare.close(() => resolve());

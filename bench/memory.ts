@@ -148,7 +148,12 @@ export default async function memoryBench(): Promise<void> {
   const mode = compiled.ok ? 'compiled JS on plain node, as npm start runs it' : `under tsx (compiling failed: ${compiled.reason})`;
   const fake = await startFakeSlack();
   const proc = fork(compiled.ok ? compiled.entry : here, ['--child', fake.apiUrl], {
-    execArgv: compiled.ok ? ['--expose-gc'] : [...process.execArgv.filter((a) => a !== '--expose-gc'), '--expose-gc'],
+    // BENCH_CHILD_ARGS (e.g. `--trace-gc`) looks inside the Golive process when a figure needs explaining.
+    execArgv: [
+      ...(compiled.ok ? [] : process.execArgv.filter((a) => a !== '--expose-gc')),
+      '--expose-gc',
+      ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -182,7 +187,7 @@ export default async function memoryBench(): Promise<void> {
       `  heap used ${fmt(idle.snapshot.heapUsed / MB)} of ${fmt(idle.snapshot.heapTotal / MB)} MB, external ${fmt(idle.snapshot.external / MB)} MB; ` +
         `peak RSS ${fmt(idle.snapshot.maxRss / MB)} MB, peak heap ${fmt(idle.snapshot.peakHeapTotal / MB)} MB; ` +
         `before any go-live: RSS ${fmt(ready.baseline.rss / MB)} MB, heap ${fmt(ready.baseline.heapUsed / MB)} MB; ` +
-        `after the starts, before the ticks: RSS ${fmt(first.snapshot.rss / MB)} MB`,
+        `after the starts, before the ticks: RSS ${fmt(first.snapshot.rss / MB)} MB (peak so far ${fmt(first.snapshot.maxRss / MB)} MB, heap ${fmt(first.snapshot.peakHeapTotal / MB)} MB)`,
     );
     const updates = fake.calls.filter((c) => c.method === 'chat.update' && c.error === undefined).length;
     console.log(
