@@ -115,6 +115,34 @@ function normaliseFile(file: string): string {
   return file.startsWith('file:') ? file.slice('file:'.length) : file;
 }
 
+/**
+ * Processes opening a fresh file at once race twice: switching to WAL takes a lock SQLite will not wait
+ * for (SQLITE_BUSY at once, whatever busy_timeout says), and drizzle reads the applied migrations outside
+ * its transaction, so the loser may try to create tables that now exist. Both settle on a second look.
+ */
+function retryWhileAnotherProcessSetsUp(setUp: () => void, budgetMs = 10_000): void {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      setUp();
+      return;
+    } catch (error) {
+      if (!raceOfSetUp(error) || Date.now() > deadline) throw error;
+      // A synchronous pause: the store is opened in a constructor, once, at start-up.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(200, 10 * attempt) + Math.random() * 20);
+    }
+  }
+}
+
+/** drizzle wraps SQLite's error in its own: look down the cause chain. */
+function raceOfSetUp(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/database is locked|already exists/i.test(e.message)) return true;
+    if (String((e as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return true;
+  }
+  return false;
+}
+
 export class SqliteStore implements Store {
   private readonly sqlite: Database.Database;
   private readonly db: Db;
@@ -129,19 +157,16 @@ export class SqliteStore implements Store {
     this.clock = options.clock;
     this.sqlite = new Database(file);
     try {
-      // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold for a moment.
+      // busy_timeout first: most lock waits are then SQLite's own; the retry below covers the rest.
       this.sqlite.pragma('busy_timeout = 5000');
-      this.sqlite.pragma('journal_mode = WAL');
+      this.db = drizzle(this.sqlite);
+      const db = this.db;
+      retryWhileAnotherProcessSetsUp(() => {
+        this.sqlite.pragma('journal_mode = WAL');
+        migrate(db, { migrationsFolder: migrationsDir });
+      });
       this.sqlite.pragma('foreign_keys = ON');
       this.sqlite.pragma('synchronous = NORMAL');
-      this.db = drizzle(this.sqlite);
-      try {
-        migrate(this.db, { migrationsFolder: migrationsDir });
-      } catch {
-        // drizzle reads the applied migrations outside its transaction, so two processes opening a fresh file
-        // at once can both try to apply them; the loser's second look finds them applied.
-        migrate(this.db, { migrationsFolder: migrationsDir });
-      }
     } catch (error) {
       this.sqlite.close();
       throw error;

@@ -448,13 +448,13 @@ describe('attaching evidence', () => {
 });
 
 describe('several processes on one file', () => {
-  it('three processes opening a fresh file at once all open it, and migrations are applied once', async () => {
+  it('six processes opening a fresh file at once all open it, and migrations are applied once', async () => {
     const file = join(stores.dir(), 'fresh.db');
-    const children = ['a', 'b', 'c'].map((prefix) => startTickProcess(file, '-', prefix, 0));
+    const children = ['a', 'b', 'c', 'd', 'e', 'f'].map((prefix) => startTickProcess(file, '-', prefix, 0));
     await Promise.all(children.map(whenReady));
     const done = children.map(whenDone);
     for (const child of children) child.send('go');
-    expect(await Promise.all(done)).toEqual([0, 0, 0]);
+    expect(await Promise.all(done)).toEqual([0, 0, 0, 0, 0, 0]);
 
     const raw = rawOpen(file);
     const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
