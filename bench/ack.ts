@@ -42,6 +42,8 @@ const MEASURED = 2000;
 const CHUNKS = 4;
 /** Upper bound on one load job, whatever happens. */
 const JOB_LIMIT_MS = 60_000;
+/** Upper bound on waiting for listener work and renders to finish. */
+const IDLE_LIMIT_MS = 60_000;
 
 // ---- the bench harness ------------------------------------------------------------------------------------
 
@@ -111,9 +113,21 @@ export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptio
     port: slackApp.port(),
     errors,
     async idle() {
-      await slackApp.services.work.idle();
-      await slackApp.services.renderer.idle();
-      await slackApp.services.work.idle();
+      const settled = (async () => {
+        await slackApp.services.work.idle();
+        await slackApp.services.renderer.idle();
+        await slackApp.services.work.idle();
+      })();
+      // Bounded: a render that never ends fails the bench instead of hanging it.
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`Golive did not go idle within ${IDLE_LIMIT_MS / 1000} s`)), IDLE_LIMIT_MS);
+      });
+      try {
+        await Promise.race([settled, limit]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async stop() {
       await slackApp.stop();
