@@ -2,6 +2,7 @@
 // automatically (undici 7 does not follow them by default) (checks follow hops by hand and judge each), bodies are read up to a bound and always released.
 import { Agent, buildConnector, request } from 'undici';
 import { assertLiteralAllowed } from './guard.js';
+import { probeSecureContext } from './tls-connect.js';
 import type { CheckContext } from './types.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -82,7 +83,8 @@ function buildClient(
 ): HttpClient {
   const remoteAddresses = new Map<string, string>();
   // Node's net/tls skip `lookup` for literal IPs, so those are judged here before any socket exists.
-  const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs });
+  // One default secure context for every connection instead of one built and freed per TLS connection (same trust store).
+  const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs, secureContext: probeSecureContext() });
   const connector: buildConnector.connector = (options, callback) => {
     try {
       assertLiteralAllowed(ctx.policy, options.hostname);

@@ -1,7 +1,7 @@
 // One guarded TLS handshake for the TLS check kinds: connects through the SSRF guard, honours the
 // check's signal, reports a handshake the server refuses as a value and everything else as a coded error.
 import { isIP } from 'node:net';
-import { connect, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect, createSecureContext, type ConnectionOptions, type SecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
 import { CheckTimeoutError } from './errors.js';
 import { assertLiteralAllowed, findRefusal } from './guard.js';
 import type { CheckContext } from './types.js';
@@ -47,6 +47,31 @@ export interface TlsProbeOptions {
   /** An OpenSSL cipher string for TLS ≤ 1.2 (TLS 1.3 suites are not affected). */
   ciphers?: string;
   ALPNProtocols?: string[];
+}
+
+// Secure contexts by what they offer. Building one (and freeing it after a single use, as tls.connect does with
+// its own) costs more CPU than a loopback handshake; a suite runs dozens of probes with a handful of settings.
+const contexts = new Map<string, SecureContext>();
+// Cipher enumeration makes a new string per accepted suite; a bound keeps a long-running bot's map small.
+const MAX_CONTEXTS = 64;
+
+/**
+ * The context for these settings, shared by every handshake that asks the same (it holds configuration only:
+ * versions, ciphers and the default trust store, i.e. system roots + NODE_EXTRA_CA_CERTS). Throws like
+ * createSecureContext for settings the local OpenSSL cannot offer.
+ */
+export function probeSecureContext(options: Pick<TlsProbeOptions, 'minVersion' | 'maxVersion' | 'ciphers'> = {}): SecureContext {
+  const key = `${options.minVersion ?? ''}|${options.maxVersion ?? ''}|${options.ciphers ?? ''}`;
+  const cached = contexts.get(key);
+  if (cached) return cached;
+  const context = createSecureContext({
+    ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+    ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+    ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+  });
+  if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
+  contexts.set(key, context);
+  return context;
 }
 
 /** A handshake either completes (and `read` saw the socket) or the server refused it: that is a finding. */
@@ -110,20 +135,18 @@ export function tlsHandshake<T>(
     };
     const onAbort = (): void => finish({ error: abortError(signal, timeoutMs) });
 
-    const connectOptions: ConnectionOptions = {
-      host: endpoint.host,
-      port: endpoint.port,
-      lookup: ctx.policy.lookup,
-      rejectUnauthorized: false,
-      // Name matching is the certificate check's own finding; this keeps authorizationError about the chain.
-      checkServerIdentity: () => undefined,
-      ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
-      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
-      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
-      ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
-    };
     try {
+      const connectOptions: ConnectionOptions = {
+        host: endpoint.host,
+        port: endpoint.port,
+        lookup: ctx.policy.lookup,
+        rejectUnauthorized: false,
+        // Name matching is the certificate check's own finding; this keeps authorizationError about the chain.
+        checkServerIdentity: () => undefined,
+        ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
+        secureContext: probeSecureContext(options),
+        ...(options.ALPNProtocols ? { ALPNProtocols: options.ALPNProtocols } : {}),
+      };
       socket = connect(connectOptions);
     } catch (err) {
       // createSecureContext throws synchronously for cipher strings the local OpenSSL cannot satisfy.
