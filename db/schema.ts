@@ -78,6 +78,8 @@ export const messages = sqliteTable(
     key: text('key').notNull(),
     ts: text('ts'),
     renderedVersion: integer('rendered_version').notNull(),
+    /** sha256 of what the message last showed (text and blocks), so an unchanged render costs no chat.update. */
+    renderedHash: text('rendered_hash'),
   },
   (t) => [primaryKey({ columns: [t.goLiveId, t.key] })],
 );

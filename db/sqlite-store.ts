@@ -498,22 +498,27 @@ export class SqliteStore implements Store {
     return rows.map((r) => {
       const record: MessageRecord = { goLiveId: r.goLiveId, key: r.key, renderedVersion: r.renderedVersion };
       if (r.ts !== null) record.ts = r.ts;
+      if (r.renderedHash !== null) record.renderedHash = r.renderedHash;
       return record;
     });
   }
 
-  /** Renderer bookkeeping (which ts shows which version): not a change to the go-live, so not audited. */
+  /** Renderer bookkeeping (which ts shows which version and content): not a change to the go-live, so not audited. */
   async saveMessage(record: MessageRecord): Promise<void> {
     const values = {
       goLiveId: record.goLiveId,
       key: record.key,
       ts: record.ts ?? null,
       renderedVersion: record.renderedVersion,
+      renderedHash: record.renderedHash ?? null,
     };
     this.write((tx) => {
       tx.insert(messages)
         .values(values)
-        .onConflictDoUpdate({ target: [messages.goLiveId, messages.key], set: { ts: values.ts, renderedVersion: values.renderedVersion } })
+        .onConflictDoUpdate({
+          target: [messages.goLiveId, messages.key],
+          set: { ts: values.ts, renderedVersion: values.renderedVersion, renderedHash: values.renderedHash },
+        })
         .run();
     });
   }

@@ -49,13 +49,15 @@ export interface AuditEvent {
   after: unknown;
 }
 
-/** What each Slack message of a go-live shows: its ts and the go-live version it last rendered. */
+/** What each Slack message of a go-live shows: its ts, the go-live version it last rendered, and a hash of it. */
 export interface MessageRecord {
   goLiveId: string;
   /** `root` or a section id. */
   key: string;
   ts?: string;
   renderedVersion: number;
+  /** Hash of the text and blocks the message last showed (absent for messages rendered before it was kept). */
+  renderedHash?: string;
 }
 
 export interface Store {

@@ -1,9 +1,12 @@
 // Re-renders a go-live's Slack messages from the database, coalesced per message: a burst of changes to one
 // section becomes one chat.update per window, 429s wait for Retry-After, and a message deleted by hand is posted
 // again in the thread. The click never patches a message: the database is the single source of truth.
+// Each message keeps a hash of what it shows, so a render that would show the same thing costs no Slack call;
+// that is what lets a restart re-render every active go-live (catchUp) to repair renders a crash cut off.
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MessageRecord, Store } from '../../db/store.js';
-import type { ChecklistView } from '../domain/go-live.js';
+import type { ChecklistView, GoLive } from '../domain/go-live.js';
 import type { SlackMessage } from '../slack/blocks/common.js';
 import type { SlackGateway, SlackResult } from './slack-gateway.js';
 
@@ -29,7 +32,10 @@ export interface RendererStats {
   posts: number;
   updates: number;
   reposts: number;
+  /** Renders skipped because the message already showed the go-live's current version. */
   skipped: number;
+  /** Renders whose fresh content equals what the message shows: the version is recorded, Slack is not called. */
+  unchanged: number;
   rateLimited: number;
   failures: number;
 }
@@ -45,6 +51,32 @@ export interface RendererOptions {
   maxRateLimitRetries?: number;
   /** How often a call without an answer (network, 5xx) is tried again. */
   maxTransportRetries?: number;
+  /** Go-lives a catch-up renders at the same time (each one message after another). */
+  catchUpConcurrency?: number;
+}
+
+/** What a catch-up did, from the renderer's counters over its run. */
+export interface CatchUpReport {
+  goLives: number;
+  /** Go-lives with at least one message that could not be rendered (logged). */
+  failed: number;
+  posts: number;
+  updates: number;
+  unchanged: number;
+  skipped: number;
+}
+
+/** A stable hash of what a message shows: sha256 of its text and blocks as JSON with sorted keys. */
+export function messageHash(message: SlackMessage): string {
+  return createHash('sha256').update(canonicalJson({ text: message.text, blocks: message.blocks })).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 interface TargetState {
@@ -61,7 +93,7 @@ const CONTINUED: SlackMessage = {
 };
 
 export class Renderer {
-  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, rateLimited: 0, failures: 0 };
+  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, unchanged: 0, rateLimited: 0, failures: 0 };
   private readonly states = new Map<string, TargetState>();
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Go-lives this process has rendered in full; the first touch after a restart renders all their messages. */
@@ -71,12 +103,16 @@ export class Renderer {
   /** After a 429, no render starts before this Date.now() value. */
   private pausedUntil = 0;
   private stopped = false;
+  /** Set as stop() begins: a catch-up finishes the go-live it is on and starts no other. */
+  private stopping = false;
   private readonly maxRateLimitRetries: number;
   private readonly maxTransportRetries: number;
+  private readonly catchUpConcurrency: number;
 
   constructor(private readonly options: RendererOptions) {
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
     this.maxTransportRetries = options.maxTransportRetries ?? 2;
+    this.catchUpConcurrency = Math.max(1, options.catchUpConcurrency ?? 4);
   }
 
   /** Asks for these messages to be re-rendered from the database within about one window. */
@@ -111,6 +147,38 @@ export class Renderer {
     return this.track(this.exclusive(goLiveId, target, () => this.render(goLiveId, target)));
   }
 
+  /**
+   * Renders every message of these go-lives from the database, a few go-lives at a time and each one message
+   * after another, so that 500 go-lives never put thousands of calls in flight. Messages that already show the
+   * current state cost no Slack call. For the start of the process: renders a crash cut off are repaired
+   * without waiting for someone to click. idle() waits for it; stop() lets it finish only the go-lives it is on.
+   */
+  catchUp(goLiveIds: readonly string[]): Promise<CatchUpReport> {
+    const queue = [...new Set(goLiveIds)];
+    // Every message is rendered here, so the first click need not render them all again.
+    for (const id of queue) this.known.add(id);
+    const before = { ...this.stats };
+    let done = 0;
+    let failed = 0;
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined && !this.stopping && !this.stopped; id = queue.shift()) {
+        done += 1;
+        if (!(await this.renderAll(id)).ok) failed += 1;
+      }
+    };
+    const workers = Array.from({ length: Math.min(this.catchUpConcurrency, queue.length) }, () => worker());
+    return this.track(
+      Promise.all(workers).then(() => ({
+        goLives: done,
+        failed,
+        posts: this.stats.posts - before.posts,
+        updates: this.stats.updates - before.updates,
+        unchanged: this.stats.unchanged - before.unchanged,
+        skipped: this.stats.skipped - before.skipped,
+      })),
+    );
+  }
+
   /** Resolves when no render is waiting or running. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -132,6 +200,7 @@ export class Renderer {
 
   /** Refuses new work, renders what is waiting, and resolves when it is all done. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.flush();
     this.stopped = true;
     await this.idle();
@@ -212,6 +281,26 @@ export class Renderer {
 
   // ---- rendering from the database -------------------------------------------------------------------
 
+  /** The root, then every section, each in turn with any coalesced render of it; the first failure is returned. */
+  private async renderAll(goLiveId: string): Promise<RenderResult> {
+    let goLive: GoLive | undefined;
+    try {
+      goLive = await this.options.store.getGoLive(goLiveId);
+    } catch (error) {
+      this.stats.failures += 1;
+      this.options.logger.error({ err: error, goLiveId }, 'could not read a go-live to render it');
+      return { ok: false, error: 'render failed' };
+    }
+    if (!goLive) return { ok: false, error: 'go-live not found' };
+    let outcome: RenderResult = { ok: true };
+    for (const target of [ROOT, ...goLive.template.sections.map((s) => s.id)]) {
+      const result = await this.exclusive(goLiveId, target, () => this.render(goLiveId, target));
+      if (!result.ok && outcome.ok) outcome = result;
+    }
+    if (!outcome.ok) this.options.logger.warn({ goLiveId, error: outcome.error }, 'catching up a go-live left a message behind');
+    return outcome;
+  }
+
   private async render(goLiveId: string, target: RenderTarget): Promise<RenderResult> {
     try {
       const view = await this.options.store.getChecklist(goLiveId);
@@ -236,14 +325,16 @@ export class Renderer {
       return { ok: true };
     }
     const message = this.options.messages.root(view);
+    const renderedHash = messageHash(message);
     if (ts === undefined) {
       const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, ...message }));
       if (!posted.ok) return { ok: false, error: posted.error };
       this.stats.posts += 1;
       await this.options.store.setRootTs(goLive.id, posted.value.ts);
-      await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts: posted.value.ts, renderedVersion: goLive.version });
+      await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
       return { ok: true };
     }
+    if (record?.ts === ts && record.renderedHash === renderedHash) return this.unchanged(goLive.id, ROOT, ts, goLive.version, renderedHash);
     const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
     if (!updated.ok) {
       // The thread hangs on the root: re-posting it would orphan the sections, so say so and leave it.
@@ -251,7 +342,7 @@ export class Renderer {
       return { ok: false, error: updated.error };
     }
     this.stats.updates += 1;
-    await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts, renderedVersion: goLive.version });
+    await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts, renderedVersion: goLive.version, renderedHash });
     return { ok: true };
   }
 
@@ -283,12 +374,14 @@ export class Renderer {
       this.stats.skipped += 1;
       return { ok: true };
     }
+    const renderedHash = messageHash(message);
     if (record?.ts !== undefined) {
       const ts = record.ts;
+      if (record.renderedHash === renderedHash) return this.unchanged(goLive.id, key, ts, goLive.version, renderedHash);
       const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
       if (updated.ok) {
         this.stats.updates += 1;
-        await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: goLive.version });
+        await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: goLive.version, renderedHash });
         return { ok: true };
       }
       if (updated.error !== 'message_not_found') return { ok: false, error: updated.error };
@@ -298,7 +391,14 @@ export class Renderer {
     const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, threadTs: rootTs, ...message }));
     if (!posted.ok) return { ok: false, error: posted.error };
     this.stats.posts += 1;
-    await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts: posted.value.ts, renderedVersion: goLive.version });
+    await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
+    return { ok: true };
+  }
+
+  /** The message already shows this: no Slack call, only the version, so the next render takes the fast path. */
+  private async unchanged(goLiveId: string, key: string, ts: string, renderedVersion: number, renderedHash: string): Promise<RenderResult> {
+    this.stats.unchanged += 1;
+    await this.options.store.saveMessage({ goLiveId, key, ts, renderedVersion, renderedHash });
     return { ok: true };
   }
 
