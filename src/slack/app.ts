@@ -153,6 +153,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     services,
     async start() {
       await app.init();
+      // Read before the receiver listens: a go-live started from now on renders itself, in order.
+      const behind = await deps.store.listActive().then(
+        (active) => active.map((g) => g.id),
+        (error: unknown) => {
+          logger.error({ err: error }, 'could not list active go-lives to catch their threads up');
+          return [];
+        },
+      );
       started = true;
       if (receiver instanceof HTTPReceiver) {
         const server = (await receiver.start(config.port)) as Server;
@@ -167,6 +175,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         }
       }
       logger.info({ mode: socketMode ? 'socket' : 'http', port: boundPort }, 'Slack app started');
+      // Renders a crash cut off are repaired now, not at the next click; unchanged messages cost no Slack call.
+      if (behind.length > 0) {
+        logger.info({ goLives: behind.length }, 'catching up the threads of active go-lives');
+        void renderer.catchUp(behind).then(
+          (report) => logger.info(report, 'threads caught up'),
+          (error: unknown) => logger.error({ err: error }, 'catching up the threads failed'),
+        );
+      }
     },
     async stop() {
       // Safe after a failed start: only a started receiver is stopped.
