@@ -1,4 +1,5 @@
-// The renderer against a real SQLite file and the fake Slack: coalescing, version skips, 429s, stop.
+// The renderer against a real SQLite file and the fake Slack: coalescing, version and content skips, 429s, stop,
+// and the catch-up a restart runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +135,122 @@ describe('Renderer', () => {
     expect(JSON.stringify(thread[2]?.blocks)).toContain('<@U0LOST>');
     expect(JSON.stringify(thread[0]?.blocks)).toContain('<@U0DANA>');
     await second.stop();
+  });
+
+  it('a refresh of a message that would show the same thing makes no Slack call, and records the version', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    const [first, second] = goLive.template.sections;
+    // A change in the second section moves the go-live's version: the first section is behind, yet unchanged.
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 1, 0), state: 'done', userId: 'U0DANA' });
+    await renderer.flush();
+    const calls = fake.callsOf().length;
+    const before = renderer.stats.unchanged;
+    renderer.refresh(goLive.id, [first?.id ?? '']);
+    await renderer.flush();
+    expect(fake.callsOf().length).toBe(calls);
+    expect(renderer.stats.unchanged).toBe(before + 1);
+    const records = await store.getMessages(goLive.id);
+    const version = (await store.getGoLive(goLive.id))?.version;
+    expect(records.find((r) => r.key === first?.id)).toMatchObject({ renderedVersion: version, renderedHash: expect.any(String) });
+    // The version fast-path now skips it without even building the message.
+    const skipped = renderer.stats.skipped;
+    renderer.refresh(goLive.id, [first?.id ?? '', second?.id ?? '', ROOT]);
+    await renderer.flush();
+    expect(renderer.stats.skipped).toBe(skipped + 3);
+    expect(fake.callsOf().length).toBe(calls);
+    await renderer.stop();
+  });
+
+  it('a message recorded before hashes were kept is updated once, then skipped by content', async () => {
+    const renderer = makeRenderer(10);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    const key = goLive.template.sections[0]?.id ?? '';
+    const old = (await store.getMessages(goLive.id)).find((r) => r.key === key);
+    await store.saveMessage({ goLiveId: goLive.id, key, ts: old?.ts ?? '', renderedVersion: 0 });
+    renderer.refresh(goLive.id, [key]);
+    await renderer.flush();
+    expect(fake.callsOf('chat.update')).toHaveLength(1);
+    await store.saveMessage({ ...((await store.getMessages(goLive.id)).find((r) => r.key === key) ?? { goLiveId: goLive.id, key }), renderedVersion: 0 });
+    renderer.refresh(goLive.id, [key]);
+    await renderer.flush();
+    expect(fake.callsOf('chat.update')).toHaveLength(1);
+    await renderer.stop();
+  });
+
+  it('catchUp after a crash updates only the messages that are stale, and nothing on a second run', async () => {
+    const first = makeRenderer(60_000);
+    const service = makeService(first);
+    const goLives = [await started(service, 'checkout-api'), await started(service, 'billing'), await started(service, 'search')];
+    const [crashed] = goLives;
+    if (!crashed) throw new Error('no go-live');
+    // Ticks the previous process committed but never rendered: two sections and the root of one go-live.
+    await store.changeItem({ goLiveId: crashed.id, itemId: itemOf(crashed, 2, 0), state: 'done', actor: 'U0LOST' });
+    await store.changeItem({ goLiveId: crashed.id, itemId: itemOf(crashed, 5, 1), state: 'done', actor: 'U0GONE' });
+    const callsBefore = fake.callsOf().length;
+
+    const second = makeRenderer(60_000);
+    const report = await second.catchUp(goLives.map((g) => g.id));
+    const calls = fake.callsOf().slice(callsBefore);
+    expect(calls.map((c) => c.method)).toEqual(['chat.update', 'chat.update', 'chat.update']);
+    expect(report).toMatchObject({ goLives: 3, failed: 0, posts: 0, updates: 3 });
+    expect(report.unchanged + report.skipped).toBe(3 * 12 - 3);
+    const thread = fake.thread(CHANNEL, crashed.rootTs ?? '');
+    expect(JSON.stringify(thread[2]?.blocks)).toContain('<@U0LOST>');
+    expect(JSON.stringify(thread[5]?.blocks)).toContain('<@U0GONE>');
+    expect(JSON.stringify(fake.message(CHANNEL, crashed.rootTs ?? '')?.blocks)).toContain('2/144');
+
+    const again = await second.catchUp(goLives.map((g) => g.id));
+    expect(again).toMatchObject({ goLives: 3, updates: 0, posts: 0, unchanged: 0, skipped: 36 });
+    expect(fake.callsOf().length).toBe(callsBefore + 3);
+    await first.stop();
+    await second.stop();
+  });
+
+  it('catchUp posts what a crash during the start never posted, in thread order', async () => {
+    const first = makeRenderer(60_000);
+    const goLive = await started(makeService(first));
+    await first.stop();
+    // The process died after posting the root and three sections.
+    const thread = fake.thread(CHANNEL, goLive.rootTs ?? '');
+    for (const message of thread.slice(3)) fake.deleteMessage(CHANNEL, message.ts);
+    const sections = goLive.template.sections.map((s) => s.id);
+    for (const key of sections.slice(3)) await store.saveMessage({ goLiveId: goLive.id, key, renderedVersion: 0 });
+
+    const second = makeRenderer(60_000);
+    const report = await second.catchUp([goLive.id]);
+    expect(report).toMatchObject({ posts: sections.length - 3, updates: 0, failed: 0 });
+    const titles = fake.thread(CHANNEL, goLive.rootTs ?? '').map((m) => m.text ?? '');
+    expect(titles).toHaveLength(sections.length);
+    goLive.template.sections.forEach((s, i) => expect(titles[i]).toContain(s.title.replace(/&/g, '&amp;')));
+    await second.stop();
+  });
+
+  it('stop() during a catch-up lets it finish the go-lives it is on and start no other', async () => {
+    const first = makeRenderer(60_000);
+    const service = makeService(first);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const goLive = await started(service, `svc-${i}`);
+      await store.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', actor: 'U0LOST' });
+      ids.push(goLive.id);
+    }
+    await first.stop();
+    const second = new Renderer({
+      store,
+      slack,
+      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
+      logger: createLogger({ level: 'silent' }),
+      windowMs: 10,
+      catchUpConcurrency: 2,
+    });
+    const caughtUp = second.catchUp(ids);
+    await second.stop();
+    const report = await caughtUp;
+    expect(report.goLives).toBe(2);
+    expect(report.updates).toBe(4);
   });
 });
 
