@@ -54,13 +54,41 @@ async function writeCertificates(dir: string): Promise<void> {
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
     ],
   });
-  writeFileSync(join(dir, 'ca.pem'), ca.cert);
+  // An RSA leaf for the legacy site (RSA key exchange suites need one), from an RSA CA: selfsigned signs with the leaf's key type.
+  const rsaCa = await generate([{ name: 'commonName', value: 'Golive bench RSA CA' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 86_400_000),
+    notAfterDate: new Date(now + 365 * 86_400_000),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const rsaLeaf = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 86_400_000),
+    notAfterDate: new Date(now + 90 * 86_400_000),
+    ca: { key: rsaCa.private, cert: rsaCa.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
+    ],
+  });
+  writeFileSync(join(dir, 'ca.pem'), `${ca.cert}\n${rsaCa.cert}`);
   writeFileSync(join(dir, 'key.pem'), leaf.private);
   writeFileSync(join(dir, 'cert.pem'), leaf.cert);
+  writeFileSync(join(dir, 'rsa-key.pem'), rsaLeaf.private);
+  writeFileSync(join(dir, 'rsa-cert.pem'), rsaLeaf.cert);
 }
 
 // Forward-secret AEAD suites only, so tls-ciphers passes like the rest (TLS 1.3 suites are AEAD anyway).
 const AEAD_ONLY = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
+// An old nginx-style default (RSA certificate, "HIGH:!aNULL"): tls-ciphers has many suites to enumerate there.
+const LEGACY_CIPHERS = 'HIGH:!aNULL:@SECLEVEL=0';
 
 const METRICS = '# TYPE http_requests_total counter\nhttp_requests_total{code="200"} 1027\nup 1\n';
 
@@ -76,12 +104,15 @@ interface BenchRun {
   siteLatencyMs: number;
   /** Round trip added by a proxy in front of both ports (0: no proxy). */
   rttMs: number;
+  /** The site accepts legacy TLS 1.2 suites (tls-ciphers then fails, as it should, after enumerating them). */
+  legacy?: true;
 }
 
 const RUNS: BenchRun[] = [
   { label: 'loopback', siteLatencyMs: 0, rttMs: 0 },
   { label: 'site answers HTTP in 20 ms', siteLatencyMs: 20, rttMs: 0 },
   { label: 'RTT 40 ms', siteLatencyMs: 0, rttMs: 40 },
+  { label: 'legacy ciphers, RTT 40 ms', siteLatencyMs: 0, rttMs: 40, legacy: true },
 ];
 
 // A well-configured site, so that no check stops early on an easy failure (TCP_NODELAY on, as real servers set it).
@@ -128,9 +159,11 @@ interface BenchSite {
   close(): void;
 }
 
-async function serveSite(dir: string): Promise<BenchSite> {
+async function serveSite(dir: string, legacy = false): Promise<BenchSite> {
   const https = createSecureServer(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true, ciphers: AEAD_ONLY, noDelay: true },
+    legacy
+      ? { key: readFileSync(join(dir, 'rsa-key.pem')), cert: readFileSync(join(dir, 'rsa-cert.pem')), allowHTTP1: true, ciphers: LEGACY_CIPHERS, noDelay: true }
+      : { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true, ciphers: AEAD_ONLY, noDelay: true },
     handle,
   );
   const httpsPort = await listen(https);
@@ -214,10 +247,10 @@ export default async function benchChecks(): Promise<void> {
   let site: BenchSite | undefined;
   try {
     await writeCertificates(dir);
-    // The site runs here and the checks in the child, as a real target would be another machine.
-    site = await serveSite(dir);
     const self = fileURLToPath(import.meta.url);
     for (const run of RUNS) {
+      // The site runs here and the checks in the child, as a real target would be another machine.
+      site = await serveSite(dir, run.legacy);
       siteLatencyMs = run.siteLatencyMs;
       const proxies = run.rttMs > 0
         ? await Promise.all([startLatencyProxy(site.httpsPort, run.rttMs), startLatencyProxy(site.httpPort, run.rttMs)])
@@ -241,6 +274,8 @@ export default async function benchChecks(): Promise<void> {
         if (code !== 0) throw new Error(`bench/checks child exited with ${code}`);
       } finally {
         await Promise.all((proxies ?? []).map((proxy) => proxy.close()));
+        site.close();
+        site = undefined;
       }
     }
   } finally {
