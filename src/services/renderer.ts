@@ -162,6 +162,9 @@ export class Renderer {
     let failed = 0;
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined && !this.stopping && !this.stopped; id = queue.shift()) {
+        // The store answers without real I/O: yield to the event loop so acks are not held up behind 500 go-lives.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.stopping || this.stopped) break;
         done += 1;
         if (!(await this.renderAll(id)).ok) failed += 1;
       }
