@@ -142,13 +142,7 @@ export class GoLiveService {
     const { store, renderer } = this.deps;
     const check = validateItemChange(request);
     if (!check.ok) return { ok: false, message: check.reason };
-    const goLive = await store.getGoLive(request.goLiveId);
-    if (!goLive) return { ok: false, message: 'that go-live no longer exists.' };
-    const flat = findItem(goLive.template, request.itemId);
-    if (!flat) return { ok: false, message: 'that item is not in this go-live’s checklist.', goLive };
-    if (ENDED_STATES.has(goLive.status)) {
-      return { ok: false, message: `this go-live is ${goLive.status}: its checklist can no longer change.`, goLive };
-    }
+    // The store refuses unknown go-lives and items and ended go-lives itself: no read before it, one after a refusal.
     const result = await store.changeItem({
       goLiveId: request.goLiveId,
       itemId: request.itemId,
@@ -156,17 +150,19 @@ export class GoLiveService {
       actor: request.userId,
       ...(request.reason !== undefined && request.reason.trim().length > 0 ? { reason: request.reason.trim() } : {}),
     });
-    if (!result.ok) {
-      const message =
-        result.reason === 'not-active'
-          ? 'this go-live has ended: its checklist can no longer change.'
-          : result.reason === 'unknown-item'
-            ? 'that item is not in this go-live’s checklist.'
-            : 'that go-live no longer exists.';
-      return { ok: false, message, goLive };
-    }
-    if (result.changed) renderer.refresh(goLive.id, [flat.sectionId, ROOT]);
+    if (!result.ok) return this.refusedChange(request, result.reason);
+    const flat = findItem(result.goLive.template, request.itemId);
+    if (result.changed) renderer.refresh(result.goLive.id, flat ? [flat.sectionId, ROOT] : [ROOT]);
     return { ok: true, changed: result.changed, goLive: result.goLive };
+  }
+
+  /** Why an item change was refused, in words for the person, with the go-live (to answer in its thread). */
+  private async refusedChange(request: ItemChangeRequest, reason: 'not-found' | 'unknown-item' | 'not-active'): Promise<ItemChangeOutcome> {
+    const goLive = await this.deps.store.getGoLive(request.goLiveId);
+    if (!goLive || reason === 'not-found') return { ok: false, message: 'that go-live no longer exists.' };
+    if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, message: 'that item is not in this go-live’s checklist.', goLive };
+    const status = ENDED_STATES.has(goLive.status) ? goLive.status : 'ended';
+    return { ok: false, message: `this go-live is ${status}: its checklist can no longer change.`, goLive };
   }
 
   /** Active go-lives (of one service, or all) with their progress and a link to each thread. */

@@ -14,13 +14,15 @@ type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 export function register(app: App, services: SlackServices): void {
   app.action<BlockOverflowAction>({ action_id: ACTION.itemMenu, type: 'block_actions' }, async ({ ack, body, action }) => {
     await ack();
-    // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
-    const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
-    if (!(await services.store.claimDelivery(key))) {
-      services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
-      return;
-    }
-    await services.work.track(handle(services, { body, action }));
+    await services.work.afterAck(async () => {
+      // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
+      const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
+      if (!(await services.store.claimDelivery(key))) {
+        services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
+        return;
+      }
+      await handle(services, { body, action });
+    });
   });
 }
 

@@ -35,13 +35,15 @@ export function runAnswer(outcome: CheckRunOutcome): SlackMessage {
 export function register(app: App, services: SlackServices): void {
   app.action<BlockButtonAction>({ action_id: ACTION.runChecks, type: 'block_actions' }, async ({ ack, body, action }) => {
     await ack();
-    // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
-    const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
-    if (!(await services.store.claimDelivery(key))) {
-      services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
-      return;
-    }
-    await services.work.track(handleClick(services, body, action));
+    await services.work.afterAck(async () => {
+      // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
+      const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
+      if (!(await services.store.claimDelivery(key))) {
+        services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
+        return;
+      }
+      await handleClick(services, body, action);
+    });
   });
 }
 

@@ -15,8 +15,10 @@ export const COMMAND = '/golive';
 export function register(app: App, services: SlackServices): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
-    if (command.trigger_id && !(await services.store.claimDelivery(`command:${command.trigger_id}`))) return;
-    await services.work.track(handle(services, command, respond));
+    await services.work.afterAck(async () => {
+      if (command.trigger_id && !(await services.store.claimDelivery(`command:${command.trigger_id}`))) return;
+      await handle(services, command, respond);
+    });
   });
 }
 

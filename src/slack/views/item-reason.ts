@@ -23,31 +23,29 @@ export function register(app: App, services: SlackServices): void {
       return;
     }
     await ack();
-    const key = `view:${view.id}:${view.hash}`;
-    if (!(await services.store.claimDelivery(key))) {
-      services.logger.info({ key }, 'repeated delivery of a handled submission: ignored');
-      return;
-    }
     const user = body.user.id;
-    await services.work.track(
-      (async () => {
-        try {
-          const outcome = await services.goLives.changeItem({ goLiveId: value.goLiveId, itemId: value.itemId, state: value.action, reason, userId: user });
-          if (outcome.ok || !outcome.goLive) {
-            if (!outcome.ok) services.logger.warn({ goLiveId: value.goLiveId }, outcome.message);
-            return;
-          }
-          const { channelId, rootTs } = outcome.goLive;
-          await tellPrivately(
-            services.slack,
-            services.logger,
-            { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
-            renderError(outcome.message),
-          );
-        } catch (error) {
-          services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
+    await services.work.afterAck(async () => {
+      const key = `view:${view.id}:${view.hash}`;
+      if (!(await services.store.claimDelivery(key))) {
+        services.logger.info({ key }, 'repeated delivery of a handled submission: ignored');
+        return;
+      }
+      try {
+        const outcome = await services.goLives.changeItem({ goLiveId: value.goLiveId, itemId: value.itemId, state: value.action, reason, userId: user });
+        if (outcome.ok || !outcome.goLive) {
+          if (!outcome.ok) services.logger.warn({ goLiveId: value.goLiveId }, outcome.message);
+          return;
         }
-      })(),
-    );
+        const { channelId, rootTs } = outcome.goLive;
+        await tellPrivately(
+          services.slack,
+          services.logger,
+          { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
+          renderError(outcome.message),
+        );
+      } catch (error) {
+        services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
+      }
+    });
   });
 }

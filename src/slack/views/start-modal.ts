@@ -65,23 +65,21 @@ export function register(app: App, services: SlackServices): void {
       return;
     }
     await ack();
-    if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
     const user = body.user.id;
     const tell = (message: Parameters<typeof tellPrivately>[3]) =>
       tellPrivately(services.slack, services.logger, { user, channel: metadata.channelId }, message);
-    await services.work.track(
-      (async () => {
-        try {
-          const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, userId: user });
-          if (outcome.ok) {
-            if (outcome.incomplete) await tell(renderError(outcome.incomplete));
-          } else if (outcome.reason === 'locked') await tell(renderLockHeld(outcome.holder, outcome.permalink));
-          else await tell(renderError(outcome.message));
-        } catch (error) {
-          services.logger.error({ err: error }, 'start from the form failed');
-          await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
-        }
-      })(),
-    );
+    await services.work.afterAck(async () => {
+      if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
+      try {
+        const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, userId: user });
+        if (outcome.ok) {
+          if (outcome.incomplete) await tell(renderError(outcome.incomplete));
+        } else if (outcome.reason === 'locked') await tell(renderLockHeld(outcome.holder, outcome.permalink));
+        else await tell(renderError(outcome.message));
+      } catch (error) {
+        services.logger.error({ err: error }, 'start from the form failed');
+        await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+      }
+    });
   });
 }
