@@ -45,8 +45,13 @@ export interface RendererOptions {
   slack: SlackGateway;
   messages: ChecklistMessages;
   logger: Logger;
-  /** Coalescing window per message (about one chat.update per message per window). */
+  /**
+   * A message is re-rendered once it has been quiet this long: a burst of clicks on it costs one
+   * chat.update after the burst, not one per window during it.
+   */
   windowMs: number;
+  /** …but never later than this after its first unrendered change, so a long burst still shows progress. */
+  maxWaitMs?: number;
   /** How often one call is tried again after a 429 before giving up. */
   maxRateLimitRetries?: number;
   /** How often a call without an answer (network, 5xx) is tried again. */
@@ -83,6 +88,8 @@ interface TargetState {
   goLiveId: string;
   target: RenderTarget;
   dirty: boolean;
+  /** When the oldest change not yet rendered arrived (for the max wait). */
+  dirtySince?: number;
   timer?: NodeJS.Timeout;
   running: boolean;
 }
@@ -219,11 +226,21 @@ export class Renderer {
       this.states.set(key, state);
     }
     state.dirty = true;
-    if (!state.timer && !state.running) this.schedule(state, this.options.windowMs);
+    state.dirtySince ??= Date.now();
+    // While it renders, the run itself reschedules; otherwise each change pushes the render back (debounce).
+    if (!state.running) this.schedule(state);
   }
 
-  private schedule(state: TargetState, delayMs: number): void {
-    const wait = Math.max(delayMs, this.pausedUntil - Date.now());
+  /** (Re)arms the render of a dirty message: when it has been quiet a window, or at its max wait. */
+  private schedule(state: TargetState): void {
+    if (state.timer) {
+      clearTimeout(state.timer);
+      this.pending -= 1;
+    }
+    const now = Date.now();
+    const maxWaitMs = this.options.maxWaitMs ?? 4 * this.options.windowMs;
+    const due = Math.min(now + this.options.windowMs, (state.dirtySince ?? now) + maxWaitMs);
+    const wait = Math.max(due - now, this.pausedUntil - now, 0);
     this.pending += 1;
     state.timer = setTimeout(() => {
       state.timer = undefined;
@@ -237,10 +254,11 @@ export class Renderer {
     this.pending += 1;
     try {
       state.dirty = false;
+      state.dirtySince = undefined;
       state.running = true;
       await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target));
       state.running = false;
-      if (state.dirty && !this.stopped) this.schedule(state, this.options.windowMs);
+      if (state.dirty && !this.stopped) this.schedule(state);
       else if (state.dirty) void this.run(state);
       else this.states.delete(`${state.goLiveId}\u0000${state.target}`);
     } finally {

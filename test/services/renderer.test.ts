@@ -84,6 +84,43 @@ describe('Renderer', () => {
     await renderer.stop();
   });
 
+  it('sends one chat.update for a burst of clicks on a message, after the burst, not one per click', async () => {
+    const renderer = makeRenderer(1000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    for (let i = 0; i < 8; i += 1) {
+      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
+      expect(change.ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await renderer.idle();
+    const sectionUpdates = fake.callsOf('chat.update').filter((c) => c.args.ts !== goLive.rootTs);
+    expect(sectionUpdates).toHaveLength(1);
+    expect(JSON.stringify(fake.message(CHANNEL, String(sectionUpdates[0]?.args.ts))?.blocks)).toContain('U0P7');
+    await renderer.stop();
+  });
+
+  it('still shows progress during a long burst: the max wait forces a render while clicks keep coming', async () => {
+    const renderer = new Renderer({
+      store,
+      slack,
+      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
+      logger: createLogger({ level: 'silent' }),
+      windowMs: 60_000,
+      maxWaitMs: 300,
+    });
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    for (let i = 0; i < 8; i += 1) {
+      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
+      expect(change.ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The quiet window is a minute: every update seen so far was forced by the max wait, mid-burst.
+    expect(fake.callsOf('chat.update').filter((c) => c.args.ts !== goLive.rootTs).length).toBeGreaterThanOrEqual(2);
+    await renderer.stop();
+  });
+
   it('skips a message whose rendered version is current', async () => {
     const renderer = makeRenderer(10);
     const service = makeService(renderer);
