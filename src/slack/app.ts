@@ -24,7 +24,7 @@ import * as golive from './commands/golive.js';
 import * as itemReason from './views/item-reason.js';
 import * as startModal from './views/start-modal.js';
 
-/** Default coalescing window: about one chat.update per message per second (DESIGN.md). */
+/** A message is re-rendered once it has been quiet this long (at most 4 windows after its first change). */
 export const RENDER_WINDOW_MS = 1000;
 
 export interface SlackAppDeps {
