@@ -61,6 +61,61 @@ type Db = BetterSQLite3Database<Record<string, never>>;
 // The transaction handle has the same query builders as the database; only the sync `.get/.all/.run` are used.
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** A value bound as it is, past drizzle's column encoder (JSON columns get text we serialised, NULL stays NULL). */
+const bound = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** A json-mode column's text, as drizzle writes it; null stays SQL NULL. */
+function jsonText(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/**
+ * The statements of the click path, built and prepared once: a click paid more for drizzle building each query
+ * and SQLite preparing it than for running it. They run on the same connection, so inside the caller's transaction.
+ */
+function prepareHotStatements(db: Db) {
+  return {
+    headById: db.select(headColumns).from(goLives).where(eq(goLives.id, sql.placeholder('id'))).prepare(),
+    item: db
+      .select()
+      .from(items)
+      .where(and(eq(items.goLiveId, sql.placeholder('goLiveId')), eq(items.itemId, sql.placeholder('itemId'))))
+      .prepare(),
+    itemsOf: db.select().from(items).where(eq(items.goLiveId, sql.placeholder('goLiveId'))).prepare(),
+    upsertItem: db
+      .insert(items)
+      .values({
+        goLiveId: bound('goLiveId'),
+        itemId: bound('itemId'),
+        state: bound('state'),
+        by: bound('by'),
+        at: bound('at'),
+        reason: bound('reason'),
+        evidence: bound('evidence'),
+      })
+      .onConflictDoUpdate({
+        target: [items.goLiveId, items.itemId],
+        set: { state: sql`excluded.state`, by: sql`excluded.by`, at: sql`excluded.at`, reason: sql`excluded.reason`, evidence: sql`excluded.evidence` },
+      })
+      .prepare(),
+    setVersion: db.update(goLives).set({ version: bound('version') }).where(eq(goLives.id, sql.placeholder('id'))).prepare(),
+    appendAudit: db
+      .insert(auditEvents)
+      .values({
+        goLiveId: bound('goLiveId'),
+        at: bound('at'),
+        actor: bound('actor'),
+        action: bound('action'),
+        subject: bound('subject'),
+        before: bound('before'),
+        after: bound('after'),
+      })
+      .prepare(),
+    forgetDeliveries: db.delete(deliveries).where(lt(deliveries.at, sql.placeholder('before'))).prepare(),
+    claimDelivery: db.insert(deliveries).values({ key: bound('key'), at: bound('at') }).onConflictDoNothing().prepare(),
+  };
+}
+
 function toGoLive(row: GoLiveHead, template: Template): GoLive {
   const goLive: GoLive = {
     id: row.id,
@@ -147,6 +202,7 @@ export class SqliteStore implements Store {
   private readonly sqlite: Database.Database;
   private readonly db: Db;
   private readonly clock: Clock;
+  private readonly hot: ReturnType<typeof prepareHotStatements>;
   /** Template snapshots by go-live id, interned by content: 500 go-lives on one template share one object. */
   private readonly templateById = new Map<string, Template>();
   private readonly templateByHash = new Map<string, Template>();
@@ -167,6 +223,7 @@ export class SqliteStore implements Store {
       });
       this.sqlite.pragma('foreign_keys = ON');
       this.sqlite.pragma('synchronous = NORMAL');
+      this.hot = prepareHotStatements(db);
     } catch (error) {
       this.sqlite.close();
       throw error;
@@ -193,13 +250,12 @@ export class SqliteStore implements Store {
     return this.open().transaction(work, { behavior: 'deferred' });
   }
 
+  /** `_tx`: only ever called inside a write; the prepared statement runs on that transaction's connection. */
   private audit(
-    tx: Tx,
+    _tx: Tx,
     event: { goLiveId: string; at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown },
   ): void {
-    tx.insert(auditEvents)
-      .values({ ...event, before: event.before ?? null, after: event.after ?? null })
-      .run();
+    this.hot.appendAudit.run({ ...event, before: jsonText(event.before), after: jsonText(event.after) });
   }
 
   /** The parsed, frozen snapshot for this JSON text, shared with every go-live that started on it. */
@@ -225,8 +281,8 @@ export class SqliteStore implements Store {
     return toGoLive(head, template);
   }
 
-  private headById(tx: Tx, id: string): GoLiveHead | undefined {
-    return tx.select(headColumns).from(goLives).where(eq(goLives.id, id)).get();
+  private headById(_tx: Tx, id: string): GoLiveHead | undefined {
+    return this.hot.headById.get({ id });
   }
 
   private activeRow(tx: Tx, service: string, environment: string): GoLiveHead | undefined {
@@ -303,7 +359,7 @@ export class SqliteStore implements Store {
     return this.read((tx) => {
       const head = this.headById(tx, id);
       if (!head) return undefined;
-      const records = tx.select().from(items).where(eq(items.goLiveId, id)).all();
+      const records = this.hot.itemsOf.all({ goLiveId: id });
       return {
         goLive: this.toGoLive(tx, head),
         items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
@@ -366,12 +422,9 @@ export class SqliteStore implements Store {
         reason: reason ?? null,
         evidence: evidence ?? null,
       };
-      tx.insert(items)
-        .values(values)
-        .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: values })
-        .run();
+      this.hot.upsertItem.run({ ...values, evidence: jsonText(values.evidence) });
       const version = row.version + 1;
-      tx.update(goLives).set({ version }).where(eq(goLives.id, row.id)).run();
+      this.hot.setVersion.run({ version, id: row.id });
       this.audit(tx, {
         goLiveId: row.id,
         at: now,
@@ -416,7 +469,7 @@ export class SqliteStore implements Store {
         .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: { evidence: values.evidence } })
         .run();
       const version = row.version + 1;
-      tx.update(goLives).set({ version }).where(eq(goLives.id, row.id)).run();
+      this.hot.setVersion.run({ version, id: row.id });
       this.audit(tx, {
         goLiveId: row.id,
         at: this.clock.now(),
@@ -441,11 +494,7 @@ export class SqliteStore implements Store {
     if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
     const goLive = this.toGoLive(tx, row);
     if (!findItem(goLive.template, itemId)) return { ok: false, reason: 'unknown-item' };
-    const existingRow = tx
-      .select()
-      .from(items)
-      .where(and(eq(items.goLiveId, goLiveId), eq(items.itemId, itemId)))
-      .get();
+    const existingRow = this.hot.item.get({ goLiveId, itemId });
     return { ok: true, row, goLive, existing: existingRow ? toItem(existingRow) : undefined };
   }
 
@@ -543,11 +592,10 @@ export class SqliteStore implements Store {
   }
 
   async claimDelivery(key: string): Promise<boolean> {
-    return this.write((tx) => {
+    return this.write(() => {
       const now = this.clock.now();
-      tx.delete(deliveries).where(lt(deliveries.at, now - DELIVERY_MEMORY_MS)).run();
-      const result = tx.insert(deliveries).values({ key, at: now }).onConflictDoNothing().run();
-      return result.changes === 1;
+      this.hot.forgetDeliveries.run({ before: now - DELIVERY_MEMORY_MS });
+      return this.hot.claimDelivery.run({ key, at: now }).changes === 1;
     });
   }
 
