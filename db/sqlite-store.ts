@@ -394,6 +394,7 @@ export class SqliteStore implements Store {
    */
   async changeItem(change: ItemChange): Promise<ItemChangeResult> {
     return this.write((tx): ItemChangeResult => {
+      const repeated = change.deliveryKey !== undefined && !this.claim(change.deliveryKey);
       const target = this.itemTarget(tx, change.goLiveId, change.itemId);
       if (!target.ok) return target;
       const { row, goLive, existing } = target;
@@ -404,7 +405,7 @@ export class SqliteStore implements Store {
         (existing?.state ?? 'open') === change.state &&
         existing?.reason === reason &&
         canonical(existing?.evidence) === canonical(evidence);
-      if (unchanged) {
+      if (repeated || unchanged) {
         const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
         return { ok: true, changed: false, goLive, item };
       }
@@ -592,11 +593,14 @@ export class SqliteStore implements Store {
   }
 
   async claimDelivery(key: string): Promise<boolean> {
-    return this.write(() => {
-      const now = this.clock.now();
-      this.hot.forgetDeliveries.run({ before: now - DELIVERY_MEMORY_MS });
-      return this.hot.claimDelivery.run({ key, at: now }).changes === 1;
-    });
+    return this.write(() => this.claim(key));
+  }
+
+  /** Inside a write transaction: records a delivery, false when it was recorded already. */
+  private claim(key: string): boolean {
+    const now = this.clock.now();
+    this.hot.forgetDeliveries.run({ before: now - DELIVERY_MEMORY_MS });
+    return this.hot.claimDelivery.run({ key, at: now }).changes === 1;
   }
 
   /** Takes the write lock and writes a row, then rolls back: proves the file accepts writes, leaves nothing. */

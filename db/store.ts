@@ -23,6 +23,8 @@ export interface ItemChange {
   actor: Actor;
   reason?: string;
   evidence?: Evidence;
+  /** The Slack delivery this change comes from, claimed in the same transaction: a repeat of it changes nothing. */
+  deliveryKey?: string;
 }
 
 /** Evidence for an item whose state, author and reason stay as they are (see `Store.attachEvidence`). */

@@ -30,6 +30,8 @@ export interface ItemChangeRequest {
   state: ItemState;
   userId: string;
   reason?: string;
+  /** The Slack delivery of the click or form: a retry of it changes nothing. */
+  deliveryKey?: string;
 }
 
 export type ItemChangeOutcome = { ok: true; changed: boolean; goLive: GoLive } | { ok: false; message: string; goLive?: GoLive };
@@ -149,6 +151,7 @@ export class GoLiveService {
       state: request.state,
       actor: request.userId,
       ...(request.reason !== undefined && request.reason.trim().length > 0 ? { reason: request.reason.trim() } : {}),
+      ...(request.deliveryKey !== undefined ? { deliveryKey: request.deliveryKey } : {}),
     });
     if (!result.ok) return this.refusedChange(request, result.reason);
     const flat = findItem(result.goLive.template, request.itemId);

@@ -560,6 +560,18 @@ describe('Slack deliveries', () => {
     expect(await store.claimDelivery('evt:Ev124')).toBe(true);
   });
 
+  it('claims the delivery of an item change in the same transaction: a retry of the click changes nothing', async () => {
+    const store = stores.open(join(stores.dir(), 'golive.db'));
+    const goLive = await started(store);
+    const click = { goLiveId: goLive.id, itemId: 'secret-key', state: 'done' as const, actor: 'U0DANA', deliveryKey: 'action:T1:1.5' };
+    expect(await store.changeItem(click)).toMatchObject({ ok: true, changed: true });
+    // Reopened meanwhile by someone else: the retried delivery of the first click must not tick it again.
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'open', actor: 'U0SAM' });
+    expect(await store.changeItem(click)).toMatchObject({ ok: true, changed: false, item: { state: 'open', by: 'U0SAM' } });
+    expect((await store.auditTrail(goLive.id)).filter((e) => e.action === 'item')).toHaveLength(2);
+    expect(await store.claimDelivery('action:T1:1.5')).toBe(false);
+  });
+
   it('forgets deliveries after an hour', async () => {
     const clock = testClock();
     const store = stores.open(join(stores.dir(), 'golive.db'), clock);

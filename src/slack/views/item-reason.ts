@@ -7,6 +7,7 @@ import { REASON_FIELD, readReasonModal } from '../blocks/modals.js';
 import type { ViewStateValues } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { tellPrivately } from '../respond.js';
+import type { ItemChangeOutcome } from '../../services/go-live-service.js';
 import type { SlackServices } from '../app.js';
 
 export function register(app: App, services: SlackServices): void {
@@ -22,30 +23,35 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: check.reason } });
       return;
     }
-    await ack();
     const user = body.user.id;
+    // Saved before the ack, like a tick: once the form closes, the reason is in the database.
+    let outcome: ItemChangeOutcome;
+    try {
+      outcome = await services.goLives.changeItem({
+        goLiveId: value.goLiveId,
+        itemId: value.itemId,
+        state: value.action,
+        reason,
+        userId: user,
+        deliveryKey: `view:${view.id}:${view.hash}`,
+      });
+    } catch (error) {
+      services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
+      await ack({ response_action: 'errors', errors: { [REASON_FIELD]: 'Something went wrong on my side; it is logged. Try again in a moment.' } });
+      return;
+    }
+    await ack();
+    if (outcome.ok) return;
+    const refused = outcome;
     await services.work.afterAck(async () => {
-      const key = `view:${view.id}:${view.hash}`;
-      if (!(await services.store.claimDelivery(key))) {
-        services.logger.info({ key }, 'repeated delivery of a handled submission: ignored');
-        return;
-      }
-      try {
-        const outcome = await services.goLives.changeItem({ goLiveId: value.goLiveId, itemId: value.itemId, state: value.action, reason, userId: user });
-        if (outcome.ok || !outcome.goLive) {
-          if (!outcome.ok) services.logger.warn({ goLiveId: value.goLiveId }, outcome.message);
-          return;
-        }
-        const { channelId, rootTs } = outcome.goLive;
-        await tellPrivately(
-          services.slack,
-          services.logger,
-          { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
-          renderError(outcome.message),
-        );
-      } catch (error) {
-        services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
-      }
+      if (!refused.goLive) return services.logger.warn({ goLiveId: value.goLiveId }, refused.message);
+      const { channelId, rootTs } = refused.goLive;
+      await tellPrivately(
+        services.slack,
+        services.logger,
+        { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
+        renderError(refused.message),
+      );
     });
   });
 }
