@@ -111,6 +111,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     clientOptions,
     // auth.test runs in start(), where a bad token is an error the caller sees, not a stray rejection.
     deferInitialization: true,
+    // Golive keeps its state in its store; Bolt's conversation-context middleware would only cost each request.
+    convoStore: false,
   });
 
   const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }));
