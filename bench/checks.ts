@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generate } from 'selfsigned';
-import { startLatencyProxy } from './latency-proxy.js';
+import { startLatencyProxy } from './support/latency-proxy.js';
 import { createAddressPolicy } from '../src/checks/guard.js';
 import { runChecks } from '../src/checks/runner.js';
 import type { CheckRequest, CheckTarget } from '../src/checks/types.js';

@@ -6,15 +6,14 @@ import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
-import { tellPrivately } from '../respond.js';
+import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
 export function register(app: App, services: SlackServices): void {
   app.action<BlockOverflowAction>({ action_id: ACTION.itemMenu, type: 'block_actions' }, async ({ ack, body, action }) => {
-    // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
-    const deliveryKey = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
+    const deliveryKey = clickDeliveryKey(body, action);
     const value = decodeItemAction(action.selected_option?.value ?? '');
     if (value && (value.action === 'done' || value.action === 'open')) {
       // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
@@ -25,10 +24,7 @@ export function register(app: App, services: SlackServices): void {
     }
     await ack();
     await services.work.afterAck(async () => {
-      if (!(await services.store.claimDelivery(deliveryKey))) {
-        services.logger.info({ key: deliveryKey }, 'repeated delivery of a handled click: ignored');
-        return;
-      }
+      if (!(await firstDelivery(services, deliveryKey))) return;
       if (!value) {
         services.logger.warn({ value: action.selected_option?.value?.slice(0, 150) }, 'item menu value not understood');
         return tell(services, body, 'I did not understand that choice; the message may be out of date.');
@@ -58,17 +54,8 @@ async function saveTick(
   }
 }
 
-/** A private answer to the clicker, in the thread they clicked in. */
-function tell(services: SlackServices, body: OverflowArgs['body'], message: string): Promise<void> {
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
-  return tellPrivately(
-    services.slack,
-    services.logger,
-    { user: body.user.id, ...(channel !== undefined ? { channel } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}) },
-    renderError(message),
-  );
-}
+const tell = (services: SlackServices, body: OverflowArgs['body'], message: string): Promise<void> =>
+  tellClicker(services, body, renderError(message));
 
 async function askReason(
   services: SlackServices,

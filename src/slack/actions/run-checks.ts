@@ -8,7 +8,7 @@ import type { SlackMessage } from '../blocks/common.js';
 import { NAME_MAX, safeName } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
-import { tellPrivately } from '../respond.js';
+import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
 /** The button's value: `goLiveId` on the root message, `goLiveId|sectionId` on a section. */
@@ -36,12 +36,7 @@ export function register(app: App, services: SlackServices): void {
   app.action<BlockButtonAction>({ action_id: ACTION.runChecks, type: 'block_actions' }, async ({ ack, body, action }) => {
     await ack();
     await services.work.afterAck(async () => {
-      // A click is handled once: a Slack retry of it (X-Slack-Retry-Num) finds its key taken.
-      const key = `action:${body.trigger_id ?? ''}:${action.action_ts}`;
-      if (!(await services.store.claimDelivery(key))) {
-        services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
-        return;
-      }
+      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
       await handleClick(services, body, action);
     });
   });
@@ -49,15 +44,7 @@ export function register(app: App, services: SlackServices): void {
 
 async function handleClick(services: SlackServices, body: BlockButtonAction, action: BlockButtonAction['actions'][number]): Promise<void> {
   const user = body.user.id;
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
-  const tell = (message: SlackMessage) =>
-    tellPrivately(
-      services.slack,
-      services.logger,
-      { user, ...(channel !== undefined ? { channel } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}) },
-      message,
-    );
+  const tell = (message: SlackMessage) => tellClicker(services, body, message);
   const value = decodeRunChecks(action.value ?? '');
   if (!value) {
     services.logger.warn({ value: action.value?.slice(0, 150) }, 'run-checks value not understood');

@@ -1,0 +1,29 @@
+// What every block-action listener needs of a click: its delivery key and a private answer in its thread.
+import type { BlockAction } from '@slack/bolt';
+import type { SlackMessage } from '../blocks/common.js';
+import { tellPrivately } from '../respond.js';
+import type { SlackServices } from '../app.js';
+
+/** A Slack retry of a click (X-Slack-Retry-Num) carries the same trigger and action_ts: the same key. */
+export function clickDeliveryKey(body: BlockAction, action: { action_ts: string }): string {
+  return `action:${body.trigger_id ?? ''}:${action.action_ts}`;
+}
+
+/** Claims a click's delivery; false, logged, when it was handled already. */
+export async function firstDelivery(services: SlackServices, key: string): Promise<boolean> {
+  if (await services.store.claimDelivery(key)) return true;
+  services.logger.info({ key }, 'repeated delivery of a handled click: ignored');
+  return false;
+}
+
+/** A private answer to the person who clicked, in the thread they clicked in. */
+export function tellClicker(services: SlackServices, body: BlockAction, message: SlackMessage): Promise<void> {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  return tellPrivately(
+    services.slack,
+    services.logger,
+    { user: body.user.id, ...(channel !== undefined ? { channel } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}) },
+    message,
+  );
+}
