@@ -91,7 +91,10 @@ function truncate(text: string, width: number): string {
 /** The readable table: status, id, kind, summary, ms; colour only on a terminal. */
 export function formatCheckTable(run: CheckRun, colour: boolean): string {
   const headers = ['STATUS', 'ID', 'KIND', 'SUMMARY', 'MS'];
-  const rows = run.results.map((r: CheckResult) => [r.status, r.id, r.kind, truncate(r.summary.replace(/\s+/g, ' '), 120), String(r.durationMs)]);
+  // What needs attention first: failures, then errors, then warnings; the run's order within each.
+  const rank: Record<CheckResult['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3 };
+  const ordered = [...run.results].sort((a, b) => rank[a.status] - rank[b.status]);
+  const rows = ordered.map((r: CheckResult) => [r.status, r.id, r.kind, truncate(r.summary.replace(/\s+/g, ' '), 120), String(r.durationMs)]);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[], status?: CheckStatus) =>
     cells

@@ -1,7 +1,7 @@
 // `golive check` in-process through main() with a fake CliIo: exit codes, the JSON document, the table, env vs flags.
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordingIo } from '../support/cli-io.js';
-import { cliCheckRequests } from '../../src/cli/check.js';
+import { cliCheckRequests, formatCheckTable } from '../../src/cli/check.js';
 import { main } from '../../src/cli.js';
 import { CHECK_KINDS } from '../../src/domain/check-kind.js';
 import { defaultTemplate } from '../../src/templates/default.js';
@@ -129,6 +129,18 @@ describe('golive check: output', () => {
     const tty = recordingIo({}, true);
     await main(['check', 'https://localhost/', '--only', 'dns'], tty);
     expect(tty.out).toContain('\x1b[32mpass');
+  });
+});
+
+describe('golive check: the table', () => {
+  it('lists failures first, then errors, then warnings, then passes', () => {
+    const result = (id: string, status: 'pass' | 'warn' | 'fail' | 'error') => ({ id, kind: 'hsts' as const, status, summary: `${id} summary`, evidence: {}, durationMs: 1 });
+    const run = { target: 'https://example.com/', startedAt: '2026-11-29T20:00:00.000Z', durationMs: 4, results: [result('a', 'pass'), result('b', 'warn'), result('c', 'error'), result('d', 'fail')] };
+    const ids = formatCheckTable(run, false)
+      .split('\n')
+      .slice(1, 5)
+      .map((line) => line.split(/\s+/)[1]);
+    expect(ids).toEqual(['d', 'c', 'b', 'a']);
   });
 });
 
