@@ -146,9 +146,14 @@ export class CheckService {
     // Taken before the first await below, so that two clicks in the same tick cannot both start a run.
     const at = this.deps.clock.now();
     this.running.set(goLive.id, { by: request.actor, at });
+    // The root shows the run instead of its Run checks button while it lasts.
+    this.deps.renderer.refreshRootState(goLive.id);
     const unique = dedupeCheckRequests(requests);
     const finished = this.deps.work.track(
-      this.execute(goLive, requests, unique, request.actor, section?.title).finally(() => this.running.delete(goLive.id)),
+      this.execute(goLive, requests, unique, request.actor, section?.title).finally(() => {
+        this.running.delete(goLive.id);
+        this.deps.renderer.refreshRootState(goLive.id);
+      }),
     );
     return {
       ok: true,

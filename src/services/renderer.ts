@@ -105,6 +105,8 @@ export class Renderer {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Go-lives this process has rendered in full; the first touch after a restart renders all their messages. */
   private readonly known = new Set<string>();
+  /** Go-lives whose root shows changed state that the database version does not count (see refreshRootState). */
+  private readonly rootStateChanged = new Set<string>();
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   /** After a 429, no render starts before this Date.now() value. */
@@ -120,6 +122,15 @@ export class Renderer {
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
     this.maxTransportRetries = options.maxTransportRetries ?? 2;
     this.catchUpConcurrency = Math.max(1, options.catchUpConcurrency ?? 4);
+  }
+
+  /**
+   * Asks for the root to be rendered even though the database did not change: it also shows what is not
+   * in the database (a check run in progress). Only a changed rendering reaches Slack.
+   */
+  refreshRootState(goLiveId: string): void {
+    this.rootStateChanged.add(goLiveId);
+    this.refresh(goLiveId, [ROOT]);
   }
 
   /** Asks for these messages to be re-rendered from the database within about one window. */
@@ -341,7 +352,8 @@ export class Renderer {
     const { goLive } = view;
     const record = records.get(ROOT);
     const ts = goLive.rootTs ?? record?.ts;
-    if (ts !== undefined && record?.ts === ts && record.renderedVersion >= goLive.version) {
+    const stateChanged = this.rootStateChanged.delete(goLive.id);
+    if (!stateChanged && ts !== undefined && record?.ts === ts && record.renderedVersion >= goLive.version) {
       this.stats.skipped += 1;
       return { ok: true };
     }

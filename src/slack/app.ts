@@ -16,6 +16,7 @@ import { GoLiveService } from '../services/go-live-service.js';
 import { Renderer } from '../services/renderer.js';
 import { SlackGateway, webClientOptions } from '../services/slack-gateway.js';
 import { WorkTracker } from '../services/work.js';
+import type { SlackMessage } from './blocks/common.js';
 import { renderRoot } from './blocks/root.js';
 import { renderSection } from './blocks/section.js';
 import * as itemMenu from './actions/item-menu.js';
@@ -116,14 +117,19 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }));
-  const renderer = new Renderer({
+  const renderer: Renderer = new Renderer({
     store: deps.store,
     slack,
-    messages: { root: (view) => renderRoot(view), section: (view, sectionId) => renderSection(view, sectionId) },
+    messages: {
+      // `checks` is declared below (it renders through this renderer); this runs only once both exist.
+      root: (view): SlackMessage => renderRoot(view, { checksRunning: checks.runningOn(view.goLive.id) !== undefined }),
+      section: (view, sectionId) => renderSection(view, sectionId),
+    },
     logger: logger.child({ component: 'renderer' }),
     windowMs: deps.renderWindowMs ?? RENDER_WINDOW_MS,
   });
   const work = new WorkTracker();
+  const checks = new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks });
   const services: SlackServices = {
     store: deps.store,
     templates: deps.templates,
@@ -133,7 +139,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     renderer,
     goLives: new GoLiveService({ store: deps.store, templates: deps.templates, renderer, slack, logger: logger.child({ component: 'go-live' }) }),
     work,
-    checks: new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks }),
+    checks,
   };
 
   // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.

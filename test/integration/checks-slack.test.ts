@@ -346,8 +346,12 @@ describe('one run at a time, bounded by the timeout', () => {
     // The target never answers, so the run cannot be over yet: the ack did not wait for it.
     expect(app.summaries(goLive)).toHaveLength(0);
     await app.fake.waitFor(() => silent.connections > 0, WAIT_MS, 'the checks to reach the silent server');
+    // While it runs, the root says so in place of its Run checks button.
+    await app.fake.waitFor(() => app?.rootText(goLive).includes('Checks are running'), WAIT_MS, 'the root to show the run');
+    expect(app.rootText(goLive)).not.toContain('Run checks');
 
-    await app.clickRunChecks(goLive, undefined, 'U0LEE');
+    // The root's button is gone meanwhile; a section's Run checks is still there to click.
+    await app.clickRunChecks(goLive, 'security', 'U0LEE');
     const refusal = await app.waitPrivate(/already running/, 'U0LEE');
     expect(refusal).toContain('started by <@U0DANA>');
     expect(refusal).toContain('<!date^');
@@ -367,6 +371,8 @@ describe('one run at a time, bounded by the timeout', () => {
     // Only the first click ran.
     await app.app.services.work.idle();
     expect(app.summaries(goLive)).toHaveLength(1);
+    await app.fake.waitFor(() => app?.rootText(goLive).includes('Run checks'), WAIT_MS, 'the Run checks button to come back');
+    expect(app.rootText(goLive)).not.toContain('Checks are running');
 
     // Once it is over, a new run is accepted.
     await app.clickRunChecks(goLive, 'monitoring', 'U0LEE');
