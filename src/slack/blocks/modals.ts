@@ -2,7 +2,7 @@
 // a reader for the submitted state next to it, so block and action ids are written in one place only.
 import { REASON_MAX_LENGTH } from '../../domain/checklist.js';
 import { ROLE_KEYS } from '../../domain/command.js';
-import type { RoleKey } from '../../domain/command.js';
+import type { RoleKey, StartArgs } from '../../domain/command.js';
 import { VIEW, encodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import type { types } from '@slack/bolt';
@@ -156,15 +156,9 @@ export type ViewStateValues = Readonly<
   >
 >;
 
-export interface StartModalValues {
-  service: string;
-  environment: string;
-  url?: string;
-  httpUrl?: string;
-  template?: string;
-  /** Template role id → `<@U…>` mentions picked in the people fields. */
-  roles: Record<string, string[]>;
-  /** The raw groups text, to be parsed like the command's `key=value` words. */
+/** The form's answers: a start's arguments (roles from the people fields) and the raw user-groups text. */
+export interface StartModalValues extends StartArgs {
+  /** Parsed like the command's `key=value` words. */
   groups?: string;
 }
 
