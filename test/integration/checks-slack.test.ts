@@ -1,189 +1,26 @@
 // Run checks from Slack, end to end: the real Bolt HTTP receiver, signed requests, the fake Slack, a real SQLite
 // file, and real loopback servers as the targets. Tests read what people see: the summary in the thread, the
 // section messages, private answers; and what an auditor reads: item rows, evidence, audit events.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../db/sqlite-store.js';
-import type { SqliteStore } from '../../db/sqlite-store.js';
-import { systemClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import { GOLIVE_ACTOR } from '../../src/domain/go-live.js';
-import type { GoLive } from '../../src/domain/go-live.js';
-import { createLogger } from '../../src/logger.js';
-import { createSlackApp } from '../../src/slack/app.js';
-import type { SlackApp } from '../../src/slack/app.js';
-import { ACTION } from '../../src/slack/ids.js';
 import { testCertificates } from '../support/certs.js';
 import type { TestCertificates } from '../support/certs.js';
-import { startFakeSlack } from '../support/fake-slack.js';
-import type { FakeMessage, FakeSlack } from '../support/fake-slack.js';
 import { site, startHttpServer, startSilentServer } from '../support/http-servers.js';
 import type { TestServer } from '../support/http-servers.js';
-import { newTriggerId, postCommand, postInteraction } from '../support/slack-request.js';
-import type { SlackResponse } from '../support/slack-request.js';
 import { closeAllServers, startTlsServer } from '../support/tls-servers.js';
-import { CHANNEL, DEPLOYER, Harness, loadRegistry, SECRET } from './harness.js';
+import { Harness } from './harness.js';
 
 const TIMEOUT_MS = 1500;
 const WAIT_MS = 15_000;
 
 /** The app as main.ts builds it, with the check settings a test needs. */
-class ChecksApp {
-  private constructor(
-    readonly logs: { level: number; msg: string }[],
-    readonly fake: FakeSlack,
-    readonly dir: string,
-    readonly store: SqliteStore,
-    readonly app: SlackApp,
-    readonly baseUrl: string,
-  ) {}
-
-  static async start(checks: Partial<Config['checks']> = {}): Promise<ChecksApp> {
-    const fake = await startFakeSlack();
-    const dir = mkdtempSync(join(tmpdir(), 'golive-checks-it-'));
-    const file = join(dir, 'golive.db');
-    const store = openSqliteStore({ file, clock: systemClock });
-    const logs: { level: number; msg: string }[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as { level: number; msg: string });
-        done();
-      },
-    });
-    const config: Config = {
-      slack: { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl },
-      port: 0,
-      databaseFile: file,
-      tickMs: 1000,
-      checks: { allowedHosts: [], allowPrivate: true, timeoutMs: TIMEOUT_MS, ...checks },
-      logLevel: 'info',
-    };
-    const app = createSlackApp({
-      config,
-      store,
-      templates: loadRegistry(),
-      logger: createLogger({ level: 'info', destination }),
-      clock: systemClock,
-      renderWindowMs: 50,
-    });
-    await app.start();
-    return new ChecksApp(logs, fake, dir, store, app, `http://127.0.0.1:${app.port()}`);
-  }
-
-  async stop(): Promise<void> {
-    await this.app.stop();
-    await this.store.close();
-    await this.fake.close();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  command(text: string, user = DEPLOYER): Promise<SlackResponse> {
-    return postCommand(this.baseUrl, SECRET, { text, user_id: user, channel_id: CHANNEL, response_url: this.fake.responseUrl() });
-  }
-
-  /** Starts a go-live and waits for its whole thread. */
-  async startGoLive(service: string, url?: string): Promise<GoLive> {
-    const res = await this.command(`start ${service} production${url ? ` ${url}` : ''}`);
-    expect(res.status).toBe(200);
-    const sections = this.app.services.templates.default.sections.length;
-    for (const deadline = Date.now() + WAIT_MS; ; ) {
-      const found = await this.store.findActive(service, 'production');
-      if (found?.rootTs && this.fake.thread(CHANNEL, found.rootTs).length >= sections) {
-        await this.app.services.work.idle();
-        return found;
-      }
-      if (Date.now() > deadline) throw new Error(`the thread of ${service} was not posted`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  thread(goLive: GoLive): FakeMessage[] {
-    return this.fake.thread(CHANNEL, goLive.rootTs ?? '');
-  }
-
-  /** Check summaries posted in the thread. */
-  summaries(goLive: GoLive): FakeMessage[] {
-    return this.thread(goLive).filter((m) => (m.text ?? '').startsWith('Checks for '));
-  }
-
-  waitSummaries(goLive: GoLive, count = 1): Promise<FakeMessage[]> {
-    return this.fake.waitFor(() => {
-      const found = this.summaries(goLive);
-      return found.length >= count ? found : undefined;
-    }, WAIT_MS, `${count} check summary message(s) in the thread`);
-  }
-
-  /** The text of the block showing an item in its section message. */
-  itemText(goLive: GoLive, itemId: string): string {
-    for (const message of this.thread(goLive)) {
-      for (const block of (message.blocks ?? []) as { block_id?: string; text?: { text?: string } }[]) {
-        if (block.block_id === `item:${itemId}`) return block.text?.text ?? '';
-      }
-    }
-    return '';
-  }
-
-  rootText(goLive: GoLive): string {
-    return Harness.textOf(this.fake.message(CHANNEL, goLive.rootTs ?? ''));
-  }
-
-  /** Clicks the Run checks button of a section (or of the root message) as Slack delivers it. */
-  clickRunChecks(goLive: GoLive, sectionId?: string, user = DEPLOYER): Promise<SlackResponse> {
-    const value = sectionId === undefined ? goLive.id : `${goLive.id}|${sectionId}`;
-    const candidates = [this.fake.message(CHANNEL, goLive.rootTs ?? ''), ...this.thread(goLive)].filter((m): m is FakeMessage => m !== undefined);
-    const message = candidates.find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`));
-    if (!message) throw new Error(`no Run checks button with value ${value}`);
-    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]).find(
-      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.runChecks),
-    );
-    return postInteraction(this.baseUrl, SECRET, {
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
-      api_app_id: 'A0GOLIVE',
-      token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
-      trigger_id: newTriggerId(),
-      team: { id: this.fake.teamId, domain: 'golive-test' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: CHANNEL, name: 'deploys' },
-      message: { type: 'message', ts: message.ts, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}), text: message.text ?? '', blocks: message.blocks ?? [] },
-      state: { values: {} },
-      response_url: this.fake.responseUrl({ channel: CHANNEL, ts: message.ts }),
-      actions: [
-        {
-          type: 'button',
-          action_id: ACTION.runChecks,
-          block_id: block?.block_id ?? 'actions',
-          text: { type: 'plain_text', text: 'Run checks' },
-          value,
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
-    });
-  }
-
-  /** Private answers a person got (chat.postEphemeral to them, or through a response_url). */
-  privateTexts(user = DEPLOYER): string[] {
-    return this.fake.ephemerals
-      .filter((e) => e.user === user || e.via === 'response_url')
-      .map((e) => [e.text ?? '', JSON.stringify(e.blocks ?? [])].join('\n'));
-  }
-
-  waitPrivate(pattern: RegExp, user = DEPLOYER): Promise<string> {
-    return this.fake.waitFor(() => this.privateTexts(user).find((t) => pattern.test(t)), WAIT_MS, `a private answer matching ${pattern}`);
-  }
-
-  errors(): { level: number; msg: string }[] {
-    return this.logs.filter((l) => l.level >= 50);
-  }
+function startApp(checks: Partial<Config['checks']> = {}): Promise<Harness> {
+  return Harness.start({ checks: { timeoutMs: TIMEOUT_MS, ...checks } });
 }
 
 let certs: TestCertificates;
-let app: ChecksApp | undefined;
+let app: Harness | undefined;
 const servers: TestServer[] = [];
 
 beforeAll(async () => {
@@ -202,14 +39,14 @@ const PROXY_CHECKED = ['compression', 'http2', 'ssl-certificate-installed', 'tls
 
 describe('Run checks on a section, against a loopback HTTPS server', () => {
   it('posts one summary, ticks passes as done by Golive, marks failures failed with the reason, and audits it', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     // Signed by the test CA, which this process does not trust: the certificate check must fail on it.
     const server = await startTlsServer('modern', certs.good);
-    const goLive = await app.startGoLive('checkout-api', server.url.href);
+    const goLive = await app.startGoLive('checkout-api', `production ${server.url.href}`);
 
     const ack = await app.clickRunChecks(goLive, 'reverse-proxy', 'U0DANA');
     expect(ack.status).toBe(200);
-    await app.waitPrivate(/Running 6 checks of \*Reverse Proxy &amp; Web Server\*/, 'U0DANA');
+    await app.waitForPrivate(/Running 6 checks of \*Reverse Proxy &amp; Web Server\*/, 'U0DANA');
     const [summary] = await app.waitSummaries(goLive);
     const summaryText = Harness.textOf(summary);
     expect(summaryText).toContain('Reverse Proxy');
@@ -260,9 +97,9 @@ describe('Run checks on a section, against a loopback HTTPS server', () => {
   });
 
   it('lets a person override a failed item with N/A and a note; the override is audited and the evidence stays', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     const server = await startTlsServer('modern', certs.good);
-    const goLive = await app.startGoLive('checkout-api', server.url.href);
+    const goLive = await app.startGoLive('checkout-api', `production ${server.url.href}`);
     await app.clickRunChecks(goLive, 'reverse-proxy');
     await app.waitSummaries(goLive);
     await app.fake.waitFor(() => app?.itemText(goLive, 'ssl-certificate-installed').includes('_failed_'), WAIT_MS, 'the failed item');
@@ -272,10 +109,9 @@ describe('Run checks on a section, against a loopback HTTPS server', () => {
     expect(menu).toContain('"Done"');
     expect(menu).toContain('N/A…');
 
-    const h = harnessView(app);
-    await h.click(goLive, 'ssl-certificate-installed', 'na', 'U0SECURITY');
-    const modal = await h.waitReasonView(goLive, 'ssl-certificate-installed', 'na');
-    await h.submitReason(modal, 'internal CA, trusted by our clients', 'U0SECURITY');
+    await app.click(goLive, 'ssl-certificate-installed', 'na', 'U0SECURITY');
+    const modal = await app.waitReasonView(goLive, 'ssl-certificate-installed', 'na');
+    await app.submitReason(modal, 'internal CA, trusted by our clients', 'U0SECURITY');
     await app.fake.waitFor(
       () => app?.itemText(goLive, 'ssl-certificate-installed').includes('internal CA, trusted by our clients'),
       WAIT_MS,
@@ -294,7 +130,7 @@ describe('Run checks on a section, against a loopback HTTPS server', () => {
     await app.clickRunChecks(goLive, 'reverse-proxy');
     await app.waitSummaries(goLive, 2);
     await app.fake.waitFor(() => app?.itemText(goLive, 'ssl-certificate-installed').includes('_failed_'), WAIT_MS, 'failed again after a second run');
-    await h.click(goLive, 'ssl-certificate-installed', 'done', 'U0SECURITY');
+    await app.click(goLive, 'ssl-certificate-installed', 'done', 'U0SECURITY');
     await app.fake.waitFor(() => app?.itemText(goLive, 'ssl-certificate-installed').includes('_done_ by <@U0SECURITY>'), WAIT_MS, 'done by the person');
     expect((await app.store.auditTrail(goLive.id)).filter((e) => e.subject === 'ssl-certificate-installed').map((e) => e.actor)).toEqual([
       GOLIVE_ACTOR,
@@ -308,11 +144,10 @@ describe('Run checks on a section, against a loopback HTTPS server', () => {
 
 describe('a person’s work keeps their name', () => {
   it('a person’s done item that later passes its check still says done by that person, with the evidence beside it', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     const server = await startTlsServer('modern', certs.good);
-    const goLive = await app.startGoLive('checkout-api', server.url.href);
-    const h = harnessView(app);
-    await h.click(goLive, 'http2', 'done', 'U0WEB');
+    const goLive = await app.startGoLive('checkout-api', `production ${server.url.href}`);
+    await app.click(goLive, 'http2', 'done', 'U0WEB');
     await app.fake.waitFor(() => app?.itemText(goLive, 'http2').includes('_done_ by <@U0WEB>'), WAIT_MS, 'http2 done by the person');
 
     await app.clickRunChecks(goLive, 'reverse-proxy', 'U0DANA');
@@ -336,10 +171,10 @@ describe('a person’s work keeps their name', () => {
 
 describe('one run at a time, bounded by the timeout', () => {
   it('refuses a second run privately while one is running; a never-answering target costs one timeout per check', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     const silent = await startSilentServer();
     servers.push(silent);
-    const goLive = await app.startGoLive('checkout-api', `http://127.0.0.1:${silent.port}/`);
+    const goLive = await app.startGoLive('checkout-api', `production http://127.0.0.1:${silent.port}/`);
 
     const ack = await app.clickRunChecks(goLive, 'monitoring', 'U0DANA');
     expect(ack.status).toBe(200);
@@ -352,7 +187,7 @@ describe('one run at a time, bounded by the timeout', () => {
 
     // The root's button is gone meanwhile; a section's Run checks is still there to click.
     await app.clickRunChecks(goLive, 'security', 'U0LEE');
-    const refusal = await app.waitPrivate(/already running/, 'U0LEE');
+    const refusal = await app.waitForPrivate(/already running/, 'U0LEE');
     expect(refusal).toContain('started by <@U0DANA>');
     expect(refusal).toContain('<!date^');
 
@@ -369,7 +204,7 @@ describe('one run at a time, bounded by the timeout', () => {
     }
     expect(view?.items.get('prometheus-metrics')).toMatchObject({ state: 'open', evidence: { status: 'error', summary: `timed out after ${TIMEOUT_MS} ms` } });
     // Only the first click ran.
-    await app.app.services.work.idle();
+    await app.slackApp.services.work.idle();
     expect(app.summaries(goLive)).toHaveLength(1);
     await app.fake.waitFor(() => app?.rootText(goLive).includes('Run checks'), WAIT_MS, 'the Run checks button to come back');
     expect(app.rootText(goLive)).not.toContain('Checks are running');
@@ -382,14 +217,14 @@ describe('one run at a time, bounded by the timeout', () => {
 
 describe('/golive check', () => {
   it('runs one section of the service’s active go-live and ticks what passes', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     const web = await startHttpServer(site());
     servers.push(web);
-    const goLive = await app.startGoLive('checkout-api', web.url.href);
+    const goLive = await app.startGoLive('checkout-api', `production ${web.url.href}`);
 
-    const ack = await app.command('check checkout-api monitoring', 'U0DANA');
+    const ack = await app.command('check checkout-api monitoring', { user: 'U0DANA' });
     expect(ack.status).toBe(200);
-    await app.waitPrivate(/Running 7 checks of \*Monitoring &amp; Logging\*/);
+    await app.waitForPrivate(/Running 7 checks of \*Monitoring &amp; Logging\*/);
     const [summary] = await app.waitSummaries(goLive);
     expect(Harness.textOf(summary)).toContain('7 passed');
     const view = await app.store.getChecklist(goLive.id);
@@ -403,21 +238,21 @@ describe('/golive check', () => {
   });
 
   it('answers privately when it cannot run: unknown service, unknown section, no URL', async () => {
-    app = await ChecksApp.start();
+    app = await startApp();
     await app.command('check nosuch-api');
-    await app.waitPrivate(/no active go-live for `nosuch-api`/);
+    await app.waitForPrivate(/no active go-live for `nosuch-api`/);
 
-    await app.startGoLive('billing-api');
+    await app.startGoLive('billing-api', 'production');
     await app.command('check billing-api');
-    await app.waitPrivate(/this go-live has no URL: start it with a url to run checks/);
+    await app.waitForPrivate(/this go-live has no URL: start it with a url to run checks/);
 
     const web = await startHttpServer(site());
     servers.push(web);
-    const goLive = await app.startGoLive('checkout-api', web.url.href);
+    const goLive = await app.startGoLive('checkout-api', `production ${web.url.href}`);
     await app.command('check checkout-api nosuch-section');
-    const answer = await app.waitPrivate(/no section `nosuch-section`/);
+    const answer = await app.waitForPrivate(/no section `nosuch-section`/);
     expect(answer).toContain('`monitoring`');
-    await app.app.services.work.idle();
+    await app.slackApp.services.work.idle();
     expect(app.summaries(goLive)).toHaveLength(0);
     expect(web.connections).toBe(0);
   });
@@ -425,9 +260,9 @@ describe('/golive check', () => {
 
 describe('the SSRF guard from Slack', () => {
   it('refuses a loopback target when private addresses are not allowed: no connection, and the summary says why', async () => {
-    app = await ChecksApp.start({ allowPrivate: false });
+    app = await startApp({ allowPrivate: false });
     const server = await startTlsServer('modern', certs.good);
-    const goLive = await app.startGoLive('checkout-api', server.url.href);
+    const goLive = await app.startGoLive('checkout-api', `production ${server.url.href}`);
 
     await app.clickRunChecks(goLive, 'reverse-proxy');
     const [summary] = await app.waitSummaries(goLive);
@@ -444,14 +279,3 @@ describe('the SSRF guard from Slack', () => {
     for (const id of PROXY_CHECKED) expect(app.itemText(goLive, id), id).not.toMatch(/reopened| by /);
   });
 });
-
-/** The ticking helpers of the shared harness, pointed at this app (item menu clicks and the reason modal). */
-function harnessView(a: ChecksApp): Pick<Harness, 'click' | 'waitReasonView' | 'submitReason'> {
-  const proto = Harness.prototype;
-  const self = { fake: a.fake, baseUrl: a.baseUrl } as unknown as Harness;
-  return {
-    click: proto.click.bind(Object.assign(self, { clickPayload: proto.clickPayload.bind(self), findItemOption: proto.findItemOption.bind(self) })),
-    waitReasonView: proto.waitReasonView.bind(self),
-    submitReason: proto.submitReason.bind(self),
-  };
-}

@@ -41,6 +41,8 @@ export function loadRegistry(): TemplateRegistry {
 
 export interface HarnessOptions {
   windowMs?: number;
+  /** Check settings over the defaults (private targets allowed, 1 s timeout, no host list). */
+  checks?: Partial<Config['checks']>;
   /** Reuse a fake Slack and a database directory (restart tests). */
   fake?: FakeSlack;
   dir?: string;
@@ -73,7 +75,7 @@ export class Harness {
       port: 0,
       databaseFile: file,
       tickMs: 1000,
-      checks: { allowedHosts: [], allowPrivate: true, timeoutMs: 1000 },
+      checks: { allowedHosts: [], allowPrivate: true, timeoutMs: 1000, ...options.checks },
       logLevel: 'info',
     };
     const slackApp = createSlackApp({
@@ -176,6 +178,32 @@ export class Harness {
     throw new Error(`no ${action} option for item ${itemId} in the thread`);
   }
 
+  /** A block_actions payload for a click on `message` (which shows `shown`), as Slack sends it. */
+  private blockActionsPayload(
+    user: string,
+    message: Pick<FakeMessage, 'ts' | 'thread_ts'>,
+    shown: { text: string; blocks: unknown[] },
+    action: Record<string, unknown>,
+    triggerId = newTriggerId(),
+  ): unknown {
+    return {
+      type: 'block_actions',
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
+      api_app_id: 'A0GOLIVE',
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false, thread_ts: message.thread_ts },
+      trigger_id: triggerId,
+      team: { id: this.fake.teamId, domain: 'golive-test' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: CHANNEL, name: 'deploys' },
+      message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, ...shown },
+      state: { values: {} },
+      response_url: this.fake.responseUrl({ channel: CHANNEL, ts: message.ts }),
+      actions: [{ ...action, action_ts: `${Date.now() / 1000}` }],
+    };
+  }
+
   /** A block_actions payload for choosing `action` in an item's menu, as Slack sends it. */
   clickPayload(goLive: GoLive, itemId: string, action: ItemAction, user: string, triggerId = newTriggerId()): unknown {
     let found: ReturnType<Harness['findItemOption']> | undefined;
@@ -188,34 +216,73 @@ export class Harness {
     // message could send; build it from the ids.
     const value = found?.option.value ?? encodeItemAction({ action, goLiveId: goLive.id, itemId });
     const message = found?.message ?? { ts: goLive.rootTs ?? '', thread_ts: goLive.rootTs };
-    return {
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
-      api_app_id: 'A0GOLIVE',
-      token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false, thread_ts: message.thread_ts },
-      trigger_id: triggerId,
-      team: { id: this.fake.teamId, domain: 'golive-test' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: CHANNEL, name: 'deploys' },
-      message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '', blocks: [] },
-      state: { values: {} },
-      response_url: this.fake.responseUrl({ channel: CHANNEL, ts: message.ts }),
-      actions: [
-        {
-          type: 'overflow',
-          action_id: ACTION.itemMenu,
-          block_id: found?.blockId ?? 'item',
-          selected_option: { text: { type: 'plain_text', text: action }, value },
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
-    };
+    return this.blockActionsPayload(
+      user,
+      message,
+      { text: '', blocks: [] },
+      {
+        type: 'overflow',
+        action_id: ACTION.itemMenu,
+        block_id: found?.blockId ?? 'item',
+        selected_option: { text: { type: 'plain_text', text: action }, value },
+      },
+      triggerId,
+    );
   }
 
   click(goLive: GoLive, itemId: string, action: ItemAction, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
     return postInteraction(this.baseUrl, SECRET, this.clickPayload(goLive, itemId, action, user), request);
+  }
+
+  /** Clicks the Run checks button of a section (or of the root message, without `sectionId`) as Slack delivers it. */
+  clickRunChecks(goLive: GoLive, sectionId?: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+    const value = sectionId === undefined ? goLive.id : `${goLive.id}|${sectionId}`;
+    const candidates = [this.fake.message(CHANNEL, goLive.rootTs ?? ''), ...this.thread(goLive)].filter((m): m is FakeMessage => m !== undefined);
+    const message = candidates.find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`));
+    if (!message) throw new Error(`no Run checks button with value ${value}`);
+    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]).find(
+      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.runChecks),
+    );
+    const payload = this.blockActionsPayload(
+      user,
+      message,
+      { text: message.text ?? '', blocks: message.blocks ?? [] },
+      { type: 'button', action_id: ACTION.runChecks, block_id: block?.block_id ?? 'actions', text: { type: 'plain_text', text: 'Run checks' }, value },
+    );
+    return postInteraction(this.baseUrl, SECRET, payload, request);
+  }
+
+  /** The go-live's thread: its section messages, and the check summaries posted under them. */
+  thread(goLive: GoLive): FakeMessage[] {
+    return this.fake.thread(CHANNEL, goLive.rootTs ?? '');
+  }
+
+  /** Check summaries posted in the thread. */
+  summaries(goLive: GoLive): FakeMessage[] {
+    return this.thread(goLive).filter((m) => (m.text ?? '').startsWith('Checks for '));
+  }
+
+  /** Waits until the thread has `count` check summaries (a run against a silent target lasts its timeouts). */
+  waitSummaries(goLive: GoLive, count = 1, timeoutMs = 15_000): Promise<FakeMessage[]> {
+    return this.fake.waitFor(() => {
+      const found = this.summaries(goLive);
+      return found.length >= count ? found : undefined;
+    }, timeoutMs, `${count} check summary message(s) in the thread`);
+  }
+
+  /** The text of the block showing an item in its section message ('' when not shown). */
+  itemText(goLive: GoLive, itemId: string): string {
+    for (const message of this.thread(goLive)) {
+      for (const block of (message.blocks ?? []) as { block_id?: string; text?: { text?: string } }[]) {
+        if (block.block_id === `item:${itemId}`) return block.text?.text ?? '';
+      }
+    }
+    return '';
+  }
+
+  /** Text of the go-live's root message. */
+  rootText(goLive: GoLive): string {
+    return Harness.textOf(this.fake.message(CHANNEL, goLive.rootTs ?? ''));
   }
 
   /** Submits the reason modal that was opened last for `itemId`. */
