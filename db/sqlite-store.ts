@@ -10,6 +10,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Clock } from '../src/clock.js';
 import { findItem } from '../src/domain/checklist.js';
+import { evidenceEffect } from '../src/domain/evidence.js';
 import { GOLIVE_ACTOR } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord } from '../src/domain/go-live.js';
 import type { Template } from '../src/domain/template.js';
@@ -18,7 +19,8 @@ import { newId } from './ids.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
 import type {
   AuditEvent,
-  EvidenceAttachment,
+  CheckResultRecord,
+  CheckResultRecorded,
   ItemChange,
   ItemChangeResult,
   MessageRecord,
@@ -57,6 +59,13 @@ type GoLiveRow = typeof goLives.$inferSelect;
 type GoLiveHead = Omit<GoLiveRow, 'template'>;
 const { template: _template, ...headColumns } = getTableColumns(goLives);
 type ItemRow = typeof items.$inferSelect;
+type ItemChanged = Extract<ItemChangeResult, { ok: true }>;
+/** The active go-live and current record of an item about to change. */
+interface ItemTarget {
+  row: GoLiveHead;
+  goLive: GoLive;
+  existing: ItemRecord | undefined;
+}
 type Db = BetterSQLite3Database<Record<string, never>>;
 // The transaction handle has the same query builders as the database; only the sync `.get/.all/.run` are used.
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -400,91 +409,111 @@ export class SqliteStore implements Store {
       const repeated = change.deliveryKey !== undefined && !this.claim(change.deliveryKey);
       const target = this.itemTarget(tx, change.goLiveId, change.itemId);
       if (!target.ok) return target;
-      const { row, goLive, existing } = target;
-      const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
-      const evidence: Evidence | undefined = change.evidence ?? existing?.evidence;
-
-      const unchanged =
-        (existing?.state ?? 'open') === change.state &&
-        existing?.reason === reason &&
-        canonical(existing?.evidence) === canonical(evidence);
-      if (repeated || unchanged) {
-        const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
-        return { ok: true, changed: false, goLive, item };
-      }
-
-      const now = this.clock.now();
-      const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
-      if (reason !== undefined) item.reason = reason;
-      if (evidence !== undefined) item.evidence = evidence;
-      const values = {
-        goLiveId: change.goLiveId,
-        itemId: change.itemId,
-        state: item.state,
-        by: item.by,
-        at: item.at,
-        reason: reason ?? null,
-        evidence: evidence ?? null,
-      };
-      this.hot.upsertItem.run({ ...values, evidence: jsonText(values.evidence) });
-      const version = row.version + 1;
-      this.hot.setVersion.run({ version, id: row.id });
-      this.audit(tx, {
-        goLiveId: row.id,
-        at: now,
-        actor: change.actor,
-        action: 'item',
-        subject: change.itemId,
-        before: existing ?? null,
-        after: item,
-      });
-      return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+      return this.setItem(tx, target, change, repeated);
     });
   }
 
   /**
-   * Replaces one item's evidence; its state, author, time and reason stay. An untouched item gets an open
-   * record by the actor (Golive), dated at the go-live's start since that is when its open state began.
+   * Applies a check result as `evidenceEffect` decides on the item's state read here, in the write transaction:
+   * a person's click that landed while the checks ran is what the rule sees, never a state read before.
+   */
+  async recordCheckResult(record: CheckResultRecord): Promise<CheckResultRecorded> {
+    return this.write((tx): CheckResultRecorded => {
+      const target = this.itemTarget(tx, record.goLiveId, record.itemId);
+      if (!target.ok) return target;
+      const { evidence } = record;
+      const effect = evidenceEffect(evidence.status, target.existing?.state ?? 'open', record.failReason ?? evidence.summary);
+      const base = { goLiveId: record.goLiveId, itemId: record.itemId, actor: GOLIVE_ACTOR, evidence };
+      const applied =
+        effect.kind === 'attach'
+          ? this.attach(tx, target, base)
+          : this.setItem(tx, target, { ...base, state: effect.state, ...(effect.state === 'failed' ? { reason: effect.reason } : {}) }, false);
+      return { ...applied, effect };
+    });
+  }
+
+  /** Inside a write: the change itself (see changeItem); `repeated` when its delivery was handled already. */
+  private setItem(tx: Tx, target: ItemTarget, change: ItemChange, repeated: boolean): ItemChanged {
+    const { row, goLive, existing } = target;
+    const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
+    const evidence: Evidence | undefined = change.evidence ?? existing?.evidence;
+
+    const unchanged =
+      (existing?.state ?? 'open') === change.state &&
+      existing?.reason === reason &&
+      canonical(existing?.evidence) === canonical(evidence);
+    if (repeated || unchanged) {
+      const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
+      return { ok: true, changed: false, goLive, item };
+    }
+
+    const now = this.clock.now();
+    const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
+    if (reason !== undefined) item.reason = reason;
+    if (evidence !== undefined) item.evidence = evidence;
+    const values = {
+      goLiveId: change.goLiveId,
+      itemId: change.itemId,
+      state: item.state,
+      by: item.by,
+      at: item.at,
+      reason: reason ?? null,
+      evidence: evidence ?? null,
+    };
+    this.hot.upsertItem.run({ ...values, evidence: jsonText(values.evidence) });
+    const version = row.version + 1;
+    this.hot.setVersion.run({ version, id: row.id });
+    this.audit(tx, {
+      goLiveId: row.id,
+      at: now,
+      actor: change.actor,
+      action: 'item',
+      subject: change.itemId,
+      before: existing ?? null,
+      after: item,
+    });
+    return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+  }
+
+  /**
+   * Inside a write: replaces one item's evidence; its state, author, time and reason stay. An untouched item gets
+   * an open record by the actor (Golive), dated at the go-live's start since that is when its open state began.
    * Same evidence: `changed: false`, no audit event, no version bump.
    */
-  async attachEvidence(attachment: EvidenceAttachment): Promise<ItemChangeResult> {
-    return this.write((tx): ItemChangeResult => {
-      const target = this.itemTarget(tx, attachment.goLiveId, attachment.itemId);
-      if (!target.ok) return target;
-      const { row, goLive, existing } = target;
-      if (existing && canonical(existing.evidence) === canonical(attachment.evidence)) {
-        return { ok: true, changed: false, goLive, item: existing };
-      }
+  private attach(tx: Tx, target: ItemTarget, attachment: { goLiveId: string; itemId: string; evidence: Evidence; actor: Actor }): ItemChanged {
+    const { row, goLive, existing } = target;
+    if (existing && canonical(existing.evidence) === canonical(attachment.evidence)) {
+      return { ok: true, changed: false, goLive, item: existing };
+    }
 
-      const item: ItemRecord = existing
-        ? { ...existing, evidence: attachment.evidence }
-        : { itemId: attachment.itemId, state: 'open', by: attachment.actor, at: row.startedAt, evidence: attachment.evidence };
-      const values = {
-        goLiveId: attachment.goLiveId,
-        itemId: attachment.itemId,
-        state: item.state,
-        by: item.by,
-        at: item.at,
-        reason: item.reason ?? null,
-        evidence: item.evidence ?? null,
-      };
-      tx.insert(items)
-        .values(values)
-        .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: { evidence: values.evidence } })
-        .run();
-      const version = row.version + 1;
-      this.hot.setVersion.run({ version, id: row.id });
-      this.audit(tx, {
-        goLiveId: row.id,
-        at: this.clock.now(),
-        actor: attachment.actor,
-        action: 'evidence',
-        subject: attachment.itemId,
-        before: { evidence: existing?.evidence ?? null },
-        after: { evidence: attachment.evidence },
-      });
-      return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+    const item: ItemRecord = existing
+      ? { ...existing, evidence: attachment.evidence }
+      : { itemId: attachment.itemId, state: 'open', by: attachment.actor, at: row.startedAt, evidence: attachment.evidence };
+    const values = {
+      goLiveId: attachment.goLiveId,
+      itemId: attachment.itemId,
+      state: item.state,
+      by: item.by,
+      at: item.at,
+      reason: item.reason ?? null,
+      evidence: item.evidence ?? null,
+    };
+    tx.insert(items)
+      .values(values)
+      .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: { evidence: values.evidence } })
+      .run();
+    const version = row.version + 1;
+    this.hot.setVersion.run({ version, id: row.id });
+    this.audit(tx, {
+      goLiveId: row.id,
+      at: this.clock.now(),
+      actor: attachment.actor,
+      action: 'evidence',
+      subject: attachment.itemId,
+      before: { evidence: existing?.evidence ?? null },
+      after: { evidence: attachment.evidence },
     });
+    return { ok: true, changed: true, goLive: { ...goLive, version }, item };
   }
 
   /** The active go-live and current record of an item about to change, or why it cannot change. */
@@ -492,7 +521,7 @@ export class SqliteStore implements Store {
     tx: Tx,
     goLiveId: string,
     itemId: string,
-  ): { ok: true; row: GoLiveHead; goLive: GoLive; existing: ItemRecord | undefined } | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' } {
+  ): ({ ok: true } & ItemTarget) | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' } {
     const row = this.headById(tx, goLiveId);
     if (!row) return { ok: false, reason: 'not-found' };
     if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };

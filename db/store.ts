@@ -1,5 +1,6 @@
 // The store: every method is one whole use-case transaction, async at the interface so that a
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
+import type { EvidenceEffect } from '../src/domain/evidence.js';
 import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord, ItemState } from '../src/domain/go-live.js';
 import type { Template } from '../src/domain/template.js';
 
@@ -27,17 +28,23 @@ export interface ItemChange {
   deliveryKey?: string;
 }
 
-/** Evidence for an item whose state, author and reason stay as they are (see `Store.attachEvidence`). */
-export interface EvidenceAttachment {
+/** An automatic check's result for one item (see `Store.recordCheckResult`). */
+export interface CheckResultRecord {
   goLiveId: string;
   itemId: string;
   evidence: Evidence;
-  actor: Actor;
+  /** The reason a fail sets on the item: the evidence's summary when absent (callers cut a long one to fit). */
+  failReason?: string;
 }
 
 /** `changed: false` when the item already had that state, reason and evidence: clicks are idempotent. */
 export type ItemChangeResult =
   | { ok: true; changed: boolean; goLive: GoLive; item: ItemRecord }
+  | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
+
+/** As an item change, plus what the result did to the item: `set` (Golive took it) or `attach` (evidence only). */
+export type CheckResultRecorded =
+  | { ok: true; changed: boolean; effect: EvidenceEffect; goLive: GoLive; item: ItemRecord }
   | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
 
 export interface AuditEvent {
@@ -72,10 +79,12 @@ export interface Store {
   /** Sets one item's state and appends an audit event, in one transaction. */
   changeItem(change: ItemChange): Promise<ItemChangeResult>;
   /**
-   * Replaces one item's evidence and keeps its state, author, time and reason, with an `evidence` audit event,
-   * in one transaction. An untouched item gets an open record by `actor`; same evidence: `changed: false`.
+   * Applies a check result to one item as `evidenceEffect` says, decided on the item's state read in the same
+   * transaction (a person's click just before is respected): `set` is a change by Golive (`item` audit event),
+   * `attach` replaces the evidence and keeps state, author, time and reason (`evidence` audit event; an untouched
+   * item gets an open record by Golive). Nothing new: `changed: false`, no event, no version bump.
    */
-  attachEvidence(attachment: EvidenceAttachment): Promise<ItemChangeResult>;
+  recordCheckResult(record: CheckResultRecord): Promise<CheckResultRecorded>;
   /** Ends the go-live (releases the lock) with an audit event. */
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;

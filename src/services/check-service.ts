@@ -10,8 +10,6 @@ import { runChecks } from '../checks/runner.js';
 import type { AddressPolicy, Check, CheckRequest, CheckResult } from '../checks/types.js';
 import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
-import { evidenceEffect } from '../domain/evidence.js';
-import { GOLIVE_ACTOR } from '../domain/go-live.js';
 import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -220,34 +218,29 @@ export class CheckService {
   }
 
   /**
-   * Writes each result on its item as `evidenceEffect` says: Golive ticks or fails an item under its own name,
-   * and only attaches evidence to what a person resolved. Returns the sections touched.
+   * Records each result on its item; the store applies `evidenceEffect` to the item's state as it is when the
+   * result lands (Golive ticks or fails an item under its own name, and only attaches evidence to what a person
+   * resolved). Returns the sections touched and the items whose result could not be recorded.
    */
   private async record(goLive: GoLive, results: readonly CheckResult[], takenAt: number): Promise<{ touched: Set<string>; unrecorded: string[] }> {
     const { store, logger } = this.deps;
     const touched = new Set<string>();
     const unrecorded: string[] = [];
-    const view = await store.getChecklist(goLive.id);
     for (const result of results) {
-      const current = view?.items.get(result.id)?.state ?? 'open';
       const evidence: Evidence = { kind: result.kind, status: result.status, summary: result.summary, takenAt, details: result.evidence };
-      const effect = evidenceEffect(result.status, current, result.summary);
-      const target = { goLiveId: goLive.id, itemId: result.id, actor: GOLIVE_ACTOR, evidence };
-      const changed =
-        effect.kind === 'attach'
-          ? await store.attachEvidence(target)
-          : await store.changeItem({
-              ...target,
-              state: effect.state,
-              ...(effect.state === 'failed' ? { reason: truncate(effect.reason, REASON_MAX_LENGTH) } : {}),
-            });
-      if (!changed.ok) {
-        logger.warn({ goLiveId: goLive.id, itemId: result.id, reason: changed.reason }, 'a check result could not be recorded');
+      const recorded = await store.recordCheckResult({
+        goLiveId: goLive.id,
+        itemId: result.id,
+        evidence,
+        failReason: truncate(result.summary, REASON_MAX_LENGTH),
+      });
+      if (!recorded.ok) {
+        logger.warn({ goLiveId: goLive.id, itemId: result.id, reason: recorded.reason }, 'a check result could not be recorded');
         unrecorded.push(result.id);
         continue;
       }
       const sectionId = findItem(goLive.template, result.id)?.sectionId;
-      if (changed.changed && sectionId !== undefined) touched.add(sectionId);
+      if (recorded.changed && sectionId !== undefined) touched.add(sectionId);
     }
     return { touched, unrecorded };
   }

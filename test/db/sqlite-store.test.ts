@@ -359,24 +359,42 @@ function whenDone(child: ChildProcess): Promise<number> {
   });
 }
 
-describe('attaching evidence', () => {
-  it('keeps a person’s state, author, time and reason, and audits the evidence alone as Golive', async () => {
+describe('recording a check result', () => {
+  const failingHealth: Evidence = { ...passingHealth, status: 'fail', summary: '/health/ready 503 (want 2xx)', details: { codes: [200, 503] } };
+
+  it('ticks an open item as Golive with the evidence, in one audited change', async () => {
     const clock = testClock();
     const store = stores.open(join(stores.dir(), 'golive.db'), clock);
     const goLive = await started(store);
+    clock.advance(60_000);
+
+    const result = await store.recordCheckResult({ goLiveId: goLive.id, itemId: 'health-endpoints', evidence: passingHealth });
+    const item = { itemId: 'health-endpoints', state: 'done', by: 'golive', at: clock.now(), evidence: passingHealth };
+    expect(result).toEqual({ ok: true, changed: true, effect: { kind: 'set', state: 'done' }, goLive: expect.objectContaining({ version: 2 }) as unknown, item });
+    expect((await store.getChecklist(goLive.id))?.items.get('health-endpoints')).toEqual(item);
+    expect((await store.auditTrail(goLive.id)).at(-1)).toMatchObject({ actor: 'golive', action: 'item', subject: 'health-endpoints', before: null, after: item });
+  });
+
+  it('decides on the state at the moment it lands: a person’s N/A clicked after the run started stays, with the evidence beside it', async () => {
+    const clock = testClock();
+    const store = stores.open(join(stores.dir(), 'golive.db'), clock);
+    const goLive = await started(store);
+    // The run starts while the item is open; a person marks it N/A before the pass lands.
+    expect((await store.getChecklist(goLive.id))?.items.get('health-endpoints')).toBeUndefined();
     await store.changeItem({ goLiveId: goLive.id, itemId: 'health-endpoints', state: 'na', actor: 'U0INFRA', reason: 'behind the mesh' });
     const decided = clock.now();
     clock.advance(60_000);
 
-    const result = await store.attachEvidence({ goLiveId: goLive.id, itemId: 'health-endpoints', evidence: passingHealth, actor: 'golive' });
+    const result = await store.recordCheckResult({ goLiveId: goLive.id, itemId: 'health-endpoints', evidence: passingHealth });
     const item = { itemId: 'health-endpoints', state: 'na', by: 'U0INFRA', at: decided, reason: 'behind the mesh', evidence: passingHealth };
-    expect(result).toEqual({ ok: true, changed: true, goLive: expect.objectContaining({ version: 3 }) as unknown, item });
+    expect(result).toEqual({ ok: true, changed: true, effect: { kind: 'attach' }, goLive: expect.objectContaining({ version: 3 }) as unknown, item });
 
     const view = await store.getChecklist(goLive.id);
     expect(view?.items.get('health-endpoints')).toEqual(item);
     expect(view?.goLive.version).toBe(3);
-    const last = (await store.auditTrail(goLive.id)).at(-1);
-    expect(last).toMatchObject({
+    const trail = await store.auditTrail(goLive.id);
+    expect(trail.map((e) => e.action)).toEqual(['start', 'item', 'evidence']);
+    expect(trail.at(-1)).toMatchObject({
       actor: 'golive',
       action: 'evidence',
       subject: 'health-endpoints',
@@ -386,15 +404,37 @@ describe('attaching evidence', () => {
     });
   });
 
-  it('is idempotent: the same evidence again changes nothing, adds no event and keeps the version', async () => {
+  it('a fail over a person’s done marks the item failed by Golive, and the audit event keeps the person’s record', async () => {
+    const clock = testClock();
+    const store = stores.open(join(stores.dir(), 'golive.db'), clock);
+    const goLive = await started(store);
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'health-endpoints', state: 'done', actor: 'U0SECURITY' });
+    const personal = { itemId: 'health-endpoints', state: 'done', by: 'U0SECURITY', at: clock.now() };
+    clock.advance(60_000);
+
+    const result = await store.recordCheckResult({ goLiveId: goLive.id, itemId: 'health-endpoints', evidence: failingHealth });
+    const item = { itemId: 'health-endpoints', state: 'failed', by: 'golive', at: clock.now(), reason: '/health/ready 503 (want 2xx)', evidence: failingHealth };
+    expect(result).toMatchObject({ ok: true, changed: true, effect: { kind: 'set', state: 'failed', reason: '/health/ready 503 (want 2xx)' }, item });
+    expect((await store.getChecklist(goLive.id))?.items.get('health-endpoints')).toEqual(item);
+    expect((await store.auditTrail(goLive.id)).at(-1)).toMatchObject({ actor: 'golive', action: 'item', subject: 'health-endpoints', before: personal, after: item });
+  });
+
+  it('sets the fail reason the caller gives, keeping the whole summary in the evidence', async () => {
+    const store = stores.open(join(stores.dir(), 'golive.db'));
+    const goLive = await started(store);
+    const result = await store.recordCheckResult({ goLiveId: goLive.id, itemId: 'backups', evidence: failingHealth, failReason: '/health/ready 5…' });
+    expect(result).toMatchObject({ ok: true, item: { state: 'failed', reason: '/health/ready 5…', evidence: { summary: '/health/ready 503 (want 2xx)' } } });
+  });
+
+  it('is idempotent: the same result again changes nothing, adds no event and keeps the version', async () => {
     const clock = testClock();
     const store = stores.open(join(stores.dir(), 'golive.db'), clock);
     const goLive = await started(store);
     await store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U0DBA' });
-    const attachment = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' };
-    const first = await store.attachEvidence(attachment);
+    const record = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth };
+    const first = await store.recordCheckResult(record);
     clock.advance(1_000);
-    const repeat = await store.attachEvidence({ ...attachment, evidence: JSON.parse(JSON.stringify(passingHealth)) as Evidence });
+    const repeat = await store.recordCheckResult({ ...record, evidence: JSON.parse(JSON.stringify(passingHealth)) as Evidence });
 
     expect(repeat).toEqual({ ...first, changed: false });
     expect((await store.auditTrail(goLive.id)).map((e) => e.action)).toEqual(['start', 'item', 'evidence']);
@@ -402,19 +442,26 @@ describe('attaching evidence', () => {
 
     // Newer evidence replaces the older one; the before says what it replaced.
     const newer: Evidence = { ...passingHealth, status: 'error', summary: 'connection refused', takenAt: passingHealth.takenAt + 60_000 };
-    expect(await store.attachEvidence({ ...attachment, evidence: newer })).toMatchObject({ ok: true, changed: true, item: { state: 'done', by: 'U0DBA', evidence: newer } });
+    expect(await store.recordCheckResult({ ...record, evidence: newer })).toMatchObject({ ok: true, changed: true, effect: { kind: 'attach' }, item: { state: 'done', by: 'U0DBA', evidence: newer } });
     expect((await store.auditTrail(goLive.id)).at(-1)).toMatchObject({ action: 'evidence', before: { evidence: passingHealth }, after: { evidence: newer } });
+
+    // A fail set by Golive, landing again, is no change either.
+    const failed = await store.recordCheckResult({ ...record, evidence: failingHealth });
+    expect(failed).toMatchObject({ changed: true, item: { state: 'failed', by: 'golive' } });
+    expect(await store.recordCheckResult({ ...record, evidence: failingHealth })).toEqual({ ...failed, changed: false });
+    expect((await store.getGoLive(goLive.id))?.version).toBe(5);
   });
 
-  it('gives an untouched item an open record by Golive from the start, which a reopen click leaves alone', async () => {
+  it('gives an untouched item an open record by Golive from the start when an error only attaches evidence; a reopen click leaves it alone', async () => {
     const clock = testClock();
     const store = stores.open(join(stores.dir(), 'golive.db'), clock);
     const goLive = await started(store);
     clock.advance(5_000);
+    const refused: Evidence = { ...passingHealth, status: 'error', summary: 'connection refused' };
 
-    const result = await store.attachEvidence({ goLiveId: goLive.id, itemId: 'secret-key', evidence: passingHealth, actor: 'golive' });
-    const item = { itemId: 'secret-key', state: 'open', by: 'golive', at: goLive.startedAt, evidence: passingHealth };
-    expect(result).toMatchObject({ ok: true, changed: true, item, goLive: { version: 2 } });
+    const result = await store.recordCheckResult({ goLiveId: goLive.id, itemId: 'secret-key', evidence: refused });
+    const item = { itemId: 'secret-key', state: 'open', by: 'golive', at: goLive.startedAt, evidence: refused };
+    expect(result).toMatchObject({ ok: true, changed: true, effect: { kind: 'attach' }, item, goLive: { version: 2 } });
     expect((await store.getChecklist(goLive.id))?.items.get('secret-key')).toEqual(item);
 
     // Reopening an open item is still no change: nobody's name lands on it.
@@ -424,26 +471,30 @@ describe('attaching evidence', () => {
   it('refuses an unknown go-live or item and an ended go-live, writing nothing', async () => {
     const store = stores.open(join(stores.dir(), 'golive.db'));
     const goLive = await started(store);
-    const attachment = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' };
-    expect(await store.attachEvidence({ ...attachment, itemId: 'no-such-item' })).toEqual({ ok: false, reason: 'unknown-item' });
-    expect(await store.attachEvidence({ ...attachment, goLiveId: 'nope' })).toEqual({ ok: false, reason: 'not-found' });
+    const record = { goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth };
+    expect(await store.recordCheckResult({ ...record, itemId: 'no-such-item' })).toEqual({ ok: false, reason: 'unknown-item' });
+    expect(await store.recordCheckResult({ ...record, goLiveId: 'nope' })).toEqual({ ok: false, reason: 'not-found' });
     await store.abortGoLive(goLive.id, 'U0DEPLOYER', 'rolled back');
-    expect(await store.attachEvidence(attachment)).toEqual({ ok: false, reason: 'not-active' });
+    expect(await store.recordCheckResult(record)).toEqual({ ok: false, reason: 'not-active' });
     expect((await store.getChecklist(goLive.id))?.items.size).toBe(0);
     expect((await store.auditTrail(goLive.id)).map((e) => e.action)).toEqual(['start', 'abort']);
   });
 
-  it('writes nothing when the audit event cannot be written', async () => {
+  it('writes nothing when the audit event cannot be written, whichever the effect', async () => {
     const file = join(stores.dir(), 'golive.db');
     const store = stores.open(file);
     const goLive = await started(store);
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U0DBA' });
     const raw = rawOpen(file);
     raw.exec(`create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`);
-    await expect(store.attachEvidence({ goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth, actor: 'golive' })).rejects.toThrow(/audit disk full/);
+    await expect(store.recordCheckResult({ goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth })).rejects.toThrow(/audit disk full/);
+    await expect(store.recordCheckResult({ goLiveId: goLive.id, itemId: 'secret-key', evidence: passingHealth })).rejects.toThrow(/audit disk full/);
     raw.exec('drop trigger refuse_audit');
     raw.close();
-    expect((await store.getChecklist(goLive.id))?.items.size).toBe(0);
-    expect((await store.getGoLive(goLive.id))?.version).toBe(1);
+    const view = await store.getChecklist(goLive.id);
+    expect([...(view?.items.values() ?? [])]).toEqual([expect.objectContaining({ itemId: 'backups', state: 'done', by: 'U0DBA' })]);
+    expect(view?.items.get('backups')?.evidence).toBeUndefined();
+    expect(view?.goLive.version).toBe(2);
   });
 });
 

@@ -233,6 +233,31 @@ describe('CheckService.run', () => {
     expect(fake.invalidPayloads).toEqual([]);
   });
 
+  it('respects what a person clicks while the checks run: an N/A marked mid-run keeps its author, a pass only attaches', async () => {
+    const goLive = await startGoLive();
+    checks.hold();
+    const outcome = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'web' });
+    if (!outcome.ok) throw new Error(outcome.message);
+    // The item was open when the run started; the person decides before the results land.
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'health', state: 'na', actor: 'U0INFRA', reason: 'behind the mesh' });
+    checks.release();
+    await outcome.started.finished;
+
+    const view = await store.getChecklist(goLive.id);
+    expect(view?.items.get('health')).toMatchObject({ state: 'na', by: 'U0INFRA', reason: 'behind the mesh', evidence: { kind: 'health', status: 'pass' } });
+    const health = (await store.auditTrail(goLive.id)).filter((e) => e.subject === 'health');
+    expect(health.map((e) => [e.actor, e.action])).toEqual([
+      ['U0INFRA', 'item'],
+      [GOLIVE_ACTOR, 'evidence'],
+    ]);
+
+    await renderer.flush();
+    const web = fake.thread(CHANNEL, goLive.rootTs ?? '').find((m) => JSON.stringify(m.blocks).includes('item:health'));
+    const text = (web?.blocks as { block_id?: string; text?: { text: string } }[] | undefined)?.find((b) => b.block_id === 'item:health')?.text?.text ?? '';
+    expect(text).toContain('_N/A_ by <@U0INFRA>');
+    expect(text).toContain('`health` pass');
+  });
+
   it('runs the whole checklist when no section is given', async () => {
     const goLive = await startGoLive();
     const outcome = await service.run({ goLiveId: goLive.id, actor: 'U0DANA' });
