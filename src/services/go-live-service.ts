@@ -32,6 +32,11 @@ export interface ItemChangeRequest {
   reason?: string;
   /** The Slack delivery of the click or form: a retry of it changes nothing. */
   deliveryKey?: string;
+  /**
+   * Where the person waits to see the change (the channel and thread they clicked in); told there privately if
+   * the messages cannot be updated. Defaults to the go-live's thread.
+   */
+  waitingIn?: { channelId: string; threadTs?: string };
 }
 
 export type ItemChangeOutcome = { ok: true; changed: boolean; goLive: GoLive } | { ok: false; message: string; goLive?: GoLive };
@@ -155,7 +160,11 @@ export class GoLiveService {
     });
     if (!result.ok) return this.refusedChange(request, result.reason);
     const flat = findItem(result.goLive.template, request.itemId);
-    if (result.changed) renderer.refresh(result.goLive.id, flat ? [flat.sectionId, ROOT] : [ROOT]);
+    if (result.changed) {
+      const { channelId, rootTs } = result.goLive;
+      const where = request.waitingIn ?? { channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) };
+      renderer.refresh(result.goLive.id, flat ? [flat.sectionId, ROOT] : [ROOT], { userId: request.userId, ...where });
+    }
     return { ok: true, changed: result.changed, goLive: result.goLive };
   }
 

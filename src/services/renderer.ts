@@ -28,6 +28,13 @@ export function sectionMessageKey(sectionId: string, part: number): string {
 
 export type RenderResult = { ok: true } | { ok: false; error: string };
 
+/** A person whose change asked for a render and who is waiting to see it: where to tell them if it fails. */
+export interface RenderWaiter {
+  userId: string;
+  channelId: string;
+  threadTs?: string;
+}
+
 export interface RendererStats {
   posts: number;
   updates: number;
@@ -58,6 +65,11 @@ export interface RendererOptions {
   maxTransportRetries?: number;
   /** Go-lives a catch-up renders at the same time (each one message after another). */
   catchUpConcurrency?: number;
+  /**
+   * A coalesced render failed for good (platform error, retries spent) while people were waiting on it: each
+   * person is passed once, even when their change's other message fails too. Never called on success.
+   */
+  onRenderFailed?: (goLiveId: string, target: RenderTarget, error: string, waiting: readonly RenderWaiter[]) => void | Promise<void>;
 }
 
 /** What a catch-up did, from the renderer's counters over its run. */
@@ -92,6 +104,14 @@ interface TargetState {
   dirtySince?: number;
   timer?: NodeJS.Timeout;
   running: boolean;
+  /** The people whose changes asked for this message since its last render. */
+  waiting: Waiting[];
+}
+
+/** One change's waiter, shared by every message it asked for, so that two failures tell them once. */
+interface Waiting {
+  waiter: RenderWaiter;
+  told: boolean;
 }
 
 const CONTINUED: SlackMessage = {
@@ -133,12 +153,16 @@ export class Renderer {
     this.refresh(goLiveId, [ROOT]);
   }
 
-  /** Asks for these messages to be re-rendered from the database within about one window. */
-  refresh(goLiveId: string, targets: readonly RenderTarget[]): void {
+  /**
+   * Asks for these messages to be re-rendered from the database within about one window. `waiter` is the person
+   * whose change asked for it: told (through onRenderFailed) if the render fails for good.
+   */
+  refresh(goLiveId: string, targets: readonly RenderTarget[], waiter?: RenderWaiter): void {
     if (this.stopped) {
       this.options.logger.debug({ goLiveId }, 'render asked after stop: ignored');
       return;
     }
+    const waiting: Waiting | undefined = waiter ? { waiter, told: false } : undefined;
     if (!this.known.has(goLiveId)) {
       // First touch since this process started: renders lost in a crash are repaired by rendering everything.
       this.known.add(goLiveId);
@@ -146,7 +170,7 @@ export class Renderer {
         this.options.store.getGoLive(goLiveId).then(
           (goLive) => {
             const all = goLive ? [ROOT, ...goLive.template.sections.map((s) => s.id)] : [];
-            for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target);
+            for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target, targets.includes(target) ? waiting : undefined);
           },
           (error: unknown) => {
             this.known.delete(goLiveId);
@@ -156,7 +180,7 @@ export class Renderer {
       );
       return;
     }
-    for (const target of targets) this.mark(goLiveId, target);
+    for (const target of targets) this.mark(goLiveId, target, waiting);
   }
 
   /** Renders one target now, in turn with any coalesced render of it; for the start, where order matters. */
@@ -229,13 +253,14 @@ export class Renderer {
 
   // ---- coalescing --------------------------------------------------------------------------------------
 
-  private mark(goLiveId: string, target: RenderTarget): void {
+  private mark(goLiveId: string, target: RenderTarget, waiting?: Waiting): void {
     const key = `${goLiveId}\u0000${target}`;
     let state = this.states.get(key);
     if (!state) {
-      state = { goLiveId, target, dirty: false, running: false };
+      state = { goLiveId, target, dirty: false, running: false, waiting: [] };
       this.states.set(key, state);
     }
+    if (waiting) state.waiting.push(waiting);
     state.dirty = true;
     state.dirtySince ??= Date.now();
     // While it renders, the run itself reschedules; otherwise each change pushes the render back (debounce).
@@ -267,7 +292,11 @@ export class Renderer {
       state.dirty = false;
       state.dirtySince = undefined;
       state.running = true;
-      await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target));
+      // Who waits on this render; people whose changes come in while it runs wait on the next one.
+      const waiting = state.waiting;
+      state.waiting = [];
+      const result = await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target));
+      if (!result.ok) this.tellWaiting(state, result.error, waiting);
       state.running = false;
       if (state.dirty && !this.stopped) this.schedule(state);
       else if (state.dirty) void this.run(state);
@@ -276,6 +305,25 @@ export class Renderer {
       this.pending -= 1;
       this.settle();
     }
+  }
+
+  /** Passes the people not told yet (once each) to onRenderFailed; tracked, so idle() and stop() wait for it. */
+  private tellWaiting(state: TargetState, error: string, waiting: readonly Waiting[]): void {
+    const onRenderFailed = this.options.onRenderFailed;
+    const people = new Map<string, RenderWaiter>();
+    for (const entry of waiting) {
+      if (entry.told) continue;
+      entry.told = true;
+      const { userId, channelId, threadTs } = entry.waiter;
+      people.set(`${userId}\u0000${channelId}\u0000${threadTs ?? ''}`, entry.waiter);
+    }
+    if (!onRenderFailed || people.size === 0) return;
+    const { goLiveId, target } = state;
+    void this.track(
+      Promise.resolve()
+        .then(() => onRenderFailed(goLiveId, target, error, [...people.values()]))
+        .catch((err: unknown) => this.options.logger.error({ err, goLiveId, target }, 'telling the people waiting on a failed render failed')),
+    );
   }
 
   private async track<T>(work: Promise<T>): Promise<T> {

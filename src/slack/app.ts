@@ -19,6 +19,8 @@ import { WorkTracker } from '../services/work.js';
 import type { SlackMessage } from './blocks/common.js';
 import { renderRoot } from './blocks/root.js';
 import { renderSection } from './blocks/section.js';
+import { renderError } from './blocks/replies.js';
+import { tellPrivately } from './respond.js';
 import * as itemMenu from './actions/item-menu.js';
 import * as runChecks from './actions/run-checks.js';
 import * as golive from './commands/golive.js';
@@ -27,6 +29,12 @@ import * as startModal from './views/start-modal.js';
 
 /** A message is re-rendered once it has been quiet this long (at most 4 windows after its first change). */
 export const RENDER_WINDOW_MS = 1000;
+
+/** What a person whose change could not be shown reads: it is saved, and when it will show. */
+export function renderFailedText(error: string): string {
+  const code = error.replace(/[^a-z0-9_ -]/gi, '').slice(0, 80) || 'unknown_error';
+  return `Your change is saved, but I could not update the checklist message in Slack (\`${code}\`). It will show on the next successful update.`;
+}
 
 export interface SlackAppDeps {
   config: Config;
@@ -127,6 +135,16 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
     logger: logger.child({ component: 'renderer' }),
     windowMs: deps.renderWindowMs ?? RENDER_WINDOW_MS,
+    // The change is in the database; the people who made it are told why they do not see it yet.
+    onRenderFailed: async (goLiveId, target, error, waiting) => {
+      logger.warn({ goLiveId, target, slackError: error, waiting: waiting.length }, 'a checklist message could not be updated: telling who waits on it');
+      const message = renderError(renderFailedText(error));
+      await Promise.all(
+        waiting.map((w) =>
+          tellPrivately(slack, logger, { user: w.userId, channel: w.channelId, ...(w.threadTs !== undefined ? { threadTs: w.threadTs } : {}) }, message),
+        ),
+      );
+    },
   });
   const work = new WorkTracker();
   const checks = new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks });

@@ -12,6 +12,7 @@ import type { GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
 import { GoLiveService } from '../../src/services/go-live-service.js';
 import { ROOT, Renderer } from '../../src/services/renderer.js';
+import type { RenderTarget, RenderWaiter } from '../../src/services/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
 import { renderSection } from '../../src/slack/blocks/section.js';
@@ -295,6 +296,95 @@ describe('Renderer', () => {
     const updated = new Set(fake.callsOf('chat.update').filter((c) => c.status === 200).map((c) => String(c.args.ts)));
     const roots = await Promise.all(ids.map(async (id) => (await store.getGoLive(id))?.rootTs ?? ''));
     expect(roots.filter((ts) => updated.has(ts))).toHaveLength(report.goLives);
+  });
+});
+
+describe('Renderer: people waiting on a render that fails', () => {
+  interface Told {
+    goLiveId: string;
+    target: RenderTarget;
+    error: string;
+    waiting: readonly RenderWaiter[];
+  }
+  let told: Told[];
+  function tellingRenderer(windowMs: number): Renderer {
+    told = [];
+    return new Renderer({
+      store,
+      slack,
+      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
+      logger: createLogger({ level: 'silent' }),
+      windowMs,
+      onRenderFailed: (goLiveId, target, error, waiting) => {
+        told.push({ goLiveId, target, error, waiting });
+      },
+    });
+  }
+
+  it('tells each person whose change could not be shown once, even when both its messages fail', async () => {
+    const renderer = tellingRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    const thread = { channelId: CHANNEL, threadTs: goLive.rootTs ?? '' };
+    fake.failNext('chat.update', 'not_in_channel', 2);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA', waitingIn: thread });
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 1), state: 'done', userId: 'U0SAM', waitingIn: thread });
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 2), state: 'done', userId: 'U0DANA', waitingIn: thread });
+    await renderer.flush();
+    expect(fake.callsOf('chat.update').filter((c) => c.error === 'not_in_channel')).toHaveLength(2);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ goLiveId: goLive.id, error: 'not_in_channel' });
+    expect(told[0]?.waiting).toEqual([
+      { userId: 'U0DANA', ...thread },
+      { userId: 'U0SAM', ...thread },
+    ]);
+    // The ticks are saved all the same.
+    const items = (await store.getChecklist(goLive.id))?.items;
+    expect([0, 1, 2].map((i) => items?.get(itemOf(goLive, 0, i))?.state)).toEqual(['done', 'done', 'done']);
+    await renderer.stop();
+  });
+
+  it('tells nobody when the render succeeds, and forgets who waited once it has', async () => {
+    const renderer = tellingRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA' });
+    await renderer.flush();
+    expect(fake.callsOf('chat.update').filter((c) => c.status === 200)).toHaveLength(2);
+    expect(told).toEqual([]);
+    // A later failure is about the later change only: Dana's change was shown.
+    fake.failNext('chat.update', 'msg_too_long', 1);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 1, 0), state: 'done', userId: 'U0SAM' });
+    await renderer.flush();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ error: 'msg_too_long', waiting: [{ userId: 'U0SAM', channelId: CHANNEL, threadTs: goLive.rootTs }] });
+    await renderer.stop();
+  });
+
+  it('tells nobody about a 429 that a retry gets through', async () => {
+    const renderer = tellingRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    fake.rateLimitNext('chat.update', 0, 2);
+    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA' });
+    await renderer.flush();
+    expect(fake.callsOf('chat.update').map((c) => c.status)).toEqual(expect.arrayContaining([429, 429, 200, 200]));
+    expect(told).toEqual([]);
+    expect(JSON.stringify(fake.message(CHANNEL, goLive.rootTs ?? '')?.blocks)).toContain('1/144');
+    await renderer.stop();
+  });
+
+  it('tells nobody when nobody waits: a refresh without a person (checks, catch-up) that fails', async () => {
+    const renderer = tellingRenderer(60_000);
+    const service = makeService(renderer);
+    const goLive = await started(service);
+    await store.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', actor: 'golive' });
+    fake.failNext('chat.update', 'channel_not_found', 2);
+    renderer.refresh(goLive.id, [ROOT, goLive.template.sections[0]?.id ?? '']);
+    await renderer.flush();
+    expect(fake.callsOf('chat.update').filter((c) => c.error === 'channel_not_found')).toHaveLength(2);
+    expect(told).toEqual([]);
+    await renderer.stop();
   });
 });
 

@@ -6,6 +6,7 @@ import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
+import type { ItemChangeRequest } from '../../services/go-live-service.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
@@ -17,7 +18,7 @@ export function register(app: App, services: SlackServices): void {
     const value = decodeItemAction(action.selected_option?.value ?? '');
     if (value && (value.action === 'done' || value.action === 'open')) {
       // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
-      const saved = await saveTick(services, value, body.user.id, deliveryKey);
+      const saved = await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body));
       await ack();
       if (!saved.ok) await services.work.afterAck(() => tell(services, body, saved.message));
       return;
@@ -44,14 +45,30 @@ async function saveTick(
   value: ItemActionValue,
   userId: string,
   deliveryKey: string,
+  waitingIn: ItemChangeRequest['waitingIn'],
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
-    const outcome = await services.goLives.changeItem({ goLiveId: value.goLiveId, itemId: value.itemId, state: value.action, userId, deliveryKey });
+    const outcome = await services.goLives.changeItem({
+      goLiveId: value.goLiveId,
+      itemId: value.itemId,
+      state: value.action,
+      userId,
+      deliveryKey,
+      ...(waitingIn !== undefined ? { waitingIn } : {}),
+    });
     return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: 'something went wrong on my side; it is logged. Try again in a moment.' };
   }
+}
+
+/** The channel and thread the person clicked in (as tellClicker answers there): where they wait to see the tick. */
+function clickPlace(body: OverflowArgs['body']): ItemChangeRequest['waitingIn'] {
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  if (channelId === undefined) return undefined;
+  return { channelId, ...(typeof threadTs === 'string' ? { threadTs } : {}) };
 }
 
 const tell = (services: SlackServices, body: OverflowArgs['body'], message: string): Promise<void> =>
