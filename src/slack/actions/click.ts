@@ -16,14 +16,21 @@ export async function firstDelivery(services: SlackServices, key: string): Promi
   return false;
 }
 
+/** The channel and thread a person clicked in: where they wait to see their change, and where they are answered. */
+export function clickPlace(body: BlockAction): { channelId: string; threadTs?: string } | undefined {
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  if (channelId === undefined) return undefined;
+  return { channelId, ...(typeof threadTs === 'string' ? { threadTs } : {}) };
+}
+
 /** A private answer to the person who clicked, in the thread they clicked in. */
 export function tellClicker(services: SlackServices, body: BlockAction, message: SlackMessage): Promise<void> {
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  const place = clickPlace(body);
   return tellPrivately(
     services.slack,
     services.logger,
-    { user: body.user.id, ...(channel !== undefined ? { channel } : {}), ...(typeof threadTs === 'string' ? { threadTs } : {}) },
+    { user: body.user.id, ...(place ? { channel: place.channelId, ...(place.threadTs !== undefined ? { threadTs: place.threadTs } : {}) } : {}) },
     message,
   );
 }

@@ -7,7 +7,7 @@ import { renderReasonModal } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
-import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
+import { clickDeliveryKey, clickPlace, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
@@ -61,14 +61,6 @@ async function saveTick(
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: 'something went wrong on my side; it is logged. Try again in a moment.' };
   }
-}
-
-/** The channel and thread the person clicked in (as tellClicker answers there): where they wait to see the tick. */
-function clickPlace(body: OverflowArgs['body']): ItemChangeRequest['waitingIn'] {
-  const channelId = body.channel?.id ?? body.container?.channel_id;
-  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
-  if (channelId === undefined) return undefined;
-  return { channelId, ...(typeof threadTs === 'string' ? { threadTs } : {}) };
 }
 
 const tell = (services: SlackServices, body: OverflowArgs['body'], message: string): Promise<void> =>
