@@ -12,7 +12,7 @@ import type { GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
 import { GoLiveService } from '../../src/services/go-live-service.js';
 import { ROOT, Renderer } from '../../src/services/renderer.js';
-import type { RenderTarget, RenderWaiter } from '../../src/services/renderer.js';
+import type { RendererOptions, RenderTarget, RenderWaiter } from '../../src/services/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
 import { renderSection } from '../../src/slack/blocks/section.js';
@@ -28,13 +28,14 @@ let store: SqliteStore;
 let templates: TemplateRegistry;
 let slack: SlackGateway;
 
-function makeRenderer(windowMs: number): Renderer {
+function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}): Renderer {
   return new Renderer({
     store,
     slack,
     messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
     logger: createLogger({ level: 'silent' }),
     windowMs,
+    ...options,
   });
 }
 
@@ -102,14 +103,7 @@ describe('Renderer', () => {
   });
 
   it('still shows progress during a long burst: the max wait forces a render while clicks keep coming', async () => {
-    const renderer = new Renderer({
-      store,
-      slack,
-      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
-      logger: createLogger({ level: 'silent' }),
-      windowMs: 60_000,
-      maxWaitMs: 300,
-    });
+    const renderer = makeRenderer(60_000, { maxWaitMs: 300 });
     const service = makeService(renderer);
     const goLive = await started(service);
     for (let i = 0; i < 8; i += 1) {
@@ -276,14 +270,7 @@ describe('Renderer', () => {
       ids.push(goLive.id);
     }
     await first.stop();
-    const second = new Renderer({
-      store,
-      slack,
-      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
-      logger: createLogger({ level: 'silent' }),
-      windowMs: 10,
-      catchUpConcurrency: 2,
-    });
+    const second = makeRenderer(10, { catchUpConcurrency: 2 });
     // Slack holds the first update back for a second: stop() comes while the catch-up is inside its first go-lives.
     fake.rateLimitNext('chat.update', 1, 1);
     const caughtUp = second.catchUp(ids);
@@ -309,12 +296,7 @@ describe('Renderer: people waiting on a render that fails', () => {
   let told: Told[];
   function tellingRenderer(windowMs: number): Renderer {
     told = [];
-    return new Renderer({
-      store,
-      slack,
-      messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
-      logger: createLogger({ level: 'silent' }),
-      windowMs,
+    return makeRenderer(windowMs, {
       onRenderFailed: (goLiveId, target, error, waiting) => {
         told.push({ goLiveId, target, error, waiting });
       },
