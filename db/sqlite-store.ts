@@ -451,28 +451,7 @@ export class SqliteStore implements Store {
     const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
     if (reason !== undefined) item.reason = reason;
     if (evidence !== undefined) item.evidence = evidence;
-    const values = {
-      goLiveId: change.goLiveId,
-      itemId: change.itemId,
-      state: item.state,
-      by: item.by,
-      at: item.at,
-      reason: reason ?? null,
-      evidence: evidence ?? null,
-    };
-    this.hot.upsertItem.run({ ...values, evidence: jsonText(values.evidence) });
-    const version = row.version + 1;
-    this.hot.setVersion.run({ version, id: row.id });
-    this.audit(tx, {
-      goLiveId: row.id,
-      at: now,
-      actor: change.actor,
-      action: 'item',
-      subject: change.itemId,
-      before: existing ?? null,
-      after: item,
-    });
-    return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+    return this.saveItem(tx, target, item, { at: now, actor: change.actor, action: 'item', before: existing ?? null, after: item });
   }
 
   /**
@@ -489,30 +468,34 @@ export class SqliteStore implements Store {
     const item: ItemRecord = existing
       ? { ...existing, evidence: attachment.evidence }
       : { itemId: attachment.itemId, state: 'open', by: attachment.actor, at: row.startedAt, evidence: attachment.evidence };
-    const values = {
-      goLiveId: attachment.goLiveId,
-      itemId: attachment.itemId,
+    return this.saveItem(tx, target, item, {
+      at: this.clock.now(),
+      actor: attachment.actor,
+      action: 'evidence',
+      before: { evidence: existing?.evidence ?? null },
+      after: { evidence: attachment.evidence },
+    });
+  }
+
+  /** Inside a write: stores an item's whole record, bumps the go-live's version and appends the audit event. */
+  private saveItem(
+    tx: Tx,
+    { row, goLive }: ItemTarget,
+    item: ItemRecord,
+    event: { at: number; actor: Actor; action: string; before: unknown; after: unknown },
+  ): ItemChanged {
+    this.hot.upsertItem.run({
+      goLiveId: row.id,
+      itemId: item.itemId,
       state: item.state,
       by: item.by,
       at: item.at,
       reason: item.reason ?? null,
-      evidence: item.evidence ?? null,
-    };
-    tx.insert(items)
-      .values(values)
-      .onConflictDoUpdate({ target: [items.goLiveId, items.itemId], set: { evidence: values.evidence } })
-      .run();
+      evidence: jsonText(item.evidence),
+    });
     const version = row.version + 1;
     this.hot.setVersion.run({ version, id: row.id });
-    this.audit(tx, {
-      goLiveId: row.id,
-      at: this.clock.now(),
-      actor: attachment.actor,
-      action: 'evidence',
-      subject: attachment.itemId,
-      before: { evidence: existing?.evidence ?? null },
-      after: { evidence: attachment.evidence },
-    });
+    this.audit(tx, { goLiveId: row.id, subject: item.itemId, ...event });
     return { ok: true, changed: true, goLive: { ...goLive, version }, item };
   }
 
