@@ -27,57 +27,49 @@ const CHILD_PORTS = 'GOLIVE_BENCH_CHECKS_PORTS';
 const CHILD_LABEL = 'GOLIVE_BENCH_CHECKS_LABEL';
 const TIMEOUT_MS = 5000;
 
-async function writeCertificates(dir: string): Promise<void> {
+// EC keys for the modern site; RSA (2048) for the legacy one, whose RSA key exchange suites need an RSA leaf.
+type KeyKind = { keyType: 'ec'; curve: 'P-256' } | { keySize: 2048 };
+const EC: KeyKind = { keyType: 'ec', curve: 'P-256' };
+const RSA: KeyKind = { keySize: 2048 };
+const DAY_MS = 86_400_000;
+
+function benchCa(name: string, key: KeyKind) {
   const now = Date.now();
-  const ca = await generate([{ name: 'commonName', value: 'Golive bench CA' }], {
-    keyType: 'ec',
-    curve: 'P-256',
+  return generate([{ name: 'commonName', value: name }], {
+    ...key,
     algorithm: 'sha256',
-    notBeforeDate: new Date(now - 86_400_000),
-    notAfterDate: new Date(now + 365 * 86_400_000),
+    notBeforeDate: new Date(now - DAY_MS),
+    notAfterDate: new Date(now + 365 * DAY_MS),
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
   });
-  const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
+}
+
+// selfsigned signs with the leaf's key type, so each leaf comes from a CA of its own kind.
+function benchLeaf(key: KeyKind, ca: { private: string; cert: string }) {
+  const now = Date.now();
+  return generate([{ name: 'commonName', value: 'localhost' }], {
+    ...key,
     algorithm: 'sha256',
-    notBeforeDate: new Date(now - 86_400_000),
-    notAfterDate: new Date(now + 90 * 86_400_000),
+    notBeforeDate: new Date(now - DAY_MS),
+    notAfterDate: new Date(now + 90 * DAY_MS),
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, ...(key === RSA ? { keyEncipherment: true } : {}), critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
     ],
   });
-  // An RSA leaf for the legacy site (RSA key exchange suites need one), from an RSA CA: selfsigned signs with the leaf's key type.
-  const rsaCa = await generate([{ name: 'commonName', value: 'Golive bench RSA CA' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - 86_400_000),
-    notAfterDate: new Date(now + 365 * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ],
-  });
-  const rsaLeaf = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - 86_400_000),
-    notAfterDate: new Date(now + 90 * 86_400_000),
-    ca: { key: rsaCa.private, cert: rsaCa.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-    ],
-  });
+}
+
+async function writeCertificates(dir: string): Promise<void> {
+  const ca = await benchCa('Golive bench CA', EC);
+  const leaf = await benchLeaf(EC, ca);
+  const rsaCa = await benchCa('Golive bench RSA CA', RSA);
+  const rsaLeaf = await benchLeaf(RSA, rsaCa);
   writeFileSync(join(dir, 'ca.pem'), `${ca.cert}\n${rsaCa.cert}`);
   writeFileSync(join(dir, 'key.pem'), leaf.private);
   writeFileSync(join(dir, 'cert.pem'), leaf.cert);
