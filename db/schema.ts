@@ -1,6 +1,7 @@
 // The SQLite schema of Golive. drizzle-kit generates migrations/ from this file; the store applies them at open.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ACTIVE_STATUSES } from '../src/domain/go-live.js';
 import type { Evidence, GoLiveStatus, ItemState } from '../src/domain/go-live.js';
 import type { Template } from '../src/domain/template.js';
 
@@ -26,10 +27,11 @@ export const goLives = sqliteTable(
     endReason: text('end_reason'),
   },
   (t) => [
-    // The lock: at most one active go-live per service and environment, enforced by the database itself.
+    // The lock: at most one active go-live per service and environment, enforced by the database itself,
+    // for every active status (src/domain/go-live.ts).
     uniqueIndex('go_lives_active_lock')
       .on(t.service, t.environment)
-      .where(sql`status in ('preparing', 'live')`),
+      .where(sql.raw(`status in (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     index('go_lives_status').on(t.status),
   ],
 );

@@ -11,8 +11,9 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Clock } from '../src/clock.js';
 import { findItem } from '../src/domain/checklist.js';
 import { evidenceEffect } from '../src/domain/evidence.js';
-import { GOLIVE_ACTOR } from '../src/domain/go-live.js';
-import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord } from '../src/domain/go-live.js';
+import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
+import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord } from '../src/domain/go-live.js';
+import { transition } from '../src/domain/lifecycle.js';
 import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
@@ -31,8 +32,6 @@ import type {
 
 /** Deliveries older than this are forgotten: Slack stops retrying long before. */
 export const DELIVERY_MEMORY_MS = 60 * 60 * 1000;
-
-const ACTIVE: GoLiveStatus[] = ['preparing', 'live'];
 
 export type StoreErrorCode = 'STORE_CLOSED' | 'GO_LIVE_NOT_FOUND' | 'LOCK_RACE';
 
@@ -301,7 +300,7 @@ export class SqliteStore implements Store {
     return tx
       .select(headColumns)
       .from(goLives)
-      .where(and(eq(goLives.service, service), eq(goLives.environment, environment), inArray(goLives.status, ACTIVE)))
+      .where(and(eq(goLives.service, service), eq(goLives.environment, environment), inArray(goLives.status, [...ACTIVE_STATUSES])))
       .get();
   }
 
@@ -387,7 +386,7 @@ export class SqliteStore implements Store {
   }
 
   async listActive(service?: string): Promise<GoLive[]> {
-    const active = inArray(goLives.status, ACTIVE);
+    const active = inArray(goLives.status, [...ACTIVE_STATUSES]);
     return this.read((tx) =>
       tx
         .select(headColumns)
@@ -507,7 +506,7 @@ export class SqliteStore implements Store {
   ): ({ ok: true } & ItemTarget) | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' } {
     const row = this.headById(tx, goLiveId);
     if (!row) return { ok: false, reason: 'not-found' };
-    if (!ACTIVE.includes(row.status)) return { ok: false, reason: 'not-active' };
+    if (!isActive(row.status)) return { ok: false, reason: 'not-active' };
     const goLive = this.toGoLive(tx, row);
     if (!findItem(goLive.template, itemId)) return { ok: false, reason: 'unknown-item' };
     const existingRow = this.hot.item.get({ goLiveId, itemId });
@@ -519,9 +518,10 @@ export class SqliteStore implements Store {
     return this.write((tx) => {
       const row = this.headById(tx, id);
       if (!row) return undefined;
-      if (!ACTIVE.includes(row.status)) return this.toGoLive(tx, row);
+      const next = transition(row, 'abort');
+      if (!next.ok) return this.toGoLive(tx, row);
       const now = this.clock.now();
-      const ended: GoLiveHead = { ...row, status: 'aborted', endedAt: now, endReason: reason, version: row.version + 1 };
+      const ended: GoLiveHead = { ...row, status: next.status, endedAt: now, endReason: reason, version: row.version + 1 };
       tx.update(goLives)
         .set({ status: ended.status, endedAt: ended.endedAt, endReason: ended.endReason, version: ended.version })
         .where(eq(goLives.id, id))

@@ -2,7 +2,40 @@
 import type { CheckStatus, CheckKind } from './check-kind.js';
 import type { Template } from './template.js';
 
-export type GoLiveStatus = 'preparing' | 'live' | 'completed' | 'aborted';
+/**
+ * Where a go-live is in its lifecycle (src/domain/lifecycle.ts moves it). The first five are active: the
+ * service+environment lock holds while a go-live is in one of them.
+ */
+export type GoLiveStatus =
+  | 'preparing'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'rejected'
+  | 'live'
+  | 'completed'
+  | 'rolled_back'
+  | 'aborted';
+
+/** The statuses that hold the lock, in lifecycle order (db/schema.ts's partial unique index lists the same). */
+export const ACTIVE_STATUSES = ['preparing', 'awaiting_approval', 'approved', 'rejected', 'live'] as const satisfies readonly GoLiveStatus[];
+export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
+export type EndedStatus = Exclude<GoLiveStatus, ActiveStatus>;
+
+export function isActive(status: GoLiveStatus): status is ActiveStatus {
+  return (ACTIVE_STATUSES as readonly GoLiveStatus[]).includes(status);
+}
+
+/** The words the root's `Status:` line shows. */
+export const STATUS_WORDS: Record<GoLiveStatus, string> = {
+  preparing: 'Preparing',
+  awaiting_approval: 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  live: 'Live',
+  completed: 'Completed',
+  rolled_back: 'Rolled back',
+  aborted: 'Aborted',
+};
 
 /** done / N/A / blocked are set by people; failed is set by an automatic check; open is the start. */
 export type ItemState = 'open' | 'done' | 'na' | 'blocked' | 'failed';

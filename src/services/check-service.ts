@@ -10,6 +10,7 @@ import { runChecks } from '../checks/runner.js';
 import type { AddressPolicy, Check, CheckRequest, CheckResult } from '../checks/types.js';
 import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
+import { isActive, STATUS_WORDS } from '../domain/go-live.js';
 import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -111,8 +112,8 @@ export class CheckService {
   async run(request: CheckRunRequest): Promise<CheckRunOutcome> {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
     if (!goLive) return { ok: false, reason: 'not-found', message: 'that go-live no longer exists.' };
-    if (goLive.status !== 'preparing' && goLive.status !== 'live') {
-      return { ok: false, reason: 'not-active', message: `this go-live is ${goLive.status}: checks no longer run on it.`, goLive };
+    if (!isActive(goLive.status)) {
+      return { ok: false, reason: 'not-active', message: `this go-live is ${STATUS_WORDS[goLive.status].toLowerCase()}: checks no longer run on it.`, goLive };
     }
     if (!goLive.url) {
       return { ok: false, reason: 'no-url', message: 'this go-live has no URL: start it with a url to run checks', goLive };

@@ -6,7 +6,7 @@ import type { Store } from '../../db/store.js';
 import { findItem, progress, validateItemChange } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
 import type { StartArgs } from '../domain/command.js';
-import { GOLIVE_ACTOR } from '../domain/go-live.js';
+import { GOLIVE_ACTOR, isActive, STATUS_WORDS } from '../domain/go-live.js';
 import type { GoLive, ItemState } from '../domain/go-live.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import { ROOT } from './renderer.js';
@@ -80,7 +80,6 @@ export function explainSlackFailure(failure: SlackFailure): string {
   }
 }
 
-const ENDED_STATES = new Set(['completed', 'aborted']);
 const STATUS_LINKS_MAX = 50;
 
 export class GoLiveService {
@@ -173,7 +172,7 @@ export class GoLiveService {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
     if (!goLive || reason === 'not-found') return { ok: false, message: 'that go-live no longer exists.' };
     if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, message: 'that item is not in this go-live’s checklist.', goLive };
-    const status = ENDED_STATES.has(goLive.status) ? goLive.status : 'ended';
+    const status = isActive(goLive.status) ? 'ended' : STATUS_WORDS[goLive.status].toLowerCase();
     return { ok: false, message: `this go-live is ${status}: its checklist can no longer change.`, goLive };
   }
 

@@ -67,6 +67,21 @@ describe('renderRoot', () => {
     expect(texts(aborted)).toContain('Aborted');
   });
 
+  it.each([
+    ['preparing', 'Preparing'],
+    ['awaiting_approval', 'Awaiting approval'],
+    ['approved', 'Approved'],
+    ['rejected', 'Rejected'],
+    ['live', 'Live'],
+    ['completed', 'Completed'],
+    ['rolled_back', 'Rolled back'],
+    ['aborted', 'Aborted'],
+  ] as const)('shows status %s as "Status: … %s"', (status, words) => {
+    const m = renderRoot(view(goLive(tpl, { status })));
+    expect(texts(m)).toMatch(new RegExp(`\\*Status:\\* :[a-z_]+: ${words}\n`));
+    expect(m.text).toMatch(new RegExp(`, ${words.toLowerCase()}$`));
+  });
+
   it('stays within the limits with the longest names, a long URL and many people in many roles', () => {
     const many = Array.from({ length: 200 }, (_, i) => `<@U${String(i).padStart(9, '0')}|person-${i}>`);
     const roles = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`role-${i}`, many]));

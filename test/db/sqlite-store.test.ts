@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_MEMORY_MS, StoreError, openSqliteStore } from '../../db/sqlite-store.js';
+import { ACTIVE_STATUSES } from '../../src/domain/go-live.js';
 import type { Evidence } from '../../src/domain/go-live.js';
 import { migrationsDir } from '../../src/paths.js';
 import { item, newGoLive, smallTemplate, testClock, useStores, wideTemplate } from './fixtures.js';
@@ -141,16 +142,23 @@ describe('starting a go-live', () => {
     expect(await other.startGoLive(newGoLive())).toEqual({ ok: false, reason: 'locked', holder: first });
   });
 
-  it('keeps the lock even against a row written behind the store', async () => {
+  it('keeps the lock even against a row written behind the store, in every active status and in no ended one', async () => {
     const file = join(stores.dir(), 'golive.db');
     stores.open(file);
     const raw = rawOpen(file);
     const insert = raw.prepare(
       `insert into go_lives (id, service, environment, channel_id, started_by, started_at, status, roles, template, version)
-       values (?, 'checkout-api', 'production', 'C1', 'U1', 0, 'live', '{}', '{}', 1)`,
+       values (?, ?, 'production', 'C1', 'U1', 0, ?, '{}', '{}', 1)`,
     );
-    insert.run('A');
-    expect(() => insert.run('B')).toThrow(/UNIQUE/);
+    for (const status of ACTIVE_STATUSES) {
+      insert.run(`A-${status}`, `svc-${status}`, status);
+      for (const other of ACTIVE_STATUSES) expect(() => insert.run(`B-${status}-${other}`, `svc-${status}`, other)).toThrow(/UNIQUE/);
+    }
+    for (const ended of ['completed', 'rolled_back', 'aborted']) {
+      insert.run(`A-${ended}`, `svc-${ended}`, ended);
+      insert.run(`B-${ended}`, `svc-${ended}`, ended);
+      insert.run(`C-${ended}`, `svc-${ended}`, 'preparing');
+    }
     raw.close();
   });
 });

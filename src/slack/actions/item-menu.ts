@@ -1,6 +1,7 @@
 // An item's overflow menu: done / open change the item at once; N/A and blocked first ask why in a modal.
 import type { App, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findItem } from '../../domain/checklist.js';
+import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
 import { ACTION, decodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
@@ -76,8 +77,8 @@ async function askReason(
   if (!goLive) return tell('that go-live no longer exists.');
   const flat = findItem(goLive.template, value.itemId);
   if (!flat) return tell('that item is not in this go-live’s checklist.');
-  if (goLive.status === 'aborted' || goLive.status === 'completed') {
-    return tell(`this go-live is ${goLive.status}: its checklist can no longer change.`);
+  if (!isActive(goLive.status)) {
+    return tell(`this go-live is ${STATUS_WORDS[goLive.status].toLowerCase()}: its checklist can no longer change.`);
   }
   const opened = await services.slack.openView(
     triggerId,

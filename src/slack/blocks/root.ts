@@ -1,5 +1,6 @@
 // The root message of a go-live thread: what is going live, who runs it, who is who, and how far it is.
 import { progress } from '../../domain/checklist.js';
+import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
 import type { ChecklistView, GoLiveStatus } from '../../domain/go-live.js';
 import { ACTION } from '../ids.js';
 import { button, header, progressBar, section, context } from './common.js';
@@ -11,12 +12,21 @@ export interface RootOptions {
   checksRunning?: boolean;
 }
 
-export const STATUS_LABEL: Record<GoLiveStatus, string> = {
-  preparing: ':hammer_and_wrench: Preparing',
-  live: ':rocket: Live',
-  completed: ':checkered_flag: Completed',
-  aborted: ':no_entry_sign: Aborted',
+const STATUS_ICON: Record<GoLiveStatus, string> = {
+  preparing: ':hammer_and_wrench:',
+  awaiting_approval: ':hourglass_flowing_sand:',
+  approved: ':white_check_mark:',
+  rejected: ':x:',
+  live: ':rocket:',
+  completed: ':checkered_flag:',
+  rolled_back: ':rewind:',
+  aborted: ':no_entry_sign:',
 };
+
+/** The status as the root's `Status:` line shows it: an icon and the status's words. */
+export const STATUS_LABEL = Object.fromEntries(
+  Object.entries(STATUS_WORDS).map(([status, words]) => [status, `${STATUS_ICON[status as GoLiveStatus]} ${words}`]),
+) as Record<GoLiveStatus, string>;
 
 // Room for the roles inside one section text, with margin for the heading.
 const ROLES_TEXT_MAX = 2800;
@@ -87,7 +97,7 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
     section(`*Progress:* ${p.done}/${p.total}  ${progressBar(p.done, p.total)}\n${counts}`, { block_id: 'root-progress' }),
   );
 
-  if (goLive.status === 'preparing' || goLive.status === 'live') {
+  if (isActive(goLive.status)) {
     if (opts.checksRunning) {
       blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
     } else {
@@ -100,6 +110,6 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
   }
   blocks.push(context('The checklist is in the thread, one message per section.'));
 
-  const text = `Go-live ${title}: ${p.done}/${p.total} done, ${STATUS_LABEL[goLive.status].replace(/^:[^:]+: /, '').toLowerCase()}`;
+  const text = `Go-live ${title}: ${p.done}/${p.total} done, ${STATUS_WORDS[goLive.status].toLowerCase()}`;
   return { text, blocks };
 }

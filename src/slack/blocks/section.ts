@@ -12,6 +12,7 @@
 import { flattenItems, sectionProgress } from '../../domain/checklist.js';
 import type { FlatItem } from '../../domain/checklist.js';
 import { stateSetBy } from '../../domain/evidence.js';
+import { isActive } from '../../domain/go-live.js';
 import type { ChecklistView, ItemRecord, ItemState } from '../../domain/go-live.js';
 import type { TemplateSection } from '../../domain/template.js';
 import { ACTION, encodeItemAction } from '../ids.js';
@@ -128,7 +129,7 @@ function itemText(e: ItemEntry, caps: Caps): string {
 
 function itemMenu(view: ChecklistView, e: ItemEntry): types.Overflow | undefined {
   const { goLive } = view;
-  if (goLive.status === 'completed' || goLive.status === 'aborted') return undefined;
+  if (!isActive(goLive.status)) return undefined;
   const current = CURRENT_ACTION[e.state];
   const options = MENU_ORDER.filter((a) => a !== current).map((action) => ({
     text: { type: 'plain_text' as const, text: MENU_LABEL[action] },
@@ -308,7 +309,7 @@ export function renderSection(view: ChecklistView, sectionId: string): SectionMe
   if (!s) return [];
   const p = sectionProgress(view, sectionId);
   const hasChecks = flattenItems(view.goLive.template).some((f) => f.sectionId === sectionId && f.item.check);
-  const running = view.goLive.status === 'preparing' || view.goLive.status === 'live';
+  const running = isActive(view.goLive.status);
   const actions: Block[] =
     hasChecks && running
       ? [

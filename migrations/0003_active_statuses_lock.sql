@@ -1,0 +1,2 @@
+DROP INDEX `go_lives_active_lock`;--> statement-breakpoint
+CREATE UNIQUE INDEX `go_lives_active_lock` ON `go_lives` (`service`,`environment`) WHERE status in ('preparing', 'awaiting_approval', 'approved', 'rejected', 'live');
