@@ -71,8 +71,11 @@ class Bot {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The first log line with this message, once the process has written it. */
-  waitLog(msg: string, timeoutMs = 15_000): Promise<LogLine> {
+  /**
+   * The first log line with this message, once the process has written it. The deadline only guards against a
+   * hang: a child's start (node, migrations, Bolt) took over 15 s on the shared 2-core machine at load 27.
+   */
+  waitLog(msg: string, timeoutMs = 45_000): Promise<LogLine> {
     return Harness.until(
       async () => {
         if (!this.running) throw new Error(`the bot exited before logging '${msg}': ${this.stderr}`);
