@@ -10,9 +10,10 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Clock } from '../src/clock.js';
 import { findItem } from '../src/domain/checklist.js';
-import { evidenceEffect } from '../src/domain/evidence.js';
 import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
-import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord } from '../src/domain/go-live.js';
+import type { Actor, ChecklistView, GoLive, ItemRecord } from '../src/domain/go-live.js';
+import { decideCheckResult, decideItemChange, untouchedItem } from '../src/domain/item-change.js';
+import type { ItemContext, ItemDecision } from '../src/domain/item-change.js';
 import { transition } from '../src/domain/lifecycle.js';
 import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
@@ -148,15 +149,6 @@ function toItem(row: ItemRow): ItemRecord {
   if (row.reason !== null) record.reason = row.reason;
   if (row.evidence !== null) record.evidence = row.evidence;
   return record;
-}
-
-/** JSON with sorted keys, so that equal evidence compares equal whatever order its keys were built in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -398,91 +390,42 @@ export class SqliteStore implements Store {
     );
   }
 
-  /**
-   * Sets one item. Reason is replaced by the change's (none when absent); evidence is kept when the change
-   * brings none, so a person's tick never erases what a check measured. Same state, reason and evidence:
-   * `changed: false`, no audit event, no version bump.
-   */
+  /** Sets one item as the domain decides (`decideItemChange`) and appends its audit event, in one transaction. */
   async changeItem(change: ItemChange): Promise<ItemChangeResult> {
     return this.write((tx): ItemChangeResult => {
       const repeated = change.deliveryKey !== undefined && !this.claim(change.deliveryKey);
       const target = this.itemTarget(tx, change.goLiveId, change.itemId);
       if (!target.ok) return target;
-      return this.setItem(tx, target, change, repeated);
+      const context = this.itemContext(target);
+      // A repeat of a handled delivery changes nothing, whatever the item's state is now.
+      const decision: ItemDecision = repeated
+        ? { changed: false, item: context.current ?? untouchedItem(change.itemId, context.goLive) }
+        : decideItemChange(change, context);
+      return this.persist(tx, target, decision);
     });
   }
 
   /**
-   * Applies a check result as `evidenceEffect` decides on the item's state read here, in the write transaction:
+   * Applies a check result as `decideCheckResult` decides on the item's state read here, in the write transaction:
    * a person's click that landed while the checks ran is what the rule sees, never a state read before.
    */
   async recordCheckResult(record: CheckResultRecord): Promise<CheckResultRecorded> {
     return this.write((tx): CheckResultRecorded => {
       const target = this.itemTarget(tx, record.goLiveId, record.itemId);
       if (!target.ok) return target;
-      const { evidence } = record;
-      const effect = evidenceEffect(evidence.status, target.existing?.state ?? 'open', record.failReason ?? evidence.summary);
-      const base = { goLiveId: record.goLiveId, itemId: record.itemId, actor: GOLIVE_ACTOR, evidence };
-      const applied =
-        effect.kind === 'attach'
-          ? this.attach(tx, target, base)
-          : this.setItem(tx, target, { ...base, state: effect.state, ...(effect.state === 'failed' ? { reason: effect.reason } : {}) }, false);
-      return { ...applied, effect };
+      const decision = decideCheckResult(record.itemId, record, this.itemContext(target));
+      return { ...this.persist(tx, target, decision), effect: decision.effect };
     });
   }
 
-  /** Inside a write: the change itself (see changeItem); `repeated` when its delivery was handled already. */
-  private setItem(tx: Tx, target: ItemTarget, change: ItemChange, repeated: boolean): ItemChanged {
-    const { row, goLive, existing } = target;
-    const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
-    const evidence: Evidence | undefined = change.evidence ?? existing?.evidence;
-
-    const unchanged =
-      (existing?.state ?? 'open') === change.state &&
-      existing?.reason === reason &&
-      canonical(existing?.evidence) === canonical(evidence);
-    if (repeated || unchanged) {
-      const item = existing ?? { itemId: change.itemId, state: 'open', by: row.startedBy, at: row.startedAt };
-      return { ok: true, changed: false, goLive, item };
-    }
-
-    const now = this.clock.now();
-    const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
-    if (reason !== undefined) item.reason = reason;
-    if (evidence !== undefined) item.evidence = evidence;
-    return this.saveItem(tx, target, item, { at: now, actor: change.actor, action: 'item', before: existing ?? null, after: item });
+  private itemContext({ row, existing }: ItemTarget): ItemContext {
+    return { current: existing, goLive: { startedBy: row.startedBy, startedAt: row.startedAt }, now: this.clock.now() };
   }
 
-  /**
-   * Inside a write: replaces one item's evidence; its state, author, time and reason stay. An untouched item gets
-   * an open record by the actor (Golive), dated at the go-live's start since that is when its open state began.
-   * Same evidence: `changed: false`, no audit event, no version bump.
-   */
-  private attach(tx: Tx, target: ItemTarget, attachment: { goLiveId: string; itemId: string; evidence: Evidence; actor: Actor }): ItemChanged {
-    const { row, goLive, existing } = target;
-    if (existing && canonical(existing.evidence) === canonical(attachment.evidence)) {
-      return { ok: true, changed: false, goLive, item: existing };
-    }
-
-    const item: ItemRecord = existing
-      ? { ...existing, evidence: attachment.evidence }
-      : { itemId: attachment.itemId, state: 'open', by: attachment.actor, at: row.startedAt, evidence: attachment.evidence };
-    return this.saveItem(tx, target, item, {
-      at: this.clock.now(),
-      actor: attachment.actor,
-      action: 'evidence',
-      before: { evidence: existing?.evidence ?? null },
-      after: { evidence: attachment.evidence },
-    });
-  }
-
-  /** Inside a write: stores an item's whole record, bumps the go-live's version and appends the audit event. */
-  private saveItem(
-    tx: Tx,
-    { row, goLive }: ItemTarget,
-    item: ItemRecord,
-    event: { at: number; actor: Actor; action: string; before: unknown; after: unknown },
-  ): ItemChanged {
+  /** Inside a write: stores what the domain decided: the item's whole record, a version bump and the audit event. */
+  private persist(tx: Tx, { row, goLive }: ItemTarget, decision: ItemDecision): ItemChanged {
+    if (!decision.changed) return { ok: true, changed: false, goLive, item: decision.item };
+    const { item, event } = decision;
     this.hot.upsertItem.run({
       goLiveId: row.id,
       itemId: item.itemId,

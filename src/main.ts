@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT stop the app first (no new work), then close the store.
 import { pathToFileURL } from 'node:url';
 import { systemClock } from './clock.js';
-import type { Clock } from './clock.js';
+import type { ClockTimer } from './clock.js';
 import { formatConfigProblems, loadConfig } from './config.js';
 import type { Config, Env } from './config.js';
 import { healthRoutes } from './health/routes.js';
@@ -17,7 +17,7 @@ import { createSlackApp } from './slack/app.js';
 import type { SlackApp } from './slack/app.js';
 
 export interface GoliveDeps {
-  clock?: Clock;
+  clock?: ClockTimer;
   logger?: Logger;
   metrics?: GoliveMetrics;
   /** How far the scheduler runs behind, for /health/status and metrics (0 until a scheduler reports it). */

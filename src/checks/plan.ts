@@ -1,4 +1,5 @@
 // Which checks a template asks for: one request per item that carries a check, nested items included.
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { Template, TemplateItem } from '../domain/template.js';
 import type { CheckRequest } from './types.js';
 
@@ -19,22 +20,12 @@ export function checkRequestsOf(template: Template, sectionId?: string): CheckRe
   return requests;
 }
 
-/** Canonical JSON (sorted keys) so that equal options compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** Drops repeats of the same kind with the same options, keeping the first item's id. */
 export function dedupeCheckRequests(requests: readonly CheckRequest[]): CheckRequest[] {
   const seen = new Set<string>();
   const unique: CheckRequest[] = [];
   for (const request of requests) {
-    const key = `${request.kind}|${canonical(request.options)}`;
+    const key = `${request.kind}|${canonicalJson(request.options)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(request);

@@ -1,6 +1,7 @@
 // Checklist rules: which items a template has, how far a go-live is, and which item changes are allowed.
 // Pure: no clock, no database; the view comes in as a parameter.
 import type { ChecklistView, ItemRecord, ItemState } from './go-live.js';
+import { untouchedItem } from './item-change.js';
 import type { Template, TemplateItem } from './template.js';
 
 export const REASON_MAX_LENGTH = 500;
@@ -53,14 +54,7 @@ export function findItem(template: Template, itemId: string): FlatItem | undefin
 
 /** The item's record, or an untouched `open` record attributed to the go-live's start. */
 export function itemRecordOrOpen(view: ChecklistView, itemId: string): ItemRecord {
-  return (
-    view.items.get(itemId) ?? {
-      itemId,
-      state: 'open',
-      by: view.goLive.startedBy,
-      at: view.goLive.startedAt,
-    }
-  );
+  return view.items.get(itemId) ?? untouchedItem(itemId, view.goLive);
 }
 
 function count(view: ChecklistView, flat: readonly FlatItem[]): Progress {

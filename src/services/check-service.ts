@@ -12,13 +12,14 @@ import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
 import { isActive, STATUS_WORDS } from '../domain/go-live.js';
 import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
-import type { Clock } from '../clock.js';
+import { sleep } from '../clock.js';
+import type { ClockTimer } from '../clock.js';
 import type { Config } from '../config.js';
 import { renderCheckSummary } from '../slack/blocks/check-summary.js';
 import { mention, safeName, slackDate, truncate } from '../slack/blocks/mrkdwn.js';
 import type { SlackMessage } from '../slack/blocks/common.js';
-import { ROOT } from './renderer.js';
-import type { Renderer } from './renderer.js';
+import { ROOT } from './ports.js';
+import type { Renderer } from './ports.js';
 import type { SlackGateway } from './slack-gateway.js';
 import type { WorkTracker } from './work.js';
 
@@ -61,7 +62,8 @@ export interface CheckServiceDeps {
   renderer: Renderer;
   slack: SlackGateway;
   logger: Logger;
-  clock: Clock;
+  /** Run times, evidence dates and the wait after a 429 on posting the summary. */
+  clock: ClockTimer;
   work: WorkTracker;
   checks: Config['checks'];
   /** The check implementations by kind; the full registry unless a caller narrows it. */
@@ -253,7 +255,7 @@ export class CheckService {
       const posted = await slack.postMessage({ channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}), ...message });
       if (posted.ok) return true;
       if (posted.kind !== 'rate-limited') break;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(posted.retryAfterMs, 30_000)));
+      await sleep(this.deps.clock, Math.min(posted.retryAfterMs, 30_000));
     }
     logger.error({ goLiveId: goLive.id }, 'the check summary could not be posted');
     return false;

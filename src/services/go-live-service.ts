@@ -9,8 +9,8 @@ import type { StartArgs } from '../domain/command.js';
 import { GOLIVE_ACTOR, isActive, STATUS_WORDS } from '../domain/go-live.js';
 import type { GoLive, ItemState } from '../domain/go-live.js';
 import type { TemplateRegistry } from '../templates/loader.js';
-import { ROOT } from './renderer.js';
-import type { Renderer } from './renderer.js';
+import { ROOT } from './ports.js';
+import type { Renderer } from './ports.js';
 import type { SlackFailure, SlackGateway } from './slack-gateway.js';
 
 export type StartOutcome =

@@ -6,14 +6,14 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { webApi } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt';
 import type { Store } from '../../db/store.js';
-import type { Clock } from '../clock.js';
+import type { ClockTimer } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { toBoltLogger } from '../logger.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import { CheckService } from '../services/check-service.js';
 import { GoLiveService } from '../services/go-live-service.js';
-import { Renderer } from '../services/renderer.js';
+import { SlackRenderer } from './renderer.js';
 import { SlackGateway, webClientOptions } from '../services/slack-gateway.js';
 import { WorkTracker } from '../services/work.js';
 import type { SlackMessage } from './blocks/common.js';
@@ -41,7 +41,7 @@ export interface SlackAppDeps {
   store: Store;
   templates: TemplateRegistry;
   logger: Logger;
-  clock: Clock;
+  clock: ClockTimer;
   customRoutes?: CustomRoute[];
   renderWindowMs?: number;
 }
@@ -51,9 +51,9 @@ export interface SlackServices {
   store: Store;
   templates: TemplateRegistry;
   logger: Logger;
-  clock: Clock;
+  clock: ClockTimer;
   slack: SlackGateway;
-  renderer: Renderer;
+  renderer: SlackRenderer;
   goLives: GoLiveService;
   /** Work running after an ack; stop() waits for it. */
   work: WorkTracker;
@@ -125,7 +125,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }));
-  const renderer: Renderer = new Renderer({
+  const renderer = new SlackRenderer({
     store: deps.store,
     slack,
     messages: {

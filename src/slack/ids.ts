@@ -12,6 +12,11 @@ export const VIEW = {
   itemReason: 'golive_item_reason',
 } as const;
 
+/** The message key of a section's n-th message (`security`, `security#2`, …): the renderer and the builders agree. */
+export function sectionMessageKey(sectionId: string, part: number): string {
+  return part === 0 ? sectionId : `${sectionId}#${part + 1}`;
+}
+
 export type ItemAction = 'done' | 'na' | 'blocked' | 'open';
 
 export interface ItemActionValue {

@@ -506,7 +506,9 @@ describe('recording a check result', () => {
   });
 });
 
-describe('several processes on one file', () => {
+// Each child is a tsx process that compiles the store at start-up: seconds apiece on a busy machine, so these
+// tests wait for the children longer than the default; what they assert does not depend on how long it takes.
+describe('several processes on one file', { timeout: 120_000 }, () => {
   it('six processes opening a fresh file at once all open it, and migrations are applied once', async () => {
     const file = join(stores.dir(), 'fresh.db');
     const children = ['a', 'b', 'c', 'd', 'e', 'f'].map((prefix) => startTickProcess(file, '-', prefix, 0));

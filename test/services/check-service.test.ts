@@ -10,12 +10,14 @@ import { openSqliteStore } from '../../db/sqlite-store.js';
 import type { SqliteStore } from '../../db/sqlite-store.js';
 import type { Check, CheckOutcome } from '../../src/checks/types.js';
 import type { CheckKind } from '../../src/domain/check-kind.js';
+import { systemClock } from '../../src/clock.js';
 import { GOLIVE_ACTOR } from '../../src/domain/go-live.js';
 import type { GoLive } from '../../src/domain/go-live.js';
 import type { Template, TemplateItem } from '../../src/domain/template.js';
 import { createLogger } from '../../src/logger.js';
 import { CheckService } from '../../src/services/check-service.js';
-import { Renderer, ROOT } from '../../src/services/renderer.js';
+import { ROOT } from '../../src/services/ports.js';
+import { SlackRenderer } from '../../src/slack/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
 import { WorkTracker } from '../../src/services/work.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
@@ -101,7 +103,7 @@ const OUTCOMES: Partial<Record<CheckKind, CheckOutcome>> = {
 let dir: string;
 let fake: FakeSlack;
 let store: SqliteStore;
-let renderer: Renderer;
+let renderer: SlackRenderer;
 let work: WorkTracker;
 let checks: Checks;
 let service: CheckService;
@@ -112,7 +114,7 @@ beforeEach(async () => {
   store = openSqliteStore({ file: join(dir, 'golive.db'), clock: { now: () => Date.now() } });
   const logger = createLogger({ level: 'silent' });
   const slack = new SlackGateway(new webApi.WebClient('xoxb-test', webClientOptions(fake.apiUrl)), logger);
-  renderer = new Renderer({ store, slack, logger, windowMs: 20, messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) } });
+  renderer = new SlackRenderer({ store, slack, logger, windowMs: 20, messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) } });
   work = new WorkTracker();
   checks = new Checks(OUTCOMES);
   service = new CheckService({
@@ -120,7 +122,7 @@ beforeEach(async () => {
     renderer,
     slack,
     logger,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     work,
     checks: { allowPrivate: false, allowedHosts: [], timeoutMs: 1000 },
     registry: checks.registry(),

@@ -15,7 +15,7 @@ import { stateSetBy } from '../../domain/evidence.js';
 import { isActive } from '../../domain/go-live.js';
 import type { ChecklistView, ItemRecord, ItemState } from '../../domain/go-live.js';
 import type { TemplateSection } from '../../domain/template.js';
-import { ACTION, encodeItemAction } from '../ids.js';
+import { ACTION, encodeItemAction, sectionMessageKey } from '../ids.js';
 import type { ItemAction } from '../ids.js';
 import { button, CHECK_ICON, header, section, STATE_ICON, STATE_LABEL } from './common.js';
 import type { Block, SlackMessage } from './common.js';
@@ -326,7 +326,7 @@ export function renderSection(view: ChecklistView, sectionId: string): SectionMe
     const title = sectionHeaderText(s, p.done, p.total, part);
     const head: Block[] = [header(title), ...(i === 0 ? actions : [])];
     const text = `${sectionEmoji(s)}${escapeTruncate(cleanLine(s.title), 150)} — ${p.done}/${p.total} done`;
-    return { key: i === 0 ? sectionId : `${sectionId}#${i + 1}`, text, blocks: fitChunk(view, chunk, head) };
+    return { key: sectionMessageKey(sectionId, i), text, blocks: fitChunk(view, chunk, head) };
   });
 }
 

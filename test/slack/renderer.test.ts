@@ -11,14 +11,17 @@ import { systemClock } from '../../src/clock.js';
 import type { GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
 import { GoLiveService } from '../../src/services/go-live-service.js';
-import { ROOT, Renderer } from '../../src/services/renderer.js';
-import type { RendererOptions, RenderTarget, RenderWaiter } from '../../src/services/renderer.js';
+import { ROOT } from '../../src/services/ports.js';
+import type { RenderTarget, RenderWaiter } from '../../src/services/ports.js';
+import { SlackRenderer } from '../../src/slack/renderer.js';
+import type { RendererOptions } from '../../src/slack/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
 import { renderSection } from '../../src/slack/blocks/section.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import type { TemplateRegistry } from '../../src/templates/loader.js';
 import { startFakeSlack } from '../support/fake-slack.js';
+import { ManualClock } from '../support/manual-clock.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 
 const CHANNEL = 'C0DEPLOYS';
@@ -28,8 +31,8 @@ let store: SqliteStore;
 let templates: TemplateRegistry;
 let slack: SlackGateway;
 
-function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}): Renderer {
-  return new Renderer({
+function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}): SlackRenderer {
+  return new SlackRenderer({
     store,
     slack,
     messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) },
@@ -39,7 +42,7 @@ function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}):
   });
 }
 
-function makeService(renderer: Renderer): GoLiveService {
+function makeService(renderer: SlackRenderer): GoLiveService {
   return new GoLiveService({ store, templates, renderer, slack, logger: createLogger({ level: 'silent' }) });
 }
 
@@ -65,6 +68,14 @@ async function started(service: GoLiveService, name = 'checkout-api', roles: Rec
   return outcome.goLive;
 }
 
+/** Waits (real time, polling) until the renderer's work in flight has made `condition` true. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries += 1) {
+    if (tries > 500) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 const itemOf = (goLive: GoLive, section: number, index: number): string =>
   goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
 
@@ -87,14 +98,18 @@ describe('Renderer', () => {
   });
 
   it('sends one chat.update for a burst of clicks on a message, after the burst, not one per click', async () => {
-    const renderer = makeRenderer(1000);
+    const clock = new ManualClock();
+    const renderer = makeRenderer(1000, { clock });
     const service = makeService(renderer);
     const goLive = await started(service);
     for (let i = 0; i < 8; i += 1) {
       const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
       expect(change.ok).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await clock.advance(200);
     }
+    // 1.6 s of clicks 200 ms apart: each one pushed the render back by a window, so nothing was sent yet.
+    expect(fake.callsOf('chat.update')).toHaveLength(0);
+    await clock.advance(1000);
     await renderer.idle();
     const sectionUpdates = fake.callsOf('chat.update').filter((c) => c.args.ts !== goLive.rootTs);
     expect(sectionUpdates).toHaveLength(1);
@@ -103,16 +118,23 @@ describe('Renderer', () => {
   });
 
   it('still shows progress during a long burst: the max wait forces a render while clicks keep coming', async () => {
-    const renderer = makeRenderer(60_000, { maxWaitMs: 300 });
+    const clock = new ManualClock();
+    const renderer = makeRenderer(60_000, { maxWaitMs: 300, clock });
     const service = makeService(renderer);
     const goLive = await started(service);
-    for (let i = 0; i < 8; i += 1) {
-      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
-      expect(change.ok).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const sectionUpdates = () => fake.callsOf('chat.update').filter((c) => c.args.ts !== goLive.rootTs);
+    let clicks = 0;
+    for (const expected of [1, 2]) {
+      for (let i = 0; i < 3; i += 1, clicks += 1) {
+        await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, clicks), state: 'done', userId: `U0P${clicks}` });
+        await clock.advance(100);
+      }
+      // The quiet window is a minute, and clicks came every 100 ms: this update was forced by the max wait.
+      await until(() => sectionUpdates().length === expected);
+      const shown = JSON.stringify(fake.message(CHANNEL, String(sectionUpdates()[0]?.args.ts))?.blocks);
+      expect(shown).toContain(`U0P${clicks - 1}`);
     }
-    // The quiet window is a minute: every update seen so far was forced by the max wait, mid-burst.
-    expect(fake.callsOf('chat.update').filter((c) => c.args.ts !== goLive.rootTs).length).toBeGreaterThanOrEqual(2);
+    expect(clock.now() - goLive.startedAt).toBeLessThan(60_000);
     await renderer.stop();
   });
 
@@ -294,7 +316,7 @@ describe('Renderer: people waiting on a render that fails', () => {
     waiting: readonly RenderWaiter[];
   }
   let told: Told[];
-  function tellingRenderer(windowMs: number): Renderer {
+  function tellingRenderer(windowMs: number): SlackRenderer {
     told = [];
     return makeRenderer(windowMs, {
       onRenderFailed: (goLiveId, target, error, waiting) => {

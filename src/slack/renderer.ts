@@ -6,33 +6,21 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MessageRecord, Store } from '../../db/store.js';
+import { sleep, systemClock } from '../clock.js';
+import type { ClockTimer, TimerHandle } from '../clock.js';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { ChecklistView, GoLive } from '../domain/go-live.js';
-import type { SlackMessage } from '../slack/blocks/common.js';
-import type { SlackGateway, SlackResult } from './slack-gateway.js';
+import { ROOT } from '../services/ports.js';
+import type { RenderResult, RenderTarget, RenderWaiter, Renderer } from '../services/ports.js';
+import type { SlackGateway, SlackResult } from '../services/slack-gateway.js';
+import type { SlackMessage } from './blocks/common.js';
+import { sectionMessageKey } from './ids.js';
 
 /** The block builders the renderer needs, as plain functions of the database view. */
 export interface ChecklistMessages {
   root(view: ChecklistView): SlackMessage;
   /** One or more messages, each with its key (`sectionMessageKey`): a long section may not fit in one. */
   section(view: ChecklistView, sectionId: string): (SlackMessage & { key: string })[];
-}
-
-/** `root`, or a section id: what one coalescing timer and one lock cover. */
-export type RenderTarget = string;
-export const ROOT: RenderTarget = 'root';
-
-/** The message key of a section's n-th message (`security`, `security#2`, …). */
-export function sectionMessageKey(sectionId: string, part: number): string {
-  return part === 0 ? sectionId : `${sectionId}#${part + 1}`;
-}
-
-export type RenderResult = { ok: true } | { ok: false; error: string };
-
-/** A person whose change asked for a render and who is waiting to see it: where to tell them if it fails. */
-export interface RenderWaiter {
-  userId: string;
-  channelId: string;
-  threadTs?: string;
 }
 
 export interface RendererStats {
@@ -52,6 +40,8 @@ export interface RendererOptions {
   slack: SlackGateway;
   messages: ChecklistMessages;
   logger: Logger;
+  /** Debounce windows, max waits and Retry-After pauses run on it (the system clock unless a test drives one). */
+  clock?: ClockTimer;
   /**
    * A message is re-rendered once it has been quiet this long: a burst of clicks on it costs one
    * chat.update after the burst, not one per window during it.
@@ -88,21 +78,13 @@ export function messageHash(message: SlackMessage): string {
   return createHash('sha256').update(canonicalJson({ text: message.text, blocks: message.blocks })).digest('base64url');
 }
 
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
 interface TargetState {
   goLiveId: string;
   target: RenderTarget;
   dirty: boolean;
   /** When the oldest change not yet rendered arrived (for the max wait). */
   dirtySince?: number;
-  timer?: NodeJS.Timeout;
+  timer?: TimerHandle;
   running: boolean;
   /** The people whose changes asked for this message since its last render. */
   waiting: Waiting[];
@@ -119,7 +101,7 @@ const CONTINUED: SlackMessage = {
   blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_(continued above)_' }] }],
 };
 
-export class Renderer {
+export class SlackRenderer implements Renderer {
   readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, unchanged: 0, rateLimited: 0, failures: 0 };
   private readonly states = new Map<string, TargetState>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -129,7 +111,7 @@ export class Renderer {
   private readonly rootStateChanged = new Set<string>();
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
-  /** After a 429, no render starts before this Date.now() value. */
+  /** After a 429, no render starts before this clock.now() value. */
   private pausedUntil = 0;
   private stopped = false;
   /** Set as stop() begins: a catch-up finishes the go-live it is on and starts no other. */
@@ -137,8 +119,10 @@ export class Renderer {
   private readonly maxRateLimitRetries: number;
   private readonly maxTransportRetries: number;
   private readonly catchUpConcurrency: number;
+  private readonly clock: ClockTimer;
 
   constructor(private readonly options: RendererOptions) {
+    this.clock = options.clock ?? systemClock;
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
     this.maxTransportRetries = options.maxTransportRetries ?? 2;
     this.catchUpConcurrency = Math.max(1, options.catchUpConcurrency ?? 4);
@@ -234,7 +218,7 @@ export class Renderer {
   async flush(): Promise<void> {
     for (const state of this.states.values()) {
       if (state.timer) {
-        clearTimeout(state.timer);
+        this.clock.clearTimeout(state.timer);
         state.timer = undefined;
         this.pending -= 1;
         void this.run(state);
@@ -262,7 +246,7 @@ export class Renderer {
     }
     if (waiting) state.waiting.push(waiting);
     state.dirty = true;
-    state.dirtySince ??= Date.now();
+    state.dirtySince ??= this.clock.now();
     // While it renders, the run itself reschedules; otherwise each change pushes the render back (debounce).
     if (!state.running) this.schedule(state);
   }
@@ -270,15 +254,15 @@ export class Renderer {
   /** (Re)arms the render of a dirty message: when it has been quiet a window, or at its max wait. */
   private schedule(state: TargetState): void {
     if (state.timer) {
-      clearTimeout(state.timer);
+      this.clock.clearTimeout(state.timer);
       this.pending -= 1;
     }
-    const now = Date.now();
+    const now = this.clock.now();
     const maxWaitMs = this.options.maxWaitMs ?? 4 * this.options.windowMs;
     const due = Math.min(now + this.options.windowMs, (state.dirtySince ?? now) + maxWaitMs);
     const wait = Math.max(due - now, this.pausedUntil - now, 0);
     this.pending += 1;
-    state.timer = setTimeout(() => {
+    state.timer = this.clock.setTimeout(() => {
       state.timer = undefined;
       this.pending -= 1;
       void this.run(state);
@@ -488,22 +472,18 @@ export class Renderer {
     let rateLimited = 0;
     let transport = 0;
     for (;;) {
-      const wait = this.pausedUntil - Date.now();
-      if (wait > 0) await delay(wait);
+      const wait = this.pausedUntil - this.clock.now();
+      if (wait > 0) await sleep(this.clock, wait);
       const result = await call();
       if (result.ok || result.kind === 'platform') return result;
       if (result.kind === 'rate-limited') {
         this.stats.rateLimited += 1;
         if (rateLimited++ >= this.maxRateLimitRetries) return result;
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + result.retryAfterMs);
+        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + result.retryAfterMs);
         continue;
       }
       if (transport++ >= this.maxTransportRetries) return result;
-      await delay(250 * 2 ** transport);
+      await sleep(this.clock, 250 * 2 ** transport);
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
