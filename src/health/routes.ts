@@ -1,5 +1,5 @@
-// Golive's own health endpoints (it follows its own checklist), served as Bolt customRoutes on PORT in both
-// HTTP and Socket Mode.
+// Golive's own HTTP routes (it follows its own checklist): `/` and the health endpoints, served as Bolt
+// customRoutes on PORT in both HTTP and Socket Mode.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../../db/store.js';
 import type { GoliveMetrics } from '../metrics.js';
 import { packageRoot } from '../paths.js';
+import { sendHomePage } from './home-page.js';
 import type { Logger } from '../logger.js';
 
 export interface HealthDeps {
@@ -67,6 +68,7 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
   };
 
   return [
+    { path: '/', method: 'GET', handler: guarded('home', sendHomePage) },
     { path: '/health/ping', method: 'GET', handler: guarded('ping', (res) => send(res, 200, 'text/plain; charset=utf-8', 'pong')) },
     { path: '/health/live', method: 'GET', handler: guarded('live', (res) => json(res, 200, { status: 'live' })) },
     {

@@ -1,19 +1,16 @@
 // A restart mid-burst loses nothing: the bot runs as a real process (src/main.ts), is SIGKILLed the moment a
 // burst of ticks is acked, before the coalesced renders (1 s window) reach Slack, and a new process on the same
 // file brings the thread up to date by itself, with no click, updating only the messages that were stale.
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../db/sqlite-store.js';
 import type { SqliteStore } from '../../db/sqlite-store.js';
 import { systemClock } from '../../src/clock.js';
 import { flattenItems } from '../../src/domain/checklist.js';
 import type { GoLive } from '../../src/domain/go-live.js';
-import { packageRoot } from '../../src/paths.js';
+import { BotProcess } from '../support/bot-process.js';
 import { ACTION, encodeItemAction } from '../../src/slack/ids.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeMessage, FakeSlack } from '../support/fake-slack.js';
@@ -22,80 +19,6 @@ import { CHANNEL, DEPLOYER, Harness } from './harness.js';
 
 const SECRET = 'restart-crash-signing-secret';
 const SECTIONS = 11;
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-type Child = ChildProcessByStdio<null, Readable, Readable>;
-
-/** One bot process: its log lines as they come, its exit, and the port it said it listens on. */
-class Bot {
-  readonly lines: LogLine[] = [];
-  stderr = '';
-  readonly exited: Promise<NodeJS.Signals | number | null>;
-  private buffered = '';
-
-  constructor(readonly child: Child) {
-    child.stdout.on('data', (chunk: Buffer) => {
-      this.buffered += chunk.toString('utf8');
-      const parts = this.buffered.split('\n');
-      this.buffered = parts.pop() ?? '';
-      for (const line of parts) if (line.startsWith('{')) this.lines.push(JSON.parse(line) as LogLine);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  }
-
-  static start(fake: FakeSlack, databaseFile: string): Bot {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: packageRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        SLACK_BOT_TOKEN: 'xoxb-restart-crash',
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: '0',
-        DATABASE_URL: `file:${databaseFile}`,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new Bot(child);
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /**
-   * The first log line with this message, once the process has written it. The deadline only guards against a
-   * hang: a child's start (node, migrations, Bolt) took over 15 s on the shared 2-core machine at load 27.
-   */
-  waitLog(msg: string, timeoutMs = 45_000): Promise<LogLine> {
-    return Harness.until(
-      async () => {
-        if (!this.running) throw new Error(`the bot exited before logging '${msg}': ${this.stderr}`);
-        return this.lines.find((l) => l.msg === msg);
-      },
-      `the bot to log '${msg}'`,
-      timeoutMs,
-    );
-  }
-
-  async baseUrl(): Promise<string> {
-    const line = await this.waitLog('Slack app started');
-    return `http://127.0.0.1:${String(line.port)}`;
-  }
-
-  async kill(): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-}
 
 /** A block_actions payload choosing `done` in an item's menu, as Slack sends it from a thread message. */
 function tick(baseUrl: string, goLive: GoLive, message: FakeMessage, itemId: string, user: string) {
@@ -127,7 +50,7 @@ function tick(baseUrl: string, goLive: GoLive, message: FakeMessage, itemId: str
 
 let fake: FakeSlack;
 let dir: string;
-let bots: Bot[];
+let bots: BotProcess[];
 let stores: SqliteStore[];
 
 beforeEach(async () => {
@@ -153,7 +76,7 @@ function open(file: string): SqliteStore {
 describe('a restart mid-burst', () => {
   it('SIGKILL the moment the ticks are acked, before they are rendered: the next process catches the thread up with no click', { timeout: 60_000 }, async () => {
     const file = join(dir, 'golive.db');
-    const first = Bot.start(fake, file);
+    const first = BotProcess.start({ apiUrl: fake.apiUrl, databaseFile: file, signingSecret: SECRET });
     bots.push(first);
     const firstUrl = await first.baseUrl();
     const store = open(file);
@@ -214,7 +137,7 @@ describe('a restart mid-burst', () => {
     const callsBefore = fake.callsOf().length;
 
     // A new process on the same file; nobody clicks.
-    const second = Bot.start(fake, file);
+    const second = BotProcess.start({ apiUrl: fake.apiUrl, databaseFile: file, signingSecret: SECRET });
     bots.push(second);
     await second.baseUrl();
     await fake.waitFor(

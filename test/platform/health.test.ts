@@ -1,40 +1,24 @@
 // /health/* over real HTTP, served by the real Bolt app on PORT in HTTP mode (the app started by startGolive).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startGolive } from '../../src/main.js';
 import type { RunningGolive } from '../../src/main.js';
-import { createMetrics } from '../../src/metrics.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import { createAddressPolicy } from '../../src/checks/guard.js';
 import { runChecks } from '../../src/checks/runner.js';
-import { startFakeSlack } from '../support/fake-slack.js';
-import type { FakeSlack } from '../support/fake-slack.js';
-import { capturedLogger, tempDir, testConfig } from './helpers.js';
+import { startTestGolive } from './helpers.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-let slack: FakeSlack;
 let golive: RunningGolive;
 let base: string;
-let temp: ReturnType<typeof tempDir>;
+let stop: () => Promise<void>;
 
 beforeEach(async () => {
-  temp = tempDir();
-  slack = await startFakeSlack();
-  const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
-    logger: capturedLogger().logger,
-    metrics: createMetrics(),
-  });
-  if (!started.ok) throw new Error(started.reason);
-  golive = started.golive;
-  base = `http://127.0.0.1:${golive.port}`;
+  ({ golive, base, stop } = await startTestGolive());
 });
 
 afterEach(async () => {
-  await golive.stop();
-  await slack.close();
-  temp.remove();
+  await stop();
 });
 
 describe('health endpoints in HTTP mode', () => {
@@ -95,6 +79,20 @@ describe('health endpoints in HTTP mode', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
+  it('serves a page at / saying what Golive is, large enough to compress, naming no version', async () => {
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await home.text();
+    expect(html).toContain('<title>Golive</title>');
+    expect(html).toContain('Slack bot that runs a production go-live');
+    expect(html).toContain('/golive help');
+    // nginx compresses from 256 bytes on (deploy/nginx/golive.conf.template, gzip_min_length).
+    expect(Buffer.byteLength(html)).toBeGreaterThan(512);
+    expect(html).not.toContain(packageJson.version);
+    expect(html).not.toMatch(/node|bolt|express/i);
+  });
+
   it('leaves unknown paths to Bolt (404) and refuses unsigned Slack requests', async () => {
     expect((await fetch(`${base}/health/nope`)).status).toBe(404);
     const unsigned = await fetch(`${base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fgolive&text=help' });
@@ -117,16 +115,12 @@ describe('health endpoints in HTTP mode', () => {
   });
 
   it('reports the scheduler lag its callback gives, in status and metrics', async () => {
-    await golive.stop();
-    const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
-      logger: capturedLogger().logger,
-      metrics: createMetrics(),
-      schedulerLagMs: () => 250,
-    });
-    if (!started.ok) throw new Error(started.reason);
-    golive = started.golive;
-    const url = `http://127.0.0.1:${golive.port}`;
-    expect(await (await fetch(`${url}/health/status`)).json()).toMatchObject({ schedulerLagMs: 250 });
-    expect(await (await fetch(`${url}/health/metrics`)).text()).toContain('golive_scheduler_lag_seconds 0.25');
+    const lagging = await startTestGolive({ schedulerLagMs: () => 250 });
+    try {
+      expect(await (await fetch(`${lagging.base}/health/status`)).json()).toMatchObject({ schedulerLagMs: 250 });
+      expect(await (await fetch(`${lagging.base}/health/metrics`)).text()).toContain('golive_scheduler_lag_seconds 0.25');
+    } finally {
+      await lagging.stop();
+    }
   });
 });

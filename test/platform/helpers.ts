@@ -6,6 +6,11 @@ import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/logger.js';
+import { startGolive } from '../../src/main.js';
+import type { GoliveDeps, RunningGolive } from '../../src/main.js';
+import { createMetrics } from '../../src/metrics.js';
+import { startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 
 export const SIGNING_SECRET = 'platform-test-signing-secret';
 
@@ -40,4 +45,27 @@ export function capturedLogger(): { logger: Logger; text: () => string } {
     },
   });
   return { logger: createLogger({ level: 'debug', destination: stream }), text: () => chunks.join('') };
+}
+
+/** Golive started in this process (HTTP mode, port 0) against a fresh fake Slack and a temp database file. */
+export async function startTestGolive(deps: GoliveDeps = {}): Promise<{ golive: RunningGolive; slack: FakeSlack; base: string; stop: () => Promise<void> }> {
+  const temp = tempDir();
+  const slack = await startFakeSlack();
+  const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
+    logger: capturedLogger().logger,
+    metrics: createMetrics(),
+    ...deps,
+  });
+  if (!started.ok) throw new Error(started.reason);
+  const { golive } = started;
+  return {
+    golive,
+    slack,
+    base: `http://127.0.0.1:${golive.port}`,
+    stop: async () => {
+      await golive.stop();
+      await slack.close();
+      temp.remove();
+    },
+  };
 }
