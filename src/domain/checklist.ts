@@ -84,9 +84,19 @@ export function sectionProgress(view: ChecklistView, sectionId: string): Progres
 
 export type ItemChangeCheck = { ok: true } | { ok: false; reason: string };
 
-/** N/A and blocked need a reason (someone must say why); done and open take none. */
-export function validateItemChange(change: { state: ItemState; reason?: string }): ItemChangeCheck {
+/**
+ * N/A and blocked need a reason (someone must say why); done and open take none. After Go live the pre-launch
+ * checklist is locked: every change by a person is a post-launch change and needs a reason.
+ */
+export function validateItemChange(change: { state: ItemState; reason?: string }, when: { afterGoLive?: boolean } = {}): ItemChangeCheck {
   const reason = change.reason?.trim() ?? '';
+  if (when.afterGoLive === true && change.state !== 'failed') {
+    if (reason.length === 0) return { ok: false, reason: 'the checklist is locked after Go live: a change needs a reason' };
+    if (reason.length > REASON_MAX_LENGTH) {
+      return { ok: false, reason: `the reason is ${reason.length} characters long (at most ${REASON_MAX_LENGTH})` };
+    }
+    return { ok: true };
+  }
   switch (change.state) {
     case 'na':
     case 'blocked':

@@ -139,6 +139,11 @@ export function mentionUserId(mention: string): string | undefined {
   return USER_MENTION.exec(mention)?.[1];
 }
 
+/** The user group id in a `<!subteam^S123>` mention. */
+export function mentionGroupId(mention: string): string | undefined {
+  return GROUP_MENTION.exec(mention)?.[1];
+}
+
 function fail(reason: string, usage: string): ParseResult {
   return { ok: false, reason, usage };
 }

@@ -44,6 +44,8 @@ export interface SignOffRule {
   approvals: number;
   allowDeployer: boolean;
   evidenceMaxAgeMs: DurationMs;
+  /** May an approver approve despite open items, failed or stale checks, with a written justification. */
+  allowExceptions?: boolean;
 }
 
 export interface CheckInSpec {

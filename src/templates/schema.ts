@@ -138,6 +138,7 @@ const signoff = z.strictObject({
     .default(1),
   allow_deployer: z.boolean({ error: (issue) => typeError(issue.input, 'true or false') }).default(false),
   evidence_max_age: duration.default(DEFAULT_EVIDENCE_MAX_AGE_MS),
+  allow_exceptions: z.boolean({ error: (issue) => typeError(issue.input, 'true or false') }).default(false),
 });
 
 const checkin = z.strictObject({
@@ -191,6 +192,7 @@ function toTemplate(raw: TemplateShape): Template {
       approvals: raw.signoff.approvals,
       allowDeployer: raw.signoff.allow_deployer,
       evidenceMaxAgeMs: raw.signoff.evidence_max_age,
+      allowExceptions: raw.signoff.allow_exceptions,
     },
     sections: raw.sections,
     notes: raw.notes,

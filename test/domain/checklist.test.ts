@@ -155,6 +155,18 @@ describe('validateItemChange', () => {
     });
   });
 
+  it('after Go live, needs a reason for every change a person makes, done and open too', () => {
+    const after = { afterGoLive: true };
+    for (const state of ['done', 'open', 'na', 'blocked'] as const) {
+      expect(validateItemChange({ state }, after)).toEqual({ ok: false, reason: 'the checklist is locked after Go live: a change needs a reason' });
+      expect(validateItemChange({ state, reason: ' hotfix verified in production ' }, after)).toEqual({ ok: true });
+    }
+    expect(validateItemChange({ state: 'done', reason: 'x'.repeat(REASON_MAX_LENGTH + 1) }, after)).toEqual({
+      ok: false,
+      reason: 'the reason is 501 characters long (at most 500)',
+    });
+  });
+
   it('lets an automatic check mark an item failed, with or without a note', () => {
     expect(validateItemChange({ state: 'failed' })).toEqual({ ok: true });
     expect(validateItemChange({ state: 'failed', reason: 'certificate expires in 10 days (want ≥ 30)' })).toEqual({ ok: true });

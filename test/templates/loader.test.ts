@@ -36,7 +36,7 @@ describe('loadTemplateFile: a valid file', () => {
         name: 'Template minimal',
         version: 2,
         roles: { approver: { label: 'Approver' }, primary: { label: 'Primary On-Call' } },
-        signoff: { role: 'approver', approvals: 1, allowDeployer: false, evidenceMaxAgeMs: 86_400_000 },
+        signoff: { role: 'approver', approvals: 1, allowDeployer: false, evidenceMaxAgeMs: 86_400_000, allowExceptions: false },
         sections: [
           {
             id: 'security',
@@ -86,7 +86,7 @@ describe('loadTemplateFile: a valid file', () => {
 
   it('reads sign-off settings, notes and the approval line as written', () => {
     const data: Data = minimalTemplate();
-    data.signoff = { role: 'approver', approvals: 2, allow_deployer: true, evidence_max_age: '4h' };
+    data.signoff = { role: 'approver', approvals: 2, allow_deployer: true, evidence_max_age: '4h', allow_exceptions: true };
     data.notes = ['Date', 'Notes'];
     data.approval = 'Approved By';
     const result = loadTemplateFile(dir.write('t.yml', data));
@@ -95,6 +95,7 @@ describe('loadTemplateFile: a valid file', () => {
       approvals: 2,
       allowDeployer: true,
       evidenceMaxAgeMs: 4 * 3_600_000,
+      allowExceptions: true,
     });
     expect(result.ok && [result.template.notes, result.template.approval]).toEqual([['Date', 'Notes'], 'Approved By']);
   });

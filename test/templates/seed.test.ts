@@ -142,7 +142,7 @@ describe('the default template carries the seed checklist', () => {
   });
 
   it('needs one approver who is not the deployer, with evidence at most a day old', () => {
-    expect(template.signoff).toEqual({ role: 'approver', approvals: 1, allowDeployer: false, evidenceMaxAgeMs: 86_400_000 });
+    expect(template.signoff).toEqual({ role: 'approver', approvals: 1, allowDeployer: false, evidenceMaxAgeMs: 86_400_000, allowExceptions: false });
   });
 
   it('plans the first 24 hours from the seed\'s "Post-Launch" group, escalating primary → secondary → infra', () => {
