@@ -52,7 +52,7 @@ export const items = sqliteTable(
   (t) => [primaryKey({ columns: [t.goLiveId, t.itemId] })],
 );
 
-/** Append-only: the store never updates or deletes a row here. */
+/** Append-only (triggers in migrations/ refuse updates and deletes), and a hash chain per go-live. */
 export const auditEvents = sqliteTable(
   'audit_events',
   {
@@ -66,6 +66,14 @@ export const auditEvents = sqliteTable(
     subject: text('subject').notNull(),
     before: text('before', { mode: 'json' }).$type<unknown>(),
     after: text('after', { mode: 'json' }).$type<unknown>(),
+    /**
+     * Hex SHA-256 of the event's canonical content and `prevHash` (src/domain/audit-chain.ts). Nullable only so
+     * that the store can chain the events written before migration 0004 (0005's triggers allow that once); the
+     * database refuses a new event without one.
+     */
+    hash: text('hash'),
+    /** `hash` of the event before it in the same go-live; null for a go-live's first event. */
+    prevHash: text('prev_hash'),
   },
   (t) => [index('audit_events_go_live').on(t.goLiveId, t.id)],
 );

@@ -4,11 +4,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, asc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Clock } from '../src/clock.js';
+import { auditHash, storedJson } from '../src/domain/audit-chain.js';
 import { findItem } from '../src/domain/checklist.js';
 import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, GoLive, ItemRecord } from '../src/domain/go-live.js';
@@ -19,6 +21,7 @@ import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
+import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import type {
   AuditEvent,
   CheckResultRecord,
@@ -34,7 +37,7 @@ import type {
 /** Deliveries older than this are forgotten: Slack stops retrying long before. */
 export const DELIVERY_MEMORY_MS = 60 * 60 * 1000;
 
-export type StoreErrorCode = 'STORE_CLOSED' | 'GO_LIVE_NOT_FOUND' | 'LOCK_RACE';
+export type StoreErrorCode = 'STORE_CLOSED' | 'GO_LIVE_NOT_FOUND' | 'LOCK_RACE' | 'SCHEMA_BEHIND';
 
 /** An unexpected store failure, with a stable code for logs and callers. */
 export class StoreError extends Error {
@@ -52,6 +55,11 @@ export interface SqliteStoreOptions {
   /** A file path (a `file:` prefix is tolerated) or `:memory:`. */
   file: string;
   clock: Clock;
+  /**
+   * Open an existing file only to read it (the CLI's report and verify): nothing is created or migrated, and a
+   * file that misses migrations is refused with SCHEMA_BEHIND rather than read wrongly.
+   */
+  readonly?: boolean;
 }
 
 type GoLiveRow = typeof goLives.$inferSelect;
@@ -74,9 +82,7 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 const bound = (name: string) => sql`${sql.placeholder(name)}`;
 
 /** A json-mode column's text, as drizzle writes it; null stays SQL NULL. */
-function jsonText(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
+const jsonText = storedJson;
 
 /**
  * The statements of the click path, built and prepared once: a click paid more for drizzle building each query
@@ -118,7 +124,16 @@ function prepareHotStatements(db: Db) {
         subject: bound('subject'),
         before: bound('before'),
         after: bound('after'),
+        hash: bound('hash'),
+        prevHash: bound('prevHash'),
       })
+      .prepare(),
+    lastAuditHash: db
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.goLiveId, sql.placeholder('goLiveId')))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
       .prepare(),
     forgetDeliveries: db.delete(deliveries).where(lt(deliveries.at, sql.placeholder('before'))).prepare(),
     claimDelivery: db.insert(deliveries).values({ key: bound('key'), at: bound('at') }).onConflictDoNothing().prepare(),
@@ -209,8 +224,15 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     const file = normaliseFile(options.file);
-    if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
     this.clock = options.clock;
+    if (options.readonly) {
+      this.sqlite = new Database(file, { readonly: true, fileMustExist: true });
+      this.db = drizzle(this.sqlite);
+      this.refuseIfBehind();
+      this.hot = prepareHotStatements(this.db);
+      return;
+    }
+    if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
     this.sqlite = new Database(file);
     try {
       // busy_timeout first: most lock waits are then SQLite's own; the retry below covers the rest.
@@ -221,15 +243,34 @@ export class SqliteStore implements Store {
         this.sqlite.pragma('journal_mode = WAL');
         migrate(db, { migrationsFolder: migrationsDir });
       });
+      this.hot = prepareHotStatements(db);
+      this.chainUnhashedEvents();
       this.sqlite.pragma('foreign_keys = ON');
       this.sqlite.pragma('synchronous = NORMAL');
       // SQLite's own 2 MB page cache, not better-sqlite3's 16 MB: reading go-live heads walks their template
       // snapshots' overflow pages, which filled ~11 MB for 500 go-lives without making anything faster.
       this.sqlite.pragma('cache_size = -2000');
-      this.hot = prepareHotStatements(db);
     } catch (error) {
       this.sqlite.close();
       throw error;
+    }
+  }
+
+  /** A read-only store cannot migrate: it refuses a file that lacks migrations this version reads with. */
+  private refuseIfBehind(): void {
+    let applied = 0;
+    try {
+      applied = this.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number;
+    } catch {
+      // No migrations table: not a database Golive has ever opened; counted as none applied.
+    }
+    const known = readMigrationFiles({ migrationsFolder: migrationsDir }).length;
+    if (applied < known) {
+      this.sqlite.close();
+      throw new StoreError(
+        'SCHEMA_BEHIND',
+        `the database ${this.sqlite.name} has ${applied} of ${known} migrations: start this version of Golive on it once to migrate it`,
+      );
     }
   }
 
@@ -253,12 +294,37 @@ export class SqliteStore implements Store {
     return this.open().transaction(work, { behavior: 'deferred' });
   }
 
-  /** `_tx`: only ever called inside a write; the prepared statement runs on that transaction's connection. */
-  private audit(
-    _tx: Tx,
-    event: { goLiveId: string; at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown },
-  ): void {
-    this.hot.appendAudit.run({ ...event, before: jsonText(event.before), after: jsonText(event.after) });
+  /**
+   * The one way an audit event is written: chained to the go-live's last event (its hash and prev_hash), in the
+   * caller's write transaction, so no other append can come between the read of the last hash and this insert.
+   * `_tx`: only ever called inside a write; the prepared statements run on that transaction's connection.
+   */
+  private audit(_tx: Tx, event: Omit<AuditRow, 'before' | 'after'> & { before: unknown; after: unknown }): void {
+    const row: AuditRow = { ...event, before: jsonText(event.before), after: jsonText(event.after) };
+    const prevHash = this.hot.lastAuditHash.get({ goLiveId: event.goLiveId })?.hash ?? null;
+    this.hot.appendAudit.run({ ...row, hash: auditHash(row, prevHash), prevHash });
+  }
+
+  /**
+   * Chains the events written before migration 0004 gave events a hash (SQL has no SHA-256, so this step of the
+   * migration runs here, right after `migrate`). Idempotent: it only touches events without a hash, which
+   * migration 0005's triggers let it fill in once; new events always come with theirs.
+   */
+  private chainUnhashedEvents(): void {
+    // A read first: the write lock is only taken (once, after the upgrade) when there is something to chain.
+    if (!this.db.select({ id: auditEvents.id }).from(auditEvents).where(isNull(auditEvents.hash)).limit(1).get()) return;
+    const fill = this.sqlite.prepare('UPDATE audit_events SET hash = ?, prev_hash = ? WHERE id = ?');
+    this.write((tx) => {
+      const pending = tx.selectDistinct({ goLiveId: auditEvents.goLiveId }).from(auditEvents).where(isNull(auditEvents.hash)).all();
+      for (const { goLiveId } of pending) {
+        let prevHash: string | null = null;
+        for (const row of this.chainRows(goLiveId)) {
+          const hash: string = row.hash ?? auditHash(row, prevHash);
+          if (row.hash === null) fill.run(hash, prevHash, row.id);
+          prevHash = hash;
+        }
+      }
+    });
   }
 
   /** The parsed, frozen snapshot for this JSON text, shared with every go-live that started on it. */
@@ -373,6 +439,19 @@ export class SqliteStore implements Store {
   async findActive(service: string, environment: string): Promise<GoLive | undefined> {
     return this.read((tx) => {
       const head = this.activeRow(tx, service, environment);
+      return head ? this.toGoLive(tx, head) : undefined;
+    });
+  }
+
+  async findLatest(service: string, environment: string): Promise<GoLive | undefined> {
+    return this.read((tx) => {
+      const head = tx
+        .select(headColumns)
+        .from(goLives)
+        .where(and(eq(goLives.service, service), eq(goLives.environment, environment)))
+        .orderBy(desc(goLives.startedAt), desc(goLives.id))
+        .limit(1)
+        .get();
       return head ? this.toGoLive(tx, head) : undefined;
     });
   }
@@ -538,16 +617,22 @@ export class SqliteStore implements Store {
       .where(eq(auditEvents.goLiveId, goLiveId))
       .orderBy(asc(auditEvents.id))
       .all();
-    return rows.map((r) => ({
-      id: r.id,
-      goLiveId: r.goLiveId,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      subject: r.subject,
-      before: r.before ?? null,
-      after: r.after ?? null,
-    }));
+    return rows.map((r) => ({ ...r, before: r.before ?? null, after: r.after ?? null }));
+  }
+
+  async auditChain(goLiveId: string): Promise<ChainedAuditRow[]> {
+    this.open();
+    return this.chainRows(goLiveId);
+  }
+
+  /** A go-live's events as stored, JSON as text: straight from SQLite, since verifying 100,000 must be quick. */
+  private chainRows(goLiveId: string): ChainedAuditRow[] {
+    return this.sqlite
+      .prepare(
+        `SELECT id, go_live_id AS goLiveId, at, actor, action, subject, before, after, hash, prev_hash AS prevHash
+         FROM audit_events WHERE go_live_id = ? ORDER BY id`,
+      )
+      .all(goLiveId) as ChainedAuditRow[];
   }
 
   async claimDelivery(key: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 // The store: every method is one whole use-case transaction, async at the interface so that a
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
+import type { AuditEvent, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
 import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord, ItemState } from '../src/domain/go-live.js';
 import type { Template } from '../src/domain/template.js';
@@ -47,16 +48,7 @@ export type CheckResultRecorded =
   | { ok: true; changed: boolean; effect: EvidenceEffect; goLive: GoLive; item: ItemRecord }
   | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
 
-export interface AuditEvent {
-  id: number;
-  goLiveId: string;
-  at: number;
-  actor: Actor;
-  action: string;
-  subject: string;
-  before: unknown;
-  after: unknown;
-}
+export type { AuditEvent };
 
 /** What each Slack message of a go-live shows: its ts, the go-live version it last rendered, and a hash of it. */
 export interface MessageRecord {
@@ -75,6 +67,8 @@ export interface Store {
   getGoLive(id: string): Promise<GoLive | undefined>;
   getChecklist(id: string): Promise<ChecklistView | undefined>;
   findActive(service: string, environment: string): Promise<GoLive | undefined>;
+  /** The go-live of this service and environment started last, active or ended. */
+  findLatest(service: string, environment: string): Promise<GoLive | undefined>;
   listActive(service?: string): Promise<GoLive[]>;
   /** Sets one item's state and appends an audit event, in one transaction. */
   changeItem(change: ItemChange): Promise<ItemChangeResult>;
@@ -90,7 +84,10 @@ export interface Store {
   setRootTs(id: string, ts: string): Promise<void>;
   getMessages(goLiveId: string): Promise<MessageRecord[]>;
   saveMessage(record: MessageRecord): Promise<void>;
+  /** A go-live's audit events in the order they were appended (the order of its hash chain). */
   auditTrail(goLiveId: string): Promise<AuditEvent[]>;
+  /** The same events as their rows store them (JSON as text), for recomputing the hash chain. */
+  auditChain(goLiveId: string): Promise<ChainedAuditRow[]>;
   /** Records a handled Slack delivery; false when it was handled already (a retry). */
   claimDelivery(key: string): Promise<boolean>;
   /** True when the database accepts a write (for /health/ready). */

@@ -1,9 +1,11 @@
 // The `golive` command: dispatches to one subcommand and resolves to its exit status (bin/golive.js sets it).
 import { runBackup } from './cli/backup.js';
 import { runCheck } from './cli/check.js';
+import { runReport } from './cli/report.js';
 import { processIo } from './cli/io.js';
 import type { CliIo } from './cli/io.js';
 import { runTemplateValidate } from './cli/template-validate.js';
+import { runVerify } from './cli/verify.js';
 
 export const USAGE = `usage: golive <command> [arguments]
   golive check <https-url> [--http-url URL] [--only kind,kind] [--json] [--allow-private] [--timeout MS]
@@ -12,6 +14,10 @@ export const USAGE = `usage: golive <command> [arguments]
       validate checklist templates (the default one and GOLIVE_TEMPLATES_DIR when no file is given)
   golive backup <file>
       an online backup of the database at DATABASE_URL, safe while the bot runs
+  golive report <service|go-live-id> [--env E] [--format md|json]
+      print the record of a go-live (its latest in production for a service) from DATABASE_URL
+  golive verify <service|go-live-id> [--env E]
+      recompute a go-live's audit hash chain: exit 0 intact, 1 naming the first event that does not fit
   golive help
       show this help
 `;
@@ -28,6 +34,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return 2;
       case 'backup':
         return await runBackup(rest, io);
+      case 'report':
+        return await runReport(rest, io);
+      case 'verify':
+        return await runVerify(rest, io);
       case 'help':
       case '--help':
       case '-h':
