@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACTIVE_STATUSES } from '../src/domain/go-live.js';
 import type { Evidence, GoLiveStatus, ItemState } from '../src/domain/go-live.js';
+import type { Blockers } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
 
 export const goLives = sqliteTable(
@@ -25,6 +26,10 @@ export const goLives = sqliteTable(
     version: integer('version').notNull(),
     endedAt: integer('ended_at'),
     endReason: text('end_reason'),
+    /** The approval request's number: 0 before the first; each Request approval starts a new one. */
+    approvalRound: integer('approval_round').notNull().default(0),
+    /** T0: when Go live was pressed. */
+    liveAt: integer('live_at'),
   },
   (t) => [
     // The lock: at most one active go-live per service and environment, enforced by the database itself,
@@ -102,4 +107,39 @@ export const deliveries = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('deliveries_at').on(t.at)],
+);
+
+/**
+ * Approvals, rejections and section sign-offs, one row each, written with their audit event. Never deleted: a
+ * revocation sets `revoked_*`, so the record keeps every approval that was given and why it stopped counting.
+ */
+export const signOffs = sqliteTable(
+  'sign_offs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    goLiveId: text('go_live_id')
+      .notNull()
+      .references(() => goLives.id),
+    kind: text('kind').$type<'approval' | 'rejection' | 'section'>().notNull(),
+    /** The approval request it answers (go_lives.approval_round at the time). */
+    round: integer('round').notNull(),
+    /** For a section sign-off: which section. */
+    sectionId: text('section_id'),
+    by: text('by').notNull(),
+    at: integer('at').notNull(),
+    /** An approval's optional comment, or a rejection's reason. */
+    comment: text('comment'),
+    /** Approve with exceptions: the approver's justification, and what stood in the way then. */
+    justification: text('justification'),
+    exceptions: text('exceptions', { mode: 'json' }).$type<Blockers>(),
+    revokedAt: integer('revoked_at'),
+    revokedBy: text('revoked_by'),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [
+    index('sign_offs_go_live').on(t.goLiveId, t.kind, t.round),
+    // One approval per person per request, and one standing sign-off per person per section: a repeat is a no-op.
+    uniqueIndex('sign_offs_one_approval').on(t.goLiveId, t.round, t.by).where(sql`kind = 'approval'`),
+    uniqueIndex('sign_offs_one_section').on(t.goLiveId, t.sectionId, t.by).where(sql`kind = 'section' and revoked_at is null`),
+  ],
 );

@@ -11,17 +11,30 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Clock } from '../src/clock.js';
 import { auditHash, storedJson } from '../src/domain/audit-chain.js';
-import { findItem } from '../src/domain/checklist.js';
+import { findItem, validateItemChange } from '../src/domain/checklist.js';
 import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, GoLive, ItemRecord } from '../src/domain/go-live.js';
 import { decideCheckResult, decideItemChange, untouchedItem } from '../src/domain/item-change.js';
 import type { ItemContext, ItemDecision } from '../src/domain/item-change.js';
 import { transition } from '../src/domain/lifecycle.js';
+import {
+  approvalLine,
+  decideApprove,
+  decideGoLive,
+  decideReject,
+  decideRequest,
+  decideRoleChange,
+  decideSectionSignOff,
+  NO_SIGN_OFF,
+  revokes,
+} from '../src/domain/signoff.js';
+import type { SignOffContext, SignOffRefusal } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
 import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
+import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
 import type {
   AuditEvent,
   CheckResultRecord,
@@ -30,6 +43,11 @@ import type {
   ItemChangeResult,
   MessageRecord,
   NewGoLive,
+  Revoked,
+  SignOffAction,
+  SignOffCommand,
+  SignOffRecord,
+  SignOffResult,
   StartResult,
   Store,
 } from './store.js';
@@ -68,6 +86,8 @@ type GoLiveHead = Omit<GoLiveRow, 'template'>;
 const { template: _template, ...headColumns } = getTableColumns(goLives);
 type ItemRow = typeof items.$inferSelect;
 type ItemChanged = Extract<ItemChangeResult, { ok: true }>;
+/** What a sign-off step changes on the go-live's row. */
+type HeadChange = Partial<Pick<GoLiveHead, 'status' | 'approvalRound' | 'liveAt' | 'roles'>>;
 /** The active go-live and current record of an item about to change. */
 interface ItemTarget {
   row: GoLiveHead;
@@ -156,6 +176,7 @@ function toGoLive(row: GoLiveHead, template: Template): GoLive {
   if (row.url !== null) goLive.url = row.url;
   if (row.httpUrl !== null) goLive.httpUrl = row.httpUrl;
   if (row.rootTs !== null) goLive.rootTs = row.rootTs;
+  if (row.liveAt !== null) goLive.liveAt = row.liveAt;
   return goLive;
 }
 
@@ -218,6 +239,7 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly hot: ReturnType<typeof prepareHotStatements>;
+  private readonly signOffRows: SignOffRows;
   /** Template snapshots by go-live id, interned by content: 500 go-lives on one template share one object. */
   private readonly templateById = new Map<string, Template>();
   private readonly templateByHash = new Map<string, Template>();
@@ -230,6 +252,7 @@ export class SqliteStore implements Store {
       this.db = drizzle(this.sqlite);
       this.refuseIfBehind();
       this.hot = prepareHotStatements(this.db);
+      this.signOffRows = new SignOffRows(this.db);
       return;
     }
     if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -244,6 +267,7 @@ export class SqliteStore implements Store {
         migrate(db, { migrationsFolder: migrationsDir });
       });
       this.hot = prepareHotStatements(db);
+      this.signOffRows = new SignOffRows(db);
       this.chainUnhashedEvents();
       this.sqlite.pragma('foreign_keys = ON');
       this.sqlite.pragma('synchronous = NORMAL');
@@ -388,6 +412,8 @@ export class SqliteStore implements Store {
             version: 1,
             endedAt: null,
             endReason: null,
+            approvalRound: 0,
+            liveAt: null,
           };
           tx.insert(goLives).values(row).run();
           this.audit(tx, {
@@ -428,11 +454,7 @@ export class SqliteStore implements Store {
     return this.read((tx) => {
       const head = this.headById(tx, id);
       if (!head) return undefined;
-      const records = this.hot.itemsOf.all({ goLiveId: id });
-      return {
-        goLive: this.toGoLive(tx, head),
-        items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
-      };
+      return this.view(tx, head);
     });
   }
 
@@ -469,12 +491,29 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Sets one item as the domain decides (`decideItemChange`) and appends its audit event, in one transaction. */
+  /** A go-live with its items and standing sign-offs, read in one transaction. */
+  private view(tx: Tx, head: GoLiveHead): ChecklistView {
+    const records = this.hot.itemsOf.all({ goLiveId: head.id });
+    return {
+      goLive: this.toGoLive(tx, head),
+      items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
+      signOff: this.signOffRows.state(head.id, head.approvalRound),
+    };
+  }
+
+  /**
+   * Sets one item as the domain decides (`decideItemChange`) and appends its audit event, in one transaction.
+   * After Go live a person's change needs a reason (the pre-launch checklist is locked) and is audited as a
+   * post-launch change; before it, a change while approvals stand revokes them (see `persist`).
+   */
   async changeItem(change: ItemChange): Promise<ItemChangeResult> {
     return this.write((tx): ItemChangeResult => {
       const repeated = change.deliveryKey !== undefined && !this.claim(change.deliveryKey);
       const target = this.itemTarget(tx, change.goLiveId, change.itemId);
       if (!target.ok) return target;
+      if (!repeated && target.row.status === 'live' && change.actor !== GOLIVE_ACTOR && !validateItemChange(change, { afterGoLive: true }).ok) {
+        return { ok: false, reason: 'locked' };
+      }
       const context = this.itemContext(target);
       // A repeat of a handled delivery changes nothing, whatever the item's state is now.
       const decision: ItemDecision = repeated
@@ -501,10 +540,17 @@ export class SqliteStore implements Store {
     return { current: existing, goLive: { startedBy: row.startedBy, startedAt: row.startedAt }, now: this.clock.now() };
   }
 
-  /** Inside a write: stores what the domain decided: the item's whole record, a version bump and the audit event. */
-  private persist(tx: Tx, { row, goLive }: ItemTarget, decision: ItemDecision): ItemChanged {
+  /**
+   * Inside a write: stores what the domain decided: the item's whole record, a version bump and the audit event.
+   * A change of state (not a mere evidence refresh) voids what was signed on the checklist as it was: the standing
+   * approvals (`revokes`: back to Preparing) and the sign-offs of the item's section, with a `revoke` event.
+   */
+  private persist(tx: Tx, target: ItemTarget, decision: ItemDecision): ItemChanged {
+    const { row, goLive } = target;
     if (!decision.changed) return { ok: true, changed: false, goLive, item: decision.item };
-    const { item, event } = decision;
+    const { item } = decision;
+    // After Go live the checklist is locked: what changes now is a post-launch change, and the record says so.
+    const event = row.status === 'live' && decision.event.action === 'item' ? { ...decision.event, after: { ...item, postLaunch: true } } : decision.event;
     this.hot.upsertItem.run({
       goLiveId: row.id,
       itemId: item.itemId,
@@ -517,7 +563,42 @@ export class SqliteStore implements Store {
     const version = row.version + 1;
     this.hot.setVersion.run({ version, id: row.id });
     this.audit(tx, { goLiveId: row.id, subject: item.itemId, ...event });
-    return { ok: true, changed: true, goLive: { ...goLive, version }, item };
+    const changed: ItemChanged = { ok: true, changed: true, goLive: { ...goLive, version }, item };
+    return event.action === 'item' ? this.revokeOnChange(tx, { ...row, version }, changed, event) : changed;
+  }
+
+  /** Inside a write, after an item change: revokes what the change voids (see `persist`); nothing when nothing stands. */
+  private revokeOnChange(tx: Tx, row: GoLiveHead, changed: ItemChanged, event: { at: number; actor: Actor }): ItemChanged {
+    const sectionId = findItem(changed.goLive.template, changed.item.itemId)?.sectionId;
+    const owned = changed.goLive.template.sections.some((s) => s.id === sectionId && s.owner !== undefined);
+    // The click path reads sign-offs only when something could stand.
+    if (!owned && row.status !== 'awaiting_approval' && row.status !== 'approved') return changed;
+    const state = this.signOffRows.state(row.id, row.approvalRound);
+    const approvals = revokes(row, state.approvals) ? state.approvals : [];
+    const sections = sectionId === undefined ? [] : sectionSignOffsOf(state, sectionId);
+    if (approvals.length === 0 && sections.length === 0) return changed;
+
+    const reason = `${changed.item.itemId} changed`;
+    this.signOffRows.revoke(row.id, { ...(approvals.length > 0 ? { round: row.approvalRound } : {}), sectionIds: sections.map((s) => s.sectionId) }, { at: event.at, actor: event.actor, reason });
+    let goLive = changed.goLive;
+    if (approvals.length > 0) {
+      const next = transition(row, 'revoke');
+      if (next.ok) {
+        tx.update(goLives).set({ status: next.status }).where(eq(goLives.id, row.id)).run();
+        goLive = { ...goLive, status: next.status };
+      }
+    }
+    const revoked: Revoked = { approvers: approvals.map((a) => a.by), sections: sections.map((s) => ({ sectionId: s.sectionId, by: s.by })) };
+    this.audit(tx, {
+      goLiveId: row.id,
+      at: event.at,
+      actor: event.actor,
+      action: 'revoke',
+      subject: changed.item.itemId,
+      before: { status: row.status, approvers: revoked.approvers, sections: revoked.sections },
+      after: { status: goLive.status, reason },
+    });
+    return { ...changed, goLive, revoked };
   }
 
   /** The active go-live and current record of an item about to change, or why it cannot change. */
@@ -559,6 +640,123 @@ export class SqliteStore implements Store {
       });
       return this.toGoLive(tx, ended);
     });
+  }
+
+  /**
+   * A sign-off step, decided by src/domain/signoff.ts on the state read here and written with its row, status
+   * change and audit event. A repeated delivery, or the same person approving or signing off again, writes nothing.
+   * An answer to an older approval request than the current one is refused as stale.
+   */
+  async signOff(command: SignOffCommand, action: SignOffAction): Promise<SignOffResult> {
+    return this.write((tx): SignOffResult => {
+      const repeated = command.deliveryKey !== undefined && !this.claim(command.deliveryKey);
+      const row = this.headById(tx, command.goLiveId);
+      if (!row) return { ok: false, code: 'not-found' };
+      const view = this.view(tx, row);
+      const { goLive } = view;
+      const signOff = view.signOff ?? NO_SIGN_OFF;
+      const unchanged: SignOffResult = { ok: true, changed: false, before: row.status, goLive, signOff };
+      if (repeated) return unchanged;
+      const refused = (refusal: SignOffRefusal): SignOffResult => ({ ok: false, code: 'refused', refusal, goLive, signOff });
+      if ('round' in action && action.round !== row.approvalRound && isActive(row.status)) return { ok: false, code: 'stale-request', goLive, signOff };
+
+      const now = this.clock.now();
+      const { actor } = command;
+      const ctx: SignOffContext = { view, approvals: signOff.approvals, groups: command.groups, now };
+      const commit = (head: HeadChange, event: { action: string; subject?: string; before: unknown; after: unknown }) =>
+        this.commitSignOff(tx, row, head, { at: now, actor, subject: `${row.service}/${row.environment}`, ...event });
+      switch (action.kind) {
+        case 'request-approval': {
+          const decision = decideRequest(goLive, actor);
+          if (!decision.ok) return refused(decision.refusal);
+          const round = row.approvalRound + 1;
+          return commit(
+            { status: decision.status, approvalRound: round },
+            { action: 'request-approval', before: { status: row.status, round: row.approvalRound }, after: { status: decision.status, round } },
+          );
+        }
+        case 'approve': {
+          const decision = decideApprove(ctx, {
+            userId: actor,
+            ...(action.comment !== undefined ? { comment: action.comment } : {}),
+            ...(action.justification !== undefined ? { justification: action.justification } : {}),
+          });
+          if (!decision.ok) return refused(decision.refusal);
+          if (decision.repeat) return unchanged;
+          const { approval } = decision;
+          this.signOffRows.insert({ goLiveId: row.id, kind: 'approval', round: row.approvalRound, ...approval, ...(decision.exceptions ? { exceptions: decision.exceptions } : {}) });
+          return commit(
+            { status: decision.status },
+            {
+              action: 'approve',
+              before: { status: row.status, approvals: decision.count - 1 },
+              after: { status: decision.status, approvals: decision.count, needed: decision.needed, round: row.approvalRound, ...approval, ...(decision.exceptions ? { exceptions: decision.exceptions } : {}) },
+            },
+          );
+        }
+        case 'reject': {
+          const decision = decideReject(ctx, actor, action.reason);
+          if (!decision.ok) return refused(decision.refusal);
+          this.signOffRows.insert({ goLiveId: row.id, kind: 'rejection', round: row.approvalRound, by: actor, at: now, comment: decision.reason });
+          return commit({ status: decision.status }, { action: 'reject', before: { status: row.status }, after: { status: decision.status, round: row.approvalRound, reason: decision.reason } });
+        }
+        case 'sign-off-section': {
+          const decision = decideSectionSignOff(ctx, signOff.sections, actor, action.sectionId);
+          if (!decision.ok) return refused(decision.refusal);
+          if (decision.repeat) return unchanged;
+          this.signOffRows.insert({ goLiveId: row.id, kind: 'section', round: row.approvalRound, ...decision.signOff });
+          return commit({}, { action: 'sign-off-section', subject: action.sectionId, before: null, after: { sectionId: action.sectionId, by: actor, at: now } });
+        }
+        case 'go-live': {
+          const decision = decideGoLive(goLive, actor);
+          if (!decision.ok) return refused(decision.refusal);
+          const approvers = signOff.approvals.map((a) => `<@${a.by}>`);
+          return commit(
+            { status: decision.status, liveAt: now },
+            { action: 'go-live', before: { status: row.status }, after: { status: decision.status, liveAt: now, approvalLine: approvalLine(goLive.template, approvers, now) } },
+          );
+        }
+        case 'set-roles': {
+          const decision = decideRoleChange(goLive, actor, command.groups, action.roles);
+          if (!decision.ok) return refused(decision.refusal);
+          if (decision.changed.length === 0) return unchanged;
+          const pick = (roles: Record<string, string[]>) => Object.fromEntries(decision.changed.map((role) => [role, roles[role] ?? []]));
+          // New approvers did not see what the old ones approved: a change of the sign-off role voids their approvals.
+          const voids = decision.changed.includes(goLive.template.signoff.role) && revokes(row, signOff.approvals);
+          const head: HeadChange = { roles: decision.roles };
+          if (voids) {
+            this.signOffRows.revoke(row.id, { round: row.approvalRound, sectionIds: [] }, { at: now, actor, reason: 'approvers changed' });
+            const next = transition(row, 'revoke');
+            if (next.ok) head.status = next.status;
+          }
+          const result = commit(head, { action: 'roles', before: { roles: pick(row.roles) }, after: { roles: pick(decision.roles) } });
+          if (!voids || !result.ok) return result;
+          const revoked: Revoked = { approvers: signOff.approvals.map((a) => a.by), sections: [] };
+          this.audit(tx, {
+            goLiveId: row.id,
+            at: now,
+            actor,
+            action: 'revoke',
+            subject: 'roles',
+            before: { status: row.status, approvers: revoked.approvers, sections: [] },
+            after: { status: result.goLive.status, reason: 'approvers changed' },
+          });
+          return { ...result, revoked };
+        }
+      }
+    });
+  }
+
+  /** Inside a write: applies a sign-off step's change to the go-live's row (a version bump) and appends its event. */
+  private commitSignOff(tx: Tx, row: GoLiveHead, head: HeadChange, event: { at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown }): SignOffResult {
+    const next: GoLiveHead = { ...row, ...head, version: row.version + 1 };
+    tx.update(goLives).set({ ...head, version: next.version }).where(eq(goLives.id, row.id)).run();
+    this.audit(tx, { goLiveId: row.id, ...event });
+    return { ok: true, changed: true, before: row.status, goLive: this.toGoLive(tx, next), signOff: this.signOffRows.state(row.id, next.approvalRound) };
+  }
+
+  async signOffRecord(goLiveId: string): Promise<SignOffRecord[]> {
+    return this.read(() => this.signOffRows.record(goLiveId));
   }
 
   /** Records the thread's root message; audited, because it is where the go-live lives in Slack. */

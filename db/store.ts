@@ -2,7 +2,9 @@
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
 import type { AuditEvent, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
-import type { Actor, ChecklistView, Evidence, GoLive, ItemRecord, ItemState } from '../src/domain/go-live.js';
+import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
+import type { GroupMembers } from '../src/domain/roles.js';
+import type { SignOffRefusal, SignOffState } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
 
 export interface NewGoLive {
@@ -38,17 +40,72 @@ export interface CheckResultRecord {
   failReason?: string;
 }
 
-/** `changed: false` when the item already had that state, reason and evidence: clicks are idempotent. */
+/** What an item change revoked in the same transaction (src/domain/signoff.ts `revokes`). */
+export interface Revoked {
+  /** The approvers whose approvals stopped counting (the go-live is back to Preparing). */
+  approvers: Actor[];
+  /** Section sign-offs of the changed item's section that stopped counting: who signed which section. */
+  sections: { sectionId: string; by: Actor }[];
+}
+
+/**
+ * `changed: false` when the item already had that state, reason and evidence: clicks are idempotent.
+ * `locked`: after Go live a person's change needs a reason.
+ */
 export type ItemChangeResult =
-  | { ok: true; changed: boolean; goLive: GoLive; item: ItemRecord }
-  | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
+  | { ok: true; changed: boolean; goLive: GoLive; item: ItemRecord; revoked?: Revoked }
+  | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' | 'locked' };
 
 /** As an item change, plus what the result did to the item: `set` (Golive took it) or `attach` (evidence only). */
 export type CheckResultRecorded =
-  | { ok: true; changed: boolean; effect: EvidenceEffect; goLive: GoLive; item: ItemRecord }
+  | { ok: true; changed: boolean; effect: EvidenceEffect; goLive: GoLive; item: ItemRecord; revoked?: Revoked }
   | { ok: false; reason: 'not-found' | 'unknown-item' | 'not-active' };
 
 export type { AuditEvent };
+
+/** Who asks for a sign-off step, with what the rules need that only Slack knows. */
+export interface SignOffCommand {
+  goLiveId: string;
+  actor: Actor;
+  /** Members of the user groups named in the go-live's roles, read before the transaction (absent: unreadable). */
+  groups: GroupMembers;
+  /** The Slack delivery, claimed in the same transaction: a repeat of it changes nothing. */
+  deliveryKey?: string;
+}
+
+/** A sign-off step; `round` binds an answer to the approval request it was shown with. */
+export type SignOffAction =
+  | { kind: 'request-approval' }
+  | { kind: 'approve'; round: number; comment?: string; justification?: string }
+  | { kind: 'reject'; round: number; reason: string }
+  | { kind: 'sign-off-section'; sectionId: string }
+  | { kind: 'go-live' }
+  | { kind: 'set-roles'; roles: Record<string, string[]> };
+
+/**
+ * `changed: false`: nothing was written (a repeated delivery, or the same person again). `before` is the status
+ * the step found; `revoked` what a change of the sign-off role voided.
+ */
+export type SignOffResult =
+  | { ok: true; changed: boolean; before: GoLiveStatus; goLive: GoLive; signOff: SignOffState; revoked?: Revoked }
+  | { ok: false; code: 'not-found' }
+  | { ok: false; code: 'stale-request'; goLive: GoLive; signOff: SignOffState }
+  | { ok: false; code: 'refused'; refusal: SignOffRefusal; goLive: GoLive; signOff: SignOffState };
+
+/** One row of the sign-off record, revoked ones included (for the go-live record). */
+export interface SignOffRecord {
+  id: number;
+  goLiveId: string;
+  kind: 'approval' | 'rejection' | 'section';
+  round: number;
+  sectionId?: string;
+  by: Actor;
+  at: number;
+  comment?: string;
+  justification?: string;
+  exceptions?: unknown;
+  revoked?: { at: number; by: Actor; reason: string };
+}
 
 /** What each Slack message of a go-live shows: its ts, the go-live version it last rendered, and a hash of it. */
 export interface MessageRecord {
@@ -79,6 +136,13 @@ export interface Store {
    * item gets an open record by Golive). Nothing new: `changed: false`, no event, no version bump.
    */
   recordCheckResult(record: CheckResultRecord): Promise<CheckResultRecorded>;
+  /**
+   * A sign-off step as src/domain/signoff.ts decides it on the state read in this transaction: the row (approval,
+   * rejection, section sign-off, roles), the status change and the audit event are written together, or nothing.
+   */
+  signOff(command: SignOffCommand, action: SignOffAction): Promise<SignOffResult>;
+  /** Every sign-off row of a go-live, oldest first, revoked ones included. */
+  signOffRecord(goLiveId: string): Promise<SignOffRecord[]>;
   /** Ends the go-live (releases the lock) with an audit event. */
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;

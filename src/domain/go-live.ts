@@ -1,5 +1,6 @@
 // A go-live and the state of its checklist items, as the domain rules see them.
 import type { CheckStatus, CheckKind } from './check-kind.js';
+import type { SignOffState } from './signoff.js';
 import type { Template } from './template.js';
 
 /**
@@ -79,10 +80,14 @@ export interface GoLive {
   template: Template;
   /** Incremented by every change; the renderer compares it with what each message last showed. */
   version: number;
+  /** T0: when the deployer pressed Go live. Absent before. */
+  liveAt?: number;
 }
 
 /** Everything needed to render a go-live: the go-live and one record per item that has been touched. */
 export interface ChecklistView {
   goLive: GoLive;
   items: ReadonlyMap<string, ItemRecord>;
+  /** Approvals, rejection and section sign-offs that stand (the store always reads them; absent: none). */
+  signOff?: SignOffState;
 }

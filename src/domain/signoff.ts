@@ -21,6 +21,8 @@ export interface Approval {
   at: number;
   comment?: string;
   justification?: string;
+  /** With exceptions: what stood in the way when it was given. */
+  exceptions?: Blockers;
 }
 
 /** A section owner's sign-off that still stands. */
@@ -29,6 +31,26 @@ export interface SectionSignOff {
   by: Actor;
   at: number;
 }
+
+/** The current approval request's rejection. */
+export interface Rejection {
+  by: Actor;
+  at: number;
+  reason: string;
+}
+
+/** Where a go-live's sign-off stands: what the root, the request and the rules read. */
+export interface SignOffState {
+  /** The approval request's number: 0 before the first, +1 for each Request approval (a new one starts over). */
+  round: number;
+  /** The approvals of the current request that still stand, oldest first. */
+  approvals: Approval[];
+  rejection?: Rejection;
+  /** Section sign-offs that still stand. */
+  sections: SectionSignOff[];
+}
+
+export const NO_SIGN_OFF: SignOffState = Object.freeze({ round: 0, approvals: [], sections: [] }) as SignOffState;
 
 /** A required item that is neither done nor N/A with a reason. */
 export interface OpenItem {
@@ -111,6 +133,8 @@ export type SignOffRefusal =
   | { code: 'lifecycle'; status: GoLiveStatus; refusal: LifecycleRefusal }
   | { code: 'not-deployer'; deployer: Actor }
   | { code: 'not-role-holder'; role: string; label: string; unresolvedGroups: string[] }
+  | { code: 'not-deployer-or-role-holder'; deployer: Actor; role: string; label: string; unresolvedGroups: string[] }
+  | { code: 'unknown-roles'; roles: string[] }
   | { code: 'four-eyes'; deployer: Actor }
   | { code: 'incomplete'; blockers: Blockers; exceptionsAllowed: boolean }
   | { code: 'exceptions-not-allowed' }
@@ -259,14 +283,20 @@ export function decideGoLive(goLive: GoLive, userId: Actor): { ok: true; status:
   return isRefused(status) ? status : { ok: true, status };
 }
 
+/** Refused unless the person is the deployer or holds the sign-off role. */
+function deployerOrSignOffRole(goLive: GoLive, userId: Actor, groups: GroupMembers): Refused | undefined {
+  if (userId === goLive.startedBy) return undefined;
+  const notHolder = roleRefusal(goLive, goLive.template.signoff.role, userId, groups);
+  if (!notHolder || notHolder.refusal.code !== 'not-role-holder') return notHolder;
+  return refuse({ ...notHolder.refusal, code: 'not-deployer-or-role-holder', deployer: goLive.startedBy });
+}
+
 /** Abort: the deployer or a holder of the sign-off role, in any active status, with a reason. */
 export function decideAbort(goLive: GoLive, userId: Actor, groups: GroupMembers, rawReason: string | undefined): { ok: true; status: GoLiveStatus; reason: string } | Refused {
   const status = lifecycleRefusal(goLive, 'abort');
   if (isRefused(status)) return status;
-  if (userId !== goLive.startedBy) {
-    const notHolder = roleRefusal(goLive, goLive.template.signoff.role, userId, groups);
-    if (notHolder) return notHolder;
-  }
+  const notAllowed = deployerOrSignOffRole(goLive, userId, groups);
+  if (notAllowed) return notAllowed;
   const reason = checkText(rawReason, 'reason', true);
   if (isRefused(reason)) return reason;
   if (reason === undefined) return refuse({ code: 'text-required', what: 'reason' });
@@ -311,4 +341,37 @@ export function sectionsAwaitingSignOff(template: Template, signOffs: readonly S
 export function approvalLine(template: Template, approvers: readonly string[], at: number): string {
   const label = template.approval ?? 'Deployment Approved By';
   return `${label}: ${approvers.join(', ')}  Date: ${new Date(at).toISOString().slice(0, 10)}`;
+}
+
+export type RoleChangeDecision =
+  | {
+      ok: true;
+      /** The go-live's roles after the change: the template's roles as given, others as they were. */
+      roles: Record<string, string[]>;
+      /** Role ids whose holders changed; empty when nothing changes. */
+      changed: string[];
+    }
+  | Refused;
+
+/**
+ * Edit roles: the deployer or a holder of the sign-off role, while the go-live is active, only the template's
+ * roles. Each given role is replaced as a whole (an empty list clears it); roles not given stay.
+ */
+export function decideRoleChange(goLive: GoLive, userId: Actor, groups: GroupMembers, given: Record<string, readonly string[]>): RoleChangeDecision {
+  if (!isActive(goLive.status)) return refuse({ code: 'lifecycle', status: goLive.status, refusal: 'ended' });
+  const notAllowed = deployerOrSignOffRole(goLive, userId, groups);
+  if (notAllowed) return notAllowed;
+  const unknown = Object.keys(given).filter((role) => !(role in goLive.template.roles));
+  if (unknown.length > 0) return refuse({ code: 'unknown-roles', roles: unknown });
+  const roles: Record<string, string[]> = { ...goLive.roles };
+  const changed: string[] = [];
+  for (const [role, mentions] of Object.entries(given)) {
+    const next = [...new Set(mentions)];
+    const before = goLive.roles[role] ?? [];
+    if (next.length === before.length && next.every((m, i) => m === before[i])) continue;
+    changed.push(role);
+    if (next.length === 0) delete roles[role];
+    else roles[role] = next;
+  }
+  return { ok: true, roles, changed };
 }

@@ -168,9 +168,10 @@ export class GoLiveService {
   }
 
   /** Why an item change was refused, in words for the person, with the go-live (to answer in its thread). */
-  private async refusedChange(request: ItemChangeRequest, reason: 'not-found' | 'unknown-item' | 'not-active'): Promise<ItemChangeOutcome> {
+  private async refusedChange(request: ItemChangeRequest, reason: 'not-found' | 'unknown-item' | 'not-active' | 'locked'): Promise<ItemChangeOutcome> {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
     if (!goLive || reason === 'not-found') return { ok: false, message: 'that go-live no longer exists.' };
+    if (reason === 'locked') return { ok: false, message: 'the checklist is locked after Go live: a change needs a reason.', goLive };
     if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, message: 'that item is not in this go-live’s checklist.', goLive };
     const status = isActive(goLive.status) ? 'ended' : STATUS_WORDS[goLive.status].toLowerCase();
     return { ok: false, message: `this go-live is ${status}: its checklist can no longer change.`, goLive };

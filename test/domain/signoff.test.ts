@@ -10,6 +10,7 @@ import {
   decideGoLive,
   decideReject,
   decideRequest,
+  decideRoleChange,
   decideSectionSignOff,
   quorum,
   revokes,
@@ -252,8 +253,34 @@ describe('decideRequest, decideGoLive, decideAbort', () => {
     expect(outcome(decideGoLive(g, ANA))).toBe('!not-deployer');
     expect(outcome(decideAbort(g, DEPLOYER, new Map(), 'payments down'))).toBe(ABORT[i]);
     expect(outcome(decideAbort(g, GIL, new Map([['S0RELEASE', [GIL]]]), 'payments down'))).toBe(ABORT[i]);
-    expect(outcome(decideAbort(g, EVE, new Map(), 'payments down'))).toBe(i < 5 ? '!not-role-holder' : '!lifecycle');
+    expect(outcome(decideAbort(g, EVE, new Map(), 'payments down'))).toBe(i < 5 ? '!not-deployer-or-role-holder' : '!lifecycle');
     expect(outcome(decideAbort(g, DEPLOYER, new Map(), ''))).toBe(i < 5 ? '!text-required' : '!lifecycle');
+  });
+});
+
+describe('decideRoleChange', () => {
+  const infra = { infra: ['<@U0INFRA>'] };
+  const TABLE: { who: string; status: GoLiveStatus; given: Record<string, string[]>; expect: string }[] = [
+    { who: DEPLOYER, status: 'preparing', given: infra, expect: 'infra' },
+    { who: GIL, status: 'live', given: { primary: ['<@U0ONCALL>'] }, expect: 'primary' }, // through the group, after Go live
+    { who: ANA, status: 'awaiting_approval', given: { approver: [`<@${ANA}>`, `<@${BEN}>`, '<!subteam^S0RELEASE>', `<@${DEPLOYER}>`] }, expect: '' }, // the same holders
+    { who: DEPLOYER, status: 'preparing', given: { dba: [] }, expect: 'dba' },
+    { who: EVE, status: 'preparing', given: infra, expect: '!not-deployer-or-role-holder' },
+    { who: DBA, status: 'preparing', given: infra, expect: '!not-deployer-or-role-holder' },
+    { who: DEPLOYER, status: 'preparing', given: { chef: ['<@U1>'] }, expect: '!unknown-roles' },
+    { who: DEPLOYER, status: 'aborted', given: infra, expect: '!lifecycle' },
+  ];
+  it.each(TABLE)('$who in $status sets $given → $expect', ({ who, status, given, expect: want }) => {
+    const g = goLive(status);
+    g.template.roles.infra = { label: 'Infrastructure Team' };
+    g.template.roles.primary = { label: 'Primary On-Call' };
+    const decision = decideRoleChange(g, who, new Map([['S0RELEASE', [GIL]]]), given);
+    if (want.startsWith('!')) {
+      expect(decision).toMatchObject({ ok: false, refusal: { code: want.slice(1) } });
+      return;
+    }
+    expect(decision).toMatchObject({ ok: true, changed: want === '' ? [] : [want] });
+    if (decision.ok && want !== '') expect(decision.roles[want]).toEqual(given[want]?.length ? given[want] : undefined);
   });
 });
 
