@@ -32,6 +32,8 @@ import type { SignOffContext, SignOffRefusal } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import type { CheckpointResult } from './wal-checkpointer.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
 import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
@@ -78,7 +80,19 @@ export interface SqliteStoreOptions {
    * file that misses migrations is refused with SCHEMA_BEHIND rather than read wrongly.
    */
   readonly?: boolean;
+  /**
+   * Where WAL checkpoints run: `worker` (default) in a worker thread beside the store (db/wal-checkpointer.ts),
+   * never inside a commit; `inline` is SQLite's own auto-checkpoint in whichever commit crosses ~1000 pages.
+   */
+  walCheckpoint?: 'worker' | 'inline';
+  /** How often the worker checkpoints (default 1 s). */
+  checkpointIntervalMs?: number;
+  /** Told when the checkpoint worker fails (the store then falls back to SQLite's auto-checkpoint). */
+  onCheckpointFailure?: (error: Error) => void;
 }
+
+/** A WAL beyond this many pages (16 MB at 4 KiB) is restarted by the checkpointer, and truncated to it on reset. */
+const MAX_WAL_PAGES = 4000;
 
 type GoLiveRow = typeof goLives.$inferSelect;
 /** A go-live row without its template snapshot: the snapshot never changes, so it is read once and cached. */
@@ -243,6 +257,7 @@ export class SqliteStore implements Store {
   /** Template snapshots by go-live id, interned by content: 500 go-lives on one template share one object. */
   private readonly templateById = new Map<string, Template>();
   private readonly templateByHash = new Map<string, Template>();
+  private checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     const file = normaliseFile(options.file);
@@ -274,6 +289,9 @@ export class SqliteStore implements Store {
       // SQLite's own 2 MB page cache, not better-sqlite3's 16 MB: reading go-live heads walks their template
       // snapshots' overflow pages, which filled ~11 MB for 500 go-lives without making anything faster.
       this.sqlite.pragma('cache_size = -2000');
+      if ((options.walCheckpoint ?? 'worker') === 'worker' && this.sqlite.pragma('journal_mode', { simple: true }) === 'wal') {
+        this.startCheckpointer(options);
+      }
     } catch (error) {
       this.sqlite.close();
       throw error;
@@ -296,6 +314,31 @@ export class SqliteStore implements Store {
         `the database ${this.sqlite.name} has ${applied} of ${known} migrations: start this version of Golive on it once to migrate it`,
       );
     }
+  }
+
+  /** Commits stop checkpointing; the worker does it, and SQLite's own comes back if the worker fails. */
+  private startCheckpointer(options: SqliteStoreOptions): void {
+    const pageSize = Number(this.sqlite.pragma('page_size', { simple: true }));
+    this.sqlite.pragma(`journal_size_limit = ${MAX_WAL_PAGES * pageSize}`);
+    this.sqlite.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new WalCheckpointer({
+      file: this.sqlite.name,
+      intervalMs: options.checkpointIntervalMs ?? 1000,
+      maxWalPages: MAX_WAL_PAGES,
+      onFailure: (error) => {
+        const failed = this.checkpointer;
+        this.checkpointer = undefined;
+        void failed?.close();
+        if (this.sqlite.open) this.sqlite.pragma('wal_autocheckpoint = 1000');
+        options.onCheckpointFailure?.(error);
+      },
+    });
+  }
+
+  /** One WAL checkpoint pass now, in the checkpoint worker; undefined when commits checkpoint themselves. */
+  async checkpoint(): Promise<CheckpointResult | undefined> {
+    this.open();
+    return this.checkpointer?.checkpoint();
   }
 
   /** The file this store writes, as SQLite resolved it (empty for `:memory:`). */
@@ -867,6 +910,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The worker's connection first: the store's, closing last, checkpoints what is left and removes the WAL.
+    const checkpointer = this.checkpointer;
+    this.checkpointer = undefined;
+    await checkpointer?.close();
     if (this.sqlite.open) this.sqlite.close();
   }
 }

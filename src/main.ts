@@ -49,7 +49,11 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
 
   let store: Store;
   try {
-    store = openSqliteStore({ file: config.databaseFile, clock });
+    store = openSqliteStore({
+      file: config.databaseFile,
+      clock,
+      onCheckpointFailure: (error) => logger.error({ err: error }, 'WAL checkpoints fell back into commits: the checkpoint worker failed'),
+    });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };

@@ -80,7 +80,7 @@ export function testClock(start = Date.UTC(2026, 0, 15, 9, 0, 0)): TestClock {
 }
 
 /** Temp directories and stores for one test file: stores are closed, then directories removed, after each test. */
-export function useStores(): { dir(): string; open(file: string, clock?: Clock): SqliteStore } {
+export function useStores(): { dir(): string; open(file: string, clock?: Clock): SqliteStore; track(store: SqliteStore): void } {
   const dirs: string[] = [];
   const stores: SqliteStore[] = [];
   afterEach(async () => {
@@ -97,6 +97,9 @@ export function useStores(): { dir(): string; open(file: string, clock?: Clock):
       const store = openSqliteStore({ file, clock });
       stores.push(store);
       return store;
+    },
+    track(store) {
+      stores.push(store);
     },
   };
 }
