@@ -36,7 +36,7 @@ export interface ItemChangeRequest {
    * Where the person waits to see the change (the channel and thread they clicked in); told there privately if
    * the messages cannot be updated. Defaults to the go-live's thread.
    */
-  waitingIn?: { channelId: string; threadTs?: string };
+  waitingIn?: { channelId: string; threadTs?: string; responseUrl?: string };
 }
 
 export type ItemChangeOutcome = { ok: true; changed: boolean; goLive: GoLive } | { ok: false; message: string; goLive?: GoLive };

@@ -12,6 +12,8 @@ export interface RenderWaiter {
   userId: string;
   channelId: string;
   threadTs?: string;
+  /** The click's response_url: the way to reach them when the channel refuses a private message. */
+  responseUrl?: string;
 }
 
 /** Shows a go-live's state in its messages, re-rendered from the store (never patched from a click). */

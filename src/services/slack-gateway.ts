@@ -71,7 +71,8 @@ export class SlackGateway {
       return { ok: true, value: await run() };
     } catch (error) {
       const failure = classifySlackError(error);
-      const level = failure.kind === 'rate-limited' ? 'warn' : 'error';
+      // 429s and calls nothing answered are retried (the renderer catches up after an outage); refusals are errors.
+      const level = failure.kind === 'platform' ? 'error' : 'warn';
       this.logger[level]({ method, slackError: failure.error, kind: failure.kind }, `Slack ${method} failed: ${failure.error}`);
       return failure;
     }

@@ -14,6 +14,8 @@ import type { TemplateRegistry } from '../templates/loader.js';
 import { CheckService } from '../services/check-service.js';
 import { GoLiveService } from '../services/go-live-service.js';
 import { SlackRenderer } from './renderer.js';
+import { UpdateBudget } from './update-budget.js';
+import type { UpdateBudgetOptions } from './update-budget.js';
 import { SlackGateway, webClientOptions } from '../services/slack-gateway.js';
 import { WorkTracker } from '../services/work.js';
 import type { SlackMessage } from './blocks/common.js';
@@ -44,6 +46,8 @@ export interface SlackAppDeps {
   clock: ClockTimer;
   customRoutes?: CustomRoute[];
   renderWindowMs?: number;
+  /** The Slack budget's rate and backoff (Tier 3 and 1 s → 30 s unless said otherwise). */
+  slackBudget?: Omit<UpdateBudgetOptions, 'clock'>;
 }
 
 /** What the listeners call: handed to each `register(app, services)`. */
@@ -134,6 +138,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       section: (view, sectionId) => renderSection(view, sectionId),
     },
     logger: logger.child({ component: 'renderer' }),
+    clock: deps.clock,
+    // One chat.update budget for every go-live of the workspace (this app's bot token).
+    budget: new UpdateBudget({ clock: deps.clock, ...deps.slackBudget }),
     windowMs: deps.renderWindowMs ?? RENDER_WINDOW_MS,
     // The change is in the database; the people who made it are told why they do not see it yet.
     onRenderFailed: async (goLiveId, target, error, waiting) => {
@@ -141,7 +148,17 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       const message = renderError(renderFailedText(error));
       await Promise.all(
         waiting.map((w) =>
-          tellPrivately(slack, logger, { user: w.userId, channel: w.channelId, ...(w.threadTs !== undefined ? { threadTs: w.threadTs } : {}) }, message),
+          tellPrivately(
+            slack,
+            logger,
+            {
+              user: w.userId,
+              channel: w.channelId,
+              ...(w.threadTs !== undefined ? { threadTs: w.threadTs } : {}),
+              ...(w.responseUrl !== undefined ? { responseUrl: w.responseUrl } : {}),
+            },
+            message,
+          ),
         ),
       );
     },

@@ -3,18 +3,23 @@
 // again in the thread. The click never patches a message: the database is the single source of truth.
 // Each message keeps a hash of what it shows, so a render that would show the same thing costs no Slack call;
 // that is what lets a restart re-render every active go-live (catchUp) to repair renders a crash cut off.
+// Every call goes through the workspace's one UpdateBudget (src/slack/update-budget.ts): a message someone waits on
+// goes first, and a message Slack did not take (no answer, 429s spent) stays behind and is rendered again from the
+// database when Slack answers again, so an outage is caught up by itself.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MessageRecord, Store } from '../../db/store.js';
-import { sleep, systemClock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import type { ClockTimer, TimerHandle } from '../clock.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { ChecklistView, GoLive } from '../domain/go-live.js';
 import { ROOT } from '../services/ports.js';
 import type { RenderResult, RenderTarget, RenderWaiter, Renderer } from '../services/ports.js';
-import type { SlackGateway, SlackResult } from '../services/slack-gateway.js';
+import type { SlackFailure, SlackGateway, SlackResult } from '../services/slack-gateway.js';
 import type { SlackMessage } from './blocks/common.js';
 import { sectionMessageKey } from './ids.js';
+import { UpdateBudget } from './update-budget.js';
+import type { BudgetedCall, UpdatePriority } from './update-budget.js';
 
 /** The block builders the renderer needs, as plain functions of the database view. */
 export interface ChecklistMessages {
@@ -33,6 +38,8 @@ export interface RendererStats {
   unchanged: number;
   rateLimited: number;
   failures: number;
+  /** Renders Slack did not take for now (no answer, 429s spent): the message stayed behind and is rendered again. */
+  behind: number;
 }
 
 export interface RendererOptions {
@@ -49,15 +56,18 @@ export interface RendererOptions {
   windowMs: number;
   /** …but never later than this after its first unrendered change, so a long burst still shows progress. */
   maxWaitMs?: number;
-  /** How often one call is tried again after a 429 before giving up. */
+  /** The workspace's Slack budget every call goes through (one is made on the renderer's clock when absent). */
+  budget?: UpdateBudget;
+  /** How often one call is tried again after a 429 before the message is left behind (rendered again later). */
   maxRateLimitRetries?: number;
-  /** How often a call without an answer (network, 5xx) is tried again. */
+  /** How often a post without an answer (network, 5xx) is tried again; a chat.update is left behind at once. */
   maxTransportRetries?: number;
   /** Go-lives a catch-up renders at the same time (each one message after another). */
   catchUpConcurrency?: number;
   /**
-   * A coalesced render failed for good (platform error, retries spent) while people were waiting on it: each
-   * person is passed once, even when their change's other message fails too. Never called on success.
+   * A coalesced render failed for good (Slack refused it) while people were waiting on it: each person is passed
+   * once, even when their change's other message fails too. Never called on success, nor while the message is
+   * only behind (Slack did not answer): that one shows by itself when Slack is back.
    */
   onRenderFailed?: (goLiveId: string, target: RenderTarget, error: string, waiting: readonly RenderWaiter[]) => void | Promise<void>;
 }
@@ -71,6 +81,13 @@ export interface CatchUpReport {
   updates: number;
   unchanged: number;
   skipped: number;
+}
+
+/** A render's outcome; `retry` when Slack did not take it for now (no answer, 429s), so it is rendered again. */
+type Rendered = { ok: true } | { ok: false; error: string; retry: boolean };
+
+function failed(result: SlackFailure): Rendered {
+  return { ok: false, error: result.error, retry: result.kind !== 'platform' };
 }
 
 /** A stable hash of what a message shows: sha256 of its text and blocks as JSON with sorted keys. */
@@ -102,7 +119,7 @@ const CONTINUED: SlackMessage = {
 };
 
 export class SlackRenderer implements Renderer {
-  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, unchanged: 0, rateLimited: 0, failures: 0 };
+  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, unchanged: 0, rateLimited: 0, failures: 0, behind: 0 };
   private readonly states = new Map<string, TargetState>();
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Go-lives this process has rendered in full; the first touch after a restart renders all their messages. */
@@ -111,8 +128,6 @@ export class SlackRenderer implements Renderer {
   private readonly rootStateChanged = new Set<string>();
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
-  /** After a 429, no render starts before this clock.now() value. */
-  private pausedUntil = 0;
   private stopped = false;
   /** Set as stop() begins: a catch-up finishes the go-live it is on and starts no other. */
   private stopping = false;
@@ -120,9 +135,11 @@ export class SlackRenderer implements Renderer {
   private readonly maxTransportRetries: number;
   private readonly catchUpConcurrency: number;
   private readonly clock: ClockTimer;
+  readonly budget: UpdateBudget;
 
   constructor(private readonly options: RendererOptions) {
     this.clock = options.clock ?? systemClock;
+    this.budget = options.budget ?? new UpdateBudget({ clock: this.clock });
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
     this.maxTransportRetries = options.maxTransportRetries ?? 2;
     this.catchUpConcurrency = Math.max(1, options.catchUpConcurrency ?? 4);
@@ -170,7 +187,7 @@ export class SlackRenderer implements Renderer {
   /** Renders one target now, in turn with any coalesced render of it; for the start, where order matters. */
   renderNow(goLiveId: string, target: RenderTarget): Promise<RenderResult> {
     this.known.add(goLiveId);
-    return this.track(this.exclusive(goLiveId, target, () => this.render(goLiveId, target)));
+    return this.track(this.exclusive(goLiveId, target, () => this.render(goLiveId, target, 'waiting')));
   }
 
   /**
@@ -230,6 +247,8 @@ export class SlackRenderer implements Renderer {
   /** Refuses new work, renders what is waiting, and resolves when it is all done. */
   async stop(): Promise<void> {
     this.stopping = true;
+    // Renders that can reach Slack soon still go; none waits out an outage or a long Retry-After.
+    this.budget.stop();
     await this.flush();
     this.stopped = true;
     await this.idle();
@@ -260,7 +279,7 @@ export class SlackRenderer implements Renderer {
     const now = this.clock.now();
     const maxWaitMs = this.options.maxWaitMs ?? 4 * this.options.windowMs;
     const due = Math.min(now + this.options.windowMs, (state.dirtySince ?? now) + maxWaitMs);
-    const wait = Math.max(due - now, this.pausedUntil - now, 0);
+    const wait = Math.max(due - now, 0);
     this.pending += 1;
     state.timer = this.clock.setTimeout(() => {
       state.timer = undefined;
@@ -279,8 +298,11 @@ export class SlackRenderer implements Renderer {
       // Who waits on this render; people whose changes come in while it runs wait on the next one.
       const waiting = state.waiting;
       state.waiting = [];
-      const result = await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target));
-      if (!result.ok) this.tellWaiting(state, result.error, waiting);
+      const priority: UpdatePriority = waiting.length > 0 ? 'waiting' : 'background';
+      const result = await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target, priority));
+      // Behind, not refused: render() marked it again, and the same people wait on that render (first in line).
+      if (!result.ok && result.retry && !this.stopping) state.waiting.unshift(...waiting);
+      else if (!result.ok) this.tellWaiting(state, result.error, waiting);
       state.running = false;
       if (state.dirty && !this.stopped) this.schedule(state);
       else if (state.dirty) void this.run(state);
@@ -358,29 +380,34 @@ export class SlackRenderer implements Renderer {
     if (!goLive) return { ok: false, error: 'go-live not found' };
     let outcome: RenderResult = { ok: true };
     for (const target of [ROOT, ...goLive.template.sections.map((s) => s.id)]) {
-      const result = await this.exclusive(goLiveId, target, () => this.render(goLiveId, target));
+      const result = await this.exclusive(goLiveId, target, () => this.render(goLiveId, target, 'background'));
       if (!result.ok && outcome.ok) outcome = result;
     }
     if (!outcome.ok) this.options.logger.warn({ goLiveId, error: outcome.error }, 'catching up a go-live left a message behind');
     return outcome;
   }
 
-  private async render(goLiveId: string, target: RenderTarget): Promise<RenderResult> {
+  private async render(goLiveId: string, target: RenderTarget, priority: UpdatePriority): Promise<Rendered> {
     try {
       const view = await this.options.store.getChecklist(goLiveId);
-      if (!view) return { ok: false, error: 'go-live not found' };
+      if (!view) return { ok: false, error: 'go-live not found', retry: false };
       const records = new Map((await this.options.store.getMessages(goLiveId)).map((r) => [r.key, r]));
-      const result = target === ROOT ? await this.renderRoot(view, records) : await this.renderSection(view, target, records);
+      const result = target === ROOT ? await this.renderRoot(view, records, priority) : await this.renderSection(view, target, records, priority);
       if (!result.ok) this.stats.failures += 1;
+      if (!result.ok && result.retry && !this.stopping) {
+        // Behind: rendered again from the database once the budget lets a call through (Slack answers again).
+        this.stats.behind += 1;
+        this.mark(goLiveId, target);
+      }
       return result;
     } catch (error) {
       this.stats.failures += 1;
       this.options.logger.error({ err: error, goLiveId, target }, 'rendering a go-live message failed');
-      return { ok: false, error: 'render failed' };
+      return { ok: false, error: 'render failed', retry: false };
     }
   }
 
-  private async renderRoot(view: ChecklistView, records: Map<string, MessageRecord>): Promise<RenderResult> {
+  private async renderRoot(view: ChecklistView, records: Map<string, MessageRecord>, priority: UpdatePriority): Promise<Rendered> {
     const { goLive } = view;
     const record = records.get(ROOT);
     const ts = goLive.rootTs ?? record?.ts;
@@ -392,36 +419,41 @@ export class SlackRenderer implements Renderer {
     const message = this.options.messages.root(view);
     const renderedHash = messageHash(message);
     if (ts === undefined) {
-      const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, ...message }));
-      if (!posted.ok) return { ok: false, error: posted.error };
+      const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, ...message }), priority, 'other');
+      if (!posted.ok) return failed(posted);
       this.stats.posts += 1;
       await this.options.store.setRootTs(goLive.id, posted.value.ts);
       await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
       return { ok: true };
     }
     if (record?.ts === ts && record.renderedHash === renderedHash) return this.unchanged(goLive.id, ROOT, ts, goLive.version, renderedHash);
-    const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
+    const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }), priority, 'update');
     if (!updated.ok) {
       // The thread hangs on the root: re-posting it would orphan the sections, so say so and leave it.
       if (updated.error === 'message_not_found') this.options.logger.error({ goLiveId: goLive.id }, 'the root message of a go-live was deleted');
-      return { ok: false, error: updated.error };
+      return failed(updated);
     }
     this.stats.updates += 1;
     await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts, renderedVersion: goLive.version, renderedHash });
     return { ok: true };
   }
 
-  private async renderSection(view: ChecklistView, sectionId: string, records: Map<string, MessageRecord>): Promise<RenderResult> {
+  private async renderSection(
+    view: ChecklistView,
+    sectionId: string,
+    records: Map<string, MessageRecord>,
+    priority: UpdatePriority,
+  ): Promise<Rendered> {
     const { goLive } = view;
-    if (goLive.rootTs === undefined) return { ok: false, error: 'the go-live has no thread yet' };
-    if (!goLive.template.sections.some((s) => s.id === sectionId)) return { ok: false, error: `no section ${sectionId}` };
+    if (goLive.rootTs === undefined) return { ok: false, error: 'the go-live has no thread yet', retry: false };
+    if (!goLive.template.sections.some((s) => s.id === sectionId)) return { ok: false, error: `no section ${sectionId}`, retry: false };
     const parts = this.options.messages.section(view, sectionId);
     // Parts a shorter rendering no longer needs are blanked rather than deleted, so the thread keeps its order.
     for (let part = parts.length; records.has(sectionMessageKey(sectionId, part)); part += 1) {
       parts.push({ ...CONTINUED, key: sectionMessageKey(sectionId, part) });
     }
     for (const { key, ...message } of parts) {
-      const result = await this.renderThreadMessage(view, key, message, records.get(key));
+      const result = await this.renderThreadMessage(view, key, message, records.get(key), priority);
       if (!result.ok) return result;
     }
     return { ok: true };
@@ -432,7 +464,8 @@ export class SlackRenderer implements Renderer {
     key: string,
     message: SlackMessage,
     record: MessageRecord | undefined,
-  ): Promise<RenderResult> {
+    priority: UpdatePriority,
+  ): Promise<Rendered> {
     const { goLive } = view;
     const rootTs = goLive.rootTs as string;
     if (record?.ts !== undefined && record.renderedVersion >= goLive.version) {
@@ -443,47 +476,50 @@ export class SlackRenderer implements Renderer {
     if (record?.ts !== undefined) {
       const ts = record.ts;
       if (record.renderedHash === renderedHash) return this.unchanged(goLive.id, key, ts, goLive.version, renderedHash);
-      const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }));
+      const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }), priority, 'update');
       if (updated.ok) {
         this.stats.updates += 1;
         await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: goLive.version, renderedHash });
         return { ok: true };
       }
-      if (updated.error !== 'message_not_found') return { ok: false, error: updated.error };
+      if (updated.error !== 'message_not_found') return failed(updated);
       this.options.logger.warn({ goLiveId: goLive.id, key }, 'a thread message was deleted by hand: posting it again');
       this.stats.reposts += 1;
     }
-    const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, threadTs: rootTs, ...message }));
-    if (!posted.ok) return { ok: false, error: posted.error };
+    const posted = await this.withRetries(
+      () => this.options.slack.postMessage({ channel: goLive.channelId, threadTs: rootTs, ...message }),
+      priority,
+      'other',
+    );
+    if (!posted.ok) return failed(posted);
     this.stats.posts += 1;
     await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
     return { ok: true };
   }
 
   /** The message already shows this: no Slack call, only the version, so the next render takes the fast path. */
-  private async unchanged(goLiveId: string, key: string, ts: string, renderedVersion: number, renderedHash: string): Promise<RenderResult> {
+  private async unchanged(goLiveId: string, key: string, ts: string, renderedVersion: number, renderedHash: string): Promise<Rendered> {
     this.stats.unchanged += 1;
     await this.options.store.saveMessage({ goLiveId, key, ts, renderedVersion, renderedHash });
     return { ok: true };
   }
 
-  /** A Slack call, again after Retry-After on 429 and after a short backoff when nothing answered. */
-  private async withRetries<T>(call: () => Promise<SlackResult<T>>): Promise<SlackResult<T>> {
+  /**
+   * A Slack call through the budget: after a 429 again (the budget waits out Retry-After for every call); after no
+   * answer, a post again (the start needs it, in order) but a chat.update not: it is rendered again, fresh, later.
+   */
+  private async withRetries<T>(call: () => Promise<SlackResult<T>>, priority: UpdatePriority, kind: BudgetedCall): Promise<SlackResult<T>> {
     let rateLimited = 0;
     let transport = 0;
     for (;;) {
-      const wait = this.pausedUntil - this.clock.now();
-      if (wait > 0) await sleep(this.clock, wait);
-      const result = await call();
+      const result = await this.budget.run(call, priority, kind);
       if (result.ok || result.kind === 'platform') return result;
       if (result.kind === 'rate-limited') {
         this.stats.rateLimited += 1;
         if (rateLimited++ >= this.maxRateLimitRetries) return result;
-        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + result.retryAfterMs);
         continue;
       }
-      if (transport++ >= this.maxTransportRetries) return result;
-      await sleep(this.clock, 250 * 2 ** transport);
+      if (kind === 'update' || this.stopping || transport++ >= this.maxTransportRetries) return result;
     }
   }
 }

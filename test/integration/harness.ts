@@ -11,7 +11,7 @@ import type { Config } from '../../src/config.js';
 import type { ChecklistView, GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp } from '../../src/slack/app.js';
-import type { SlackApp } from '../../src/slack/app.js';
+import type { SlackApp, SlackAppDeps } from '../../src/slack/app.js';
 import { ACTION, VIEW, decodeItemAction, encodeItemAction } from '../../src/slack/ids.js';
 import type { ItemAction } from '../../src/slack/ids.js';
 import { REASON_FIELD } from '../../src/slack/blocks/modals.js';
@@ -41,6 +41,8 @@ export function loadRegistry(): TemplateRegistry {
 
 export interface HarnessOptions {
   windowMs?: number;
+  /** The Slack budget's rate and backoff (the app's defaults otherwise). */
+  slackBudget?: SlackAppDeps['slackBudget'];
   /** Check settings over the defaults (private targets allowed, 1 s timeout, no host list). */
   checks?: Partial<Config['checks']>;
   /** Reuse a fake Slack and a database directory (restart tests). */
@@ -85,6 +87,7 @@ export class Harness {
       logger: createLogger({ level: 'info', destination }),
       clock: systemClock,
       renderWindowMs: options.windowMs ?? 50,
+      ...(options.slackBudget !== undefined ? { slackBudget: options.slackBudget } : {}),
     });
     await slackApp.start();
     const harness = new Harness(fake, dir, store, slackApp, `http://127.0.0.1:${slackApp.port()}`);

@@ -43,6 +43,26 @@ describe('a render Slack refuses', () => {
     expect(couldNotUpdate('U0SAM')).toEqual([]);
   });
 
+  it('reaches the person through the click\'s response_url when the channel refuses the private message too', async () => {
+    const item = itemAt(0, 0);
+    // The bot was removed from the channel: updates and ephemerals there both answer not_in_channel.
+    h.fake.failNext('chat.update', 'not_in_channel', 2);
+    h.fake.failNext('chat.postEphemeral', 'not_in_channel', 1);
+    expect((await h.click(goLive, item, 'done', 'U0DANA')).status).toBe(200);
+    const answer = await h.fake.waitFor(
+      (f) => f.ephemerals.find((e) => e.via === 'response_url' && /could not update/.test(e.text ?? '')),
+      5000,
+      'the notice through the response_url',
+    );
+    await h.slackApp.services.renderer.idle();
+    expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false, channel: CHANNEL });
+    expect(answer.text).toMatch(/Your change is saved/);
+    expect(answer.text).toContain('not_in_channel');
+    expect(h.fake.callsOf('chat.postEphemeral').map((c) => c.error)).toEqual(['not_in_channel']);
+    expect(h.fake.ephemerals.filter((e) => /could not update/.test(e.text ?? ''))).toHaveLength(1);
+    expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({ state: 'done', by: 'U0DANA' });
+  });
+
   it('tells the person who gave a reason in the form, in the go-live thread', async () => {
     const item = itemAt(1, 0);
     await h.click(goLive, item, 'blocked', 'U0DBA');

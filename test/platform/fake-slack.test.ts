@@ -77,6 +77,44 @@ describe('fake Slack Web API', () => {
     expect(slack.message('C0DEPLOYS', root.ts!)?.text).toBe('y');
   });
 
+  it('plays an outage: HTTP 500 or reset connections, for N calls or until told, then answers again', async () => {
+    const root = await client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'x' });
+    slack.outage('chat.update', { calls: 2 });
+    for (let i = 0; i < 2; i++) {
+      await expect(client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: 'y' })).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 500 });
+    }
+    await client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: 'y' });
+
+    const outage = slack.outage('*', { answer: 'reset' });
+    await expect(client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'z' })).rejects.toMatchObject({ code: ErrorCode.RequestError });
+    await expect(client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: 'z' })).rejects.toMatchObject({ code: ErrorCode.RequestError });
+    expect(outage.refused).toBe(2);
+    outage.end();
+    await client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: 'z' });
+    expect(slack.calls.slice(1).map((c) => [c.method, c.status, c.error])).toEqual([
+      ['chat.update', 500, 'http_500'],
+      ['chat.update', 500, 'http_500'],
+      ['chat.update', 200, undefined],
+      ['chat.postMessage', 0, 'reset'],
+      ['chat.update', 0, 'reset'],
+      ['chat.update', 200, undefined],
+    ]);
+    expect(slack.message('C0DEPLOYS', root.ts!)?.text).toBe('z');
+  });
+
+  it('enforces a rate tier: the burst passes, the next call gets 429 with the seconds until a call is allowed', async () => {
+    const root = await client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'x' });
+    slack.enforceTier('chat.update', { perMinute: 6, burst: 3 });
+    for (let i = 0; i < 3; i++) await client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: `y${i}` });
+    const err = await client.chat.update({ channel: 'C0DEPLOYS', ts: root.ts!, text: 'over' }).catch((e: unknown) => e as WebAPIRateLimitedError);
+    expect(err).toMatchObject({ code: ErrorCode.RateLimitedError });
+    // 6 a minute: one every 10 s.
+    expect((err as WebAPIRateLimitedError).retryAfter).toBeGreaterThanOrEqual(9);
+    expect((err as WebAPIRateLimitedError).retryAfter).toBeLessThanOrEqual(10);
+    expect(slack.message('C0DEPLOYS', root.ts!)?.text).toBe('y2');
+    await client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'other methods are not limited' });
+  });
+
   it('answers unknown_method and refuses calls without a bot token', async () => {
     expect(await platformError(client.apiCall('chat.frobnicate', {}))).toBe('unknown_method');
     const anonymous = new WebClient(undefined, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });

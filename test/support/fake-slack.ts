@@ -1,5 +1,6 @@
 // A fake Slack Web API on loopback: keeps messages, threads, views, ephemerals, users and groups, records every
-// call, refuses any blocks payload that breaks a Block Kit limit, and answers with errors or 429 on demand.
+// call, refuses any blocks payload that breaks a Block Kit limit, and answers with errors or 429 on demand. It can
+// also play an outage (HTTP 500 or reset connections, for N calls or until told) and enforce a rate tier.
 // The app under test talks to it through SLACK_API_URL exactly as it would talk to slack.com.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -108,6 +109,41 @@ interface Injection {
   times: number;
 }
 
+/** How calls fail during an outage: HTTP 500, or the connection reset without an answer. */
+export type OutageAnswer = 'http-500' | 'reset';
+
+export interface OutageOptions {
+  answer?: OutageAnswer;
+  /** The outage ends by itself after this many calls; without it, when the test calls `end()`. */
+  calls?: number;
+}
+
+export interface Outage {
+  /** Slack answers again. */
+  end(): void;
+  /** Calls refused so far. */
+  readonly refused: number;
+}
+
+interface OutageState {
+  method: string;
+  answer: OutageAnswer;
+  callsLeft: number;
+  refused: number;
+  ended: boolean;
+}
+
+/** A rate tier as Slack applies it per method and workspace: a sustained rate with a short burst allowed. */
+export interface TierLimit {
+  perMinute: number;
+  burst: number;
+}
+
+interface TierState extends TierLimit {
+  tokens: number;
+  at: number;
+}
+
 type Answer = { status: number; body: SlackArgs; headers?: Record<string, string> };
 type Handler = (args: SlackArgs, token: string | undefined) => Answer;
 
@@ -170,6 +206,8 @@ export class FakeSlack {
   private readonly responseUrls = new Map<string, ResponseUrlState>();
   private readonly usedTriggers = new Set<string>();
   private readonly injections = new Map<string, Injection[]>();
+  private readonly outages: OutageState[] = [];
+  private readonly tiers = new Map<string, TierState>();
   private readonly handlers: Record<string, Handler>;
   private readonly strictUsers: boolean;
   private lastTs = 0;
@@ -244,6 +282,28 @@ export class FakeSlack {
     this.inject(method, { kind: 'ratelimit', error: 'ratelimited', retryAfter: retryAfterSeconds, times });
   }
 
+  /**
+   * Slack is down for `method` (`*`: every method): calls answer HTTP 500 or have their connection reset, for
+   * `calls` calls or until `end()`. Refused calls are recorded with status 500 or 0 and error `http_500`/`reset`.
+   */
+  outage(method: string, options: OutageOptions = {}): Outage {
+    const state: OutageState = { method, answer: options.answer ?? 'http-500', callsLeft: options.calls ?? Infinity, refused: 0, ended: false };
+    this.outages.push(state);
+    return {
+      end: () => {
+        state.ended = true;
+      },
+      get refused() {
+        return state.refused;
+      },
+    };
+  }
+
+  /** `method` is limited as Slack limits a tier: beyond the burst, more than `perMinute` answers 429 + Retry-After. */
+  enforceTier(method: string, limit: TierLimit): void {
+    this.tiers.set(method, { ...limit, tokens: limit.burst, at: Date.now() });
+  }
+
   /** Someone deleted a message by hand: chat.update on it now answers message_not_found. */
   deleteMessage(channel: string, ts: string): void {
     const m = this.message(channel, ts);
@@ -313,7 +373,15 @@ export class FakeSlack {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : str(args.token);
     const { token: _omit, ...cleanArgs } = args;
-    const answer = this.dispatch(method, cleanArgs, token);
+    const down = this.takeOutage(method);
+    if (down) {
+      const reset = down.answer === 'reset';
+      this.calls.push({ method, args: cleanArgs, at: Date.now(), ...(token !== undefined ? { token } : {}), status: reset ? 0 : 500, error: reset ? 'reset' : 'http_500' });
+      if (reset) req.socket.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      return;
+    }
+    const answer = this.tierAnswer(method) ?? this.dispatch(method, cleanArgs, token);
     this.calls.push({
       method,
       args: cleanArgs,
@@ -337,6 +405,30 @@ export class FakeSlack {
     const wantApp = method === 'apps.connections.open';
     if (wantApp ? !token.startsWith('xapp-') : !token.startsWith('xoxb-')) return fail(wantApp ? 'not_allowed_token_type' : 'invalid_auth');
     return handler(args, token);
+  }
+
+  private takeOutage(method: string): OutageState | undefined {
+    const state = this.outages.find((o) => !o.ended && o.callsLeft > 0 && (o.method === '*' || o.method === method));
+    if (!state) return undefined;
+    state.callsLeft -= 1;
+    state.refused += 1;
+    return state;
+  }
+
+  /** A 429 when the method's tier has no call left; takes one otherwise. */
+  private tierAnswer(method: string): Answer | undefined {
+    const tier = this.tiers.get(method);
+    if (!tier) return undefined;
+    const now = Date.now();
+    const perMs = tier.perMinute / 60_000;
+    tier.tokens = Math.min(tier.burst, tier.tokens + (now - tier.at) * perMs);
+    tier.at = now;
+    if (tier.tokens >= 1) {
+      tier.tokens -= 1;
+      return undefined;
+    }
+    const retryAfter = Math.max(1, Math.ceil((1 - tier.tokens) / perMs / 1000));
+    return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(retryAfter) } };
   }
 
   private inject(method: string, injection: Injection): void {

@@ -16,12 +16,19 @@ export async function firstDelivery(services: SlackServices, key: string): Promi
   return false;
 }
 
-/** The channel and thread a person clicked in: where they wait to see their change, and where they are answered. */
-export function clickPlace(body: BlockAction): { channelId: string; threadTs?: string } | undefined {
+/**
+ * The channel and thread a person clicked in: where they wait to see their change, and where they are answered;
+ * with the click's response_url, for when the channel refuses a private message.
+ */
+export function clickPlace(body: BlockAction): { channelId: string; threadTs?: string; responseUrl?: string } | undefined {
   const channelId = body.channel?.id ?? body.container?.channel_id;
   const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
   if (channelId === undefined) return undefined;
-  return { channelId, ...(typeof threadTs === 'string' ? { threadTs } : {}) };
+  return {
+    channelId,
+    ...(typeof threadTs === 'string' ? { threadTs } : {}),
+    ...(typeof body.response_url === 'string' && body.response_url.length > 0 ? { responseUrl: body.response_url } : {}),
+  };
 }
 
 /** A private answer to the person who clicked, in the thread they clicked in. */
@@ -30,7 +37,11 @@ export function tellClicker(services: SlackServices, body: BlockAction, message:
   return tellPrivately(
     services.slack,
     services.logger,
-    { user: body.user.id, ...(place ? { channel: place.channelId, ...(place.threadTs !== undefined ? { threadTs: place.threadTs } : {}) } : {}) },
+    {
+      user: body.user.id,
+      ...(place ? { channel: place.channelId, ...(place.threadTs !== undefined ? { threadTs: place.threadTs } : {}) } : {}),
+      ...(place?.responseUrl !== undefined ? { responseUrl: place.responseUrl } : {}),
+    },
     message,
   );
 }
