@@ -25,7 +25,7 @@ import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
 import { createLogger } from '../src/logger.js';
 import { createSlackApp, RENDER_WINDOW_MS } from '../src/slack/app.js';
-import type { SlackApp } from '../src/slack/app.js';
+import type { SlackApp, SlackAppDeps } from '../src/slack/app.js';
 import { ACTION, encodeItemAction } from '../src/slack/ids.js';
 import type { ItemAction } from '../src/slack/ids.js';
 import { loadTemplates } from '../src/templates/loader.js';
@@ -69,6 +69,8 @@ export interface BenchApp extends BenchGolive {
 
 export interface BenchGoliveOptions {
   renderWindowMs?: number;
+  /** The Slack budget's rate and burst (the app's Tier 3 defaults otherwise). */
+  slackBudget?: SlackAppDeps['slackBudget'];
   /** Also print log lines at this level and above on stderr (to see why a bench misbehaves). */
   echoLevel?: 'debug' | 'info' | 'warn';
 }
@@ -108,6 +110,7 @@ export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptio
     logger: createLogger({ level: options.echoLevel ?? 'warn', destination }),
     clock: systemClock,
     renderWindowMs: options.renderWindowMs ?? RENDER_WINDOW_MS,
+    ...(options.slackBudget !== undefined ? { slackBudget: options.slackBudget } : {}),
   });
   await slackApp.start();
   return {
