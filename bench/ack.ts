@@ -125,15 +125,7 @@ export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptio
         await slackApp.services.work.idle();
       })();
       // Bounded: a render that never ends fails the bench instead of hanging it.
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`Golive did not go idle within ${IDLE_LIMIT_MS / 1000} s`)), IDLE_LIMIT_MS);
-      });
-      try {
-        await Promise.race([settled, limit]);
-      } finally {
-        clearTimeout(timer);
-      }
+      await withLimit(settled, 'Golive going idle', IDLE_LIMIT_MS);
     },
     async stop() {
       await slackApp.stop();
@@ -252,6 +244,19 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+/** `work`, or a rejection naming `what` once `limitMs` has passed: a bench that misbehaves fails instead of hanging. */
+export async function withLimit<T>(work: Promise<T>, what: string, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${limitMs / 1000} s`)), limitMs);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function isMain(url: string): boolean {
   return process.argv[1] !== undefined && url === pathToFileURL(process.argv[1]).href;

@@ -7,7 +7,7 @@
 // minutes: every time below is ×10 in a real workspace, the counts are the same.
 import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
-import { CHANNEL, click, findMenuOption, fmt, isMain, percentile, startBenchApp, startGoLive } from './ack.js';
+import { CHANNEL, click, findMenuOption, fmt, isMain, percentile, startBenchApp, startGoLive, withLimit } from './ack.js';
 import type { BenchApp, Click } from './ack.js';
 
 const GO_LIVES = 20;
@@ -37,18 +37,6 @@ function shows(blocks: unknown, itemId: string, user: string): boolean {
   );
 }
 
-async function within<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${RUN_LIMIT_MS / 1000} s`)), RUN_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function run(label: string, shared: boolean): Promise<RunFigures> {
   // Without the budget: a bucket far beyond what Slack allows, so every render goes when its window ends.
   const app: BenchApp = await startBenchApp(shared ? { slackBudget: TIER } : { slackBudget: { perMinute: 1e9, burst: 1e9 } });
@@ -70,7 +58,7 @@ async function run(label: string, shared: boolean): Promise<RunFigures> {
     app.fake.enforceTier('chat.update', TIER);
     const callsBefore = app.fake.calls.length;
     const started = Date.now();
-    const answers = await within(
+    const answers = await withLimit(
       Promise.all(
         clicks.map((c) => {
           c.sentAt = Date.now();
@@ -78,9 +66,10 @@ async function run(label: string, shared: boolean): Promise<RunFigures> {
         }),
       ),
       'the clicks',
+      RUN_LIMIT_MS,
     );
     if (answers.some((s) => s !== 200)) throw new Error(`budget bench: answers ${JSON.stringify(answers.filter((s) => s !== 200))}`);
-    await within(app.idle(), 'rendering the clicks');
+    await withLimit(app.idle(), 'rendering the clicks', RUN_LIMIT_MS);
     const updates = app.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update');
     const shown = clicks.map((c) => {
       // People and items repeat across go-lives: only an update of the message the person clicked in counts.

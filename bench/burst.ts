@@ -5,7 +5,7 @@ import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
 import { RENDER_WINDOW_MS } from '../src/slack/app.js';
 import { STATE_ICON } from '../src/slack/blocks/common.js';
-import { CHANNEL, click, findMenuOption, fmt, isMain, startBenchApp, startGoLive } from './ack.js';
+import { CHANNEL, click, findMenuOption, fmt, isMain, startBenchApp, startGoLive, withLimit } from './ack.js';
 import type { BenchApp, Click } from './ack.js';
 
 const PEOPLE = 20;
@@ -48,18 +48,6 @@ interface BurstFigures {
   rootShowsAll: boolean;
 }
 
-async function withLimit<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${SETTLE_LIMIT_MS / 1000} s`)), SETTLE_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Every item ticked done by one of 20 people, spread over `spreadMs` (0: all at once). */
 async function burst(app: BenchApp, goLive: GoLive, spreadMs: number, seed: number): Promise<BurstFigures> {
   const items = shuffle(
@@ -84,10 +72,10 @@ async function burst(app: BenchApp, goLive: GoLive, spreadMs: number, seed: numb
         }, at);
       }),
   );
-  const statuses = await withLimit(Promise.all(acks), 'the burst');
+  const statuses = await withLimit(Promise.all(acks), 'the burst', SETTLE_LIMIT_MS);
   const burstSeconds = (performance.now() - started) / 1000;
   if (statuses.some((s) => s !== 200)) throw new Error(`burst: answers ${JSON.stringify(statuses.filter((s) => s !== 200))}`);
-  await withLimit(app.idle(), 'rendering after the burst');
+  await withLimit(app.idle(), 'rendering after the burst', SETTLE_LIMIT_MS);
   const settleSeconds = (performance.now() - started) / 1000 - burstSeconds;
 
   const threadTs = new Set(app.fake.messages(CHANNEL).filter((m) => m.ts === goLive.rootTs || m.thread_ts === goLive.rootTs).map((m) => m.ts));
