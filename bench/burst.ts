@@ -137,7 +137,8 @@ function report(label: string, f: BurstFigures): boolean {
 }
 
 export default async function burstBench(): Promise<void> {
-  const app = await startBenchApp({ renderWindowMs: RENDER_WINDOW_MS });
+  // The production render window and Slack budget (Tier 3 defaults): what a team's burst really costs.
+  const app = await startBenchApp({ renderWindowMs: RENDER_WINDOW_MS, slackBudget: {} });
   try {
     const spread = await startGoLive(app, 'burst-spread');
     const together = await startGoLive(app, 'burst-together');
