@@ -57,6 +57,8 @@ export class UpdateBudget {
   private pausedUntil = 0;
   /** Unanswered calls in a row; while > 0, one call at a time probes. */
   private unansweredInRow = 0;
+  /** Backoff steps taken so far: a call remembers the count it left under. */
+  private failureSteps = 0;
   private inFlight = 0;
   private wake: TimerHandle | undefined;
   private wakeDue = 0;
@@ -93,6 +95,7 @@ export class UpdateBudget {
       this.pump();
     });
     if (!allowed) return STOPPING;
+    const sentIn = this.failureSteps;
     this.stats[kind === 'other' ? 'other' : priority] += 1;
     let result: SlackResult<T>;
     try {
@@ -100,7 +103,7 @@ export class UpdateBudget {
     } finally {
       this.inFlight -= 1;
     }
-    this.learn(result, kind);
+    this.learn(result, kind, sentIn);
     this.pump();
     return result;
   }
@@ -114,7 +117,7 @@ export class UpdateBudget {
     this.pump();
   }
 
-  private learn(result: SlackResult<unknown>, kind: BudgetedCall): void {
+  private learn(result: SlackResult<unknown>, kind: BudgetedCall, sentIn: number): void {
     const now = this.clock.now();
     if (result.ok || result.kind === 'platform') {
       // Slack answered: whatever it said, it is up.
@@ -133,6 +136,9 @@ export class UpdateBudget {
       return;
     }
     this.stats.unanswered += 1;
+    // Calls already on their way when Slack last failed to answer tell nothing new: one step of backoff for them all.
+    if (sentIn !== this.failureSteps) return;
+    this.failureSteps += 1;
     const backoff = Math.min(this.maxBackoffMs, this.firstBackoffMs * 2 ** Math.min(this.unansweredInRow, 30));
     this.unansweredInRow += 1;
     this.pausedUntil = Math.max(this.pausedUntil, now + backoff);

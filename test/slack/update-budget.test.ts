@@ -122,6 +122,23 @@ describe('one chat.update budget', () => {
     expect([...h.results.values()].filter((r) => r.ok)).toHaveLength(6);
   });
 
+  it('counts calls that were already on their way when Slack stopped answering as one backoff step', async () => {
+    const h = harness({ perMinute: 600, burst: 10 });
+    let down = true;
+    h.answerWith(() => (down ? DOWN : OK), true);
+    // A section and the root of one tick leave together and fail together.
+    h.call('section', 'waiting');
+    h.call('root', 'waiting');
+    await h.clock.advance(0);
+    expect(h.received.map((r) => r.at)).toEqual([0, 0]);
+    await h.clock.advance(3000);
+    // 1 s later the first probe (not 2 s, as if two outages had been seen), 2 s after that the next.
+    expect(h.received.map((r) => r.at)).toEqual([0, 0, 1000, 3000]);
+    down = false;
+    await h.clock.advance(4000);
+    expect([...h.results.values()].filter((r) => r.ok)).toHaveLength(2);
+  });
+
   it('answers what is queued at once when stopped, instead of waiting out a pause', async () => {
     const h = harness();
     h.answerWith(() => limited(60));
