@@ -42,6 +42,9 @@ export const adminExposed: Check = (ctx, options) =>
         evidence,
       };
     }
+    const answered = probes.map((p) => `${p.path} → ${p.status ?? p.error}`).join(', ');
+    // A path that did not answer may be the open one: the item is not observed, so it is not passed (nor warned).
+    if (unanswered.length > 0) return { status: 'error', summary: `${answered} (want every admin path to answer, none open)`, evidence };
     const login = probes.filter((p) => p.loginForm && p.status !== undefined && p.status < 300);
     if (login.length > 0) {
       return {
@@ -50,7 +53,5 @@ export const adminExposed: Check = (ctx, options) =>
         evidence,
       };
     }
-    const answered = probes.map((p) => `${p.path} → ${p.status ?? p.error}`).join(', ');
-    if (unanswered.length > 0) return { status: 'warn', summary: `${answered} (want every admin path to answer, none open)`, evidence };
     return { status: 'pass', summary: `${answered} (want no open admin page)`, evidence };
   });

@@ -1,6 +1,6 @@
 // The SSRF guard: checks may only reach public addresses unless the operator allows more. The address
 // judged is the one about to be connected, so DNS names, literal IPs and redirects are all covered.
-import { lookup as dnsLookup } from 'node:dns';
+import { promises as dnsPromises } from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
@@ -108,10 +108,40 @@ export function nonPublicReason(address: string): string | undefined {
   return REFUSED_RANGES[range];
 }
 
-export function createAddressPolicy(options: AddressPolicyOptions): AddressPolicy {
-  const allowed = parseAllowed(options.allowedHosts);
+/** Every address of a name (unjudged), as getaddrinfo gives them: /etc/hosts, the system resolver… */
+export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
-  const judge: AddressPolicy['judge'] = (address, hostname) => {
+export const systemResolve: Resolve = (hostname) => dnsPromises.lookup(hostname, { all: true });
+
+/**
+ * A resolver that asks once per name and hands every later caller the same answer (or the same error): a run's
+ * checks open dozens of connections to one host, and a burst of identical queries is what a resolver drops
+ * (each dropped query then costs the resolver's own 5 s retry).
+ */
+export function onceResolver(resolve: Resolve): Resolve {
+  const answers = new Map<string, Promise<LookupAddress[]>>();
+  return (hostname) => {
+    const key = hostname.toLowerCase();
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolve(hostname);
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/** Error codes of getaddrinfo that mean "the name has no address" (an answer), not "no answer". */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA']);
+
+/** True when a lookup error says the name does not exist or has no address (NXDOMAIN, NODATA). */
+export function isNoSuchName(error: unknown): boolean {
+  return NO_SUCH_NAME.has(String((error as { code?: unknown } | undefined)?.code ?? ''));
+}
+
+function judgeFor(options: AddressPolicyOptions): AddressPolicy['judge'] {
+  const allowed = parseAllowed(options.allowedHosts);
+  return (address, hostname) => {
     const reason = nonPublicReason(address);
     if (reason === undefined) return { ok: true };
     if (options.allowPrivate) return { ok: true };
@@ -130,7 +160,10 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
       reason: `${address} is ${reason}; allow it with CHECK_ALLOW_PRIVATE, --allow-private or CHECK_ALLOWED_HOSTS`,
     };
   };
+}
 
+/** The policy `judge` with names resolved by `resolve` (a run passes its once-per-name resolver). */
+export function guardedPolicy(judge: AddressPolicy['judge'], resolve: Resolve): AddressPolicy {
   // Resolves every address of the name and refuses the lot if any is forbidden: a name that mixes public
   // and private answers could otherwise be steered to the private one on a later connection.
   const lookup = ((hostname: string, opts: LookupOneOptions | LookupAllOptions | number | undefined, callback: unknown) => {
@@ -140,20 +173,28 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
       family?: number,
     ) => void;
     const given = typeof opts === 'object' && opts !== null ? opts : typeof opts === 'number' ? { family: opts } : {};
-    dnsLookup(hostname, { ...given, all: true }, (err, addresses) => {
-      if (err) return cb(err, '', 0);
-      for (const { address } of addresses) {
-        const verdict = judge(address, hostname);
-        if (!verdict.ok) return cb(new TargetRefusedError(hostname, address, verdict.reason), '', 0);
-      }
-      if ((given as LookupAllOptions).all) return cb(null, addresses);
-      const first = addresses[0];
-      if (!first) return cb(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-      cb(null, first.address, first.family);
-    });
+    const family = given.family === 4 || given.family === 6 ? given.family : given.family === 'IPv4' ? 4 : given.family === 'IPv6' ? 6 : 0;
+    resolve(hostname).then(
+      (all) => {
+        for (const { address } of all) {
+          const verdict = judge(address, hostname);
+          if (!verdict.ok) return cb(new TargetRefusedError(hostname, address, verdict.reason), '', 0);
+        }
+        const addresses = family === 0 ? all : all.filter((a) => a.family === family);
+        if ((given as LookupAllOptions).all) return cb(null, addresses);
+        const first = addresses[0];
+        if (!first) return cb(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+        cb(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => cb(error, '', 0),
+    );
   }) as LookupFunction;
 
-  return { judge, lookup };
+  return { judge, lookup, resolve };
+}
+
+export function createAddressPolicy(options: AddressPolicyOptions, resolve: Resolve = systemResolve): AddressPolicy {
+  return guardedPolicy(judgeFor(options), resolve);
 }
 
 /**

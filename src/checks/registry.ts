@@ -36,3 +36,6 @@ export const checkRegistry: Readonly<Record<CheckKind, Check>> = {
   'database-port': databasePort,
   'response-time': responseTime,
 };
+
+/** Kinds that judge the target's name resolution themselves; every other kind needs an address to observe anything. */
+export const JUDGES_RESOLUTION: ReadonlySet<CheckKind> = new Set<CheckKind>(['dns']);

@@ -15,6 +15,8 @@ export const responseTime: Check = (ctx, options) =>
     const ms = response.timings.totalMs;
     const evidence = { url: response.url, status: response.status, ms, headersMs: response.timings.headersMs, warnMs, failMs };
     const measured = `answered ${response.status} in ${ms} ms`;
+    // A server error is the time of an error page, not of the service: nothing to judge the item on.
+    if (response.status >= 500) return { status: 'error', summary: `${measured}: a server error (want a 2xx-4xx answer to time)`, evidence };
     if (ms >= failMs) return { status: 'fail', summary: `${measured} (want < ${failMs}, ideally < ${warnMs})`, evidence };
     if (ms >= warnMs) return { status: 'warn', summary: `${measured} (want < ${warnMs})`, evidence };
     return { status: 'pass', summary: `${measured} (want < ${warnMs})`, evidence };

@@ -1,11 +1,12 @@
 // Runs a set of checks against one target: all in parallel, each within its own timeout, so one server that
 // accepts and never answers costs one timeout, not the run. A check never throws out of here.
 import { setMaxListeners } from 'node:events';
+import { isIP } from 'node:net';
 import type { CheckKind } from '../domain/check-kind.js';
 import { CheckTimeoutError, describeError } from './errors.js';
-import { findRefusal } from './guard.js';
+import { findRefusal, guardedPolicy, isNoSuchName, onceResolver } from './guard.js';
 import { openRunHttpClient } from './http-client.js';
-import { checkRegistry } from './registry.js';
+import { checkRegistry, JUDGES_RESOLUTION } from './registry.js';
 import type { AddressPolicy, Check, CheckOutcome, CheckRequest, CheckResult, CheckRun, CheckTarget } from './types.js';
 
 export interface RunOptions {
@@ -70,6 +71,34 @@ async function runOne(
   }
 }
 
+/**
+ * Why the target's name leaves nothing to connect to ("chekout.example.invalid does not resolve (ENOTFOUND)"),
+ * or undefined when it resolved (or is an address). Asked once, within the per-check timeout.
+ */
+async function unreachableName(hostname: string, policy: AddressPolicy, timeoutMs: number): Promise<string | undefined> {
+  if (isIP(hostname) !== 0) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`${hostname} did not resolve within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      policy.resolve(hostname).then(
+        (addresses) => (addresses.length > 0 ? undefined : `${hostname} does not resolve (no address)`),
+        (error: unknown) =>
+          isNoSuchName(error) ? `${hostname} does not resolve (${describeCode(error)})` : `cannot resolve ${hostname}: ${describeError(error)}`,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeCode(error: unknown): string {
+  return String((error as { code?: unknown }).code);
+}
+
 export async function runChecks(
   requests: readonly CheckRequest[],
   target: CheckTarget,
@@ -78,12 +107,23 @@ export async function runChecks(
   const now = options.now ?? Date.now;
   const started = now();
   const checks = options.checks ?? checkRegistry;
+  // One resolution per name for the whole run: every check asks the same answer, so a typo costs one lookup.
+  const policy = guardedPolicy(options.policy.judge, onceResolver((hostname) => options.policy.resolve(hostname)));
+  const runOptions: RunOptions = { ...options, policy };
   // A copy per run: it keys the run's shared HTTP client, so concurrent runs on one target never share one.
   const runTarget: CheckTarget = { ...target };
-  const http = openRunHttpClient(runTarget, { policy: options.policy, timeoutMs: options.timeoutMs });
+  const unresolved = await unreachableName(target.url.hostname.replace(/^\[|\]$/g, ''), policy, options.timeoutMs);
+  const http = openRunHttpClient(runTarget, { policy, timeoutMs: options.timeoutMs });
   let results: CheckResult[];
   try {
-    results = await Promise.all(requests.map((request) => runOne(request, runTarget, options, checks)));
+    results = await Promise.all(
+      requests.map((request) =>
+        // A check that must connect to the target observes nothing when its name has no address: it says so at once.
+        unresolved !== undefined && !JUDGES_RESOLUTION.has(request.kind)
+          ? { id: request.id, kind: request.kind, status: 'error' as const, summary: `not checked: ${unresolved}`, evidence: { unresolved }, durationMs: 0 }
+          : runOne(request, runTarget, runOptions, checks),
+      ),
+    );
   } finally {
     await http.close();
   }

@@ -129,6 +129,15 @@ export const tlsCiphers: Check = async (ctx) => {
       .map((f) => `${f.label} (${f.accepted.join(', ')})`);
   const failing = found('fail');
   if (failing.length > 0) return { status: 'fail', summary: `accepts ${failing.join('; ')} ${want}`, evidence };
+  // Whether the server takes a family this side cannot offer was not observed: no pass (or warn) without it.
+  const untested = families.filter((f) => !f.tested);
+  if (untested.length > 0) {
+    return {
+      status: 'error',
+      summary: `could not offer ${untested.map((f) => `${f.label} (${f.reason ?? 'unsupported here'})`).join('; ')} from this machine's OpenSSL ${want}`,
+      evidence,
+    };
+  }
   const warning = found('warn');
   if (warning.length > 0) return { status: 'warn', summary: `accepts ${warning.join('; ')} ${want}`, evidence };
   return {

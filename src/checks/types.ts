@@ -1,4 +1,5 @@
 // The contract between the runner and each check kind. One file per kind implements `Check`.
+import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { CheckKind, CheckStatus } from '../domain/check-kind.js';
 
@@ -17,6 +18,8 @@ export interface CheckTarget {
 export interface AddressPolicy {
   judge(address: string, hostname: string): { ok: true } | { ok: false; reason: string };
   lookup: LookupFunction;
+  /** Every address of a name, unjudged (for the `dns` check, which reports addresses and connects nowhere). */
+  resolve(hostname: string): Promise<LookupAddress[]>;
 }
 
 export interface CheckContext {
@@ -43,7 +46,7 @@ export interface CheckRequest {
   options: Readonly<Record<string, unknown>>;
 }
 
-/** As DESIGN.md fixes it for `golive check --json`. */
+/** One result of `golive check --json` (the CLI help and README.md describe the document). */
 export interface CheckResult extends CheckOutcome {
   id: string;
   kind: CheckKind;

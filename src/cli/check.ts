@@ -1,5 +1,5 @@
 // `golive check <https-url>`: runs the default template's automatic checks against a URL and prints a table
-// (or, with --json, the one document DESIGN.md fixes). Exit 0 nothing failed, 1 a check failed, 2 usage/config.
+// (or, with --json, one JSON document). Exit 0 nothing failed, 1 a check failed or errored, 2 usage/config.
 import { parseArgs } from 'node:util';
 import { createAddressPolicy } from '../checks/guard.js';
 import { checkRequestsOf, dedupeCheckRequests } from '../checks/plan.js';

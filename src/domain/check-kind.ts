@@ -1,4 +1,4 @@
-// The automatic check kinds. These names are fixed by DESIGN.md: templates, the CLI and its JSON use them.
+// The automatic check kinds. These names are fixed: templates, the CLI and its JSON, and README.md use them.
 export const CHECK_KINDS = [
   'health',
   'metrics',

@@ -57,10 +57,26 @@ describe('renderCheckSummary', () => {
   });
 
   it('fits hundreds of results, naming how many more there are', () => {
-    const results = Array.from({ length: 600 }, (_, i) => result(i, i % 2 ? 'pass' : 'fail', 'x'.repeat(400)));
+    const results = Array.from({ length: 600 }, (_, i) => result(i, i % 2 ? 'pass' : 'fail', `${i} ${'x'.repeat(400)}`));
     const m = renderCheckSummary(results, opts);
     expect(formatProblems(validateMessage(m))).toBe('');
     expect(texts(m)).toMatch(/…and \d+ more/);
+  });
+
+  it('says once what many checks said alike (a name that does not resolve), naming how many and which kinds', () => {
+    const unresolved = 'not checked: chekout.example.invalid does not resolve (ENOTFOUND)';
+    const results = [
+      result(13, 'fail', 'chekout.example.invalid does not resolve: getaddrinfo ENOTFOUND (want ≥ 1 address)'),
+      ...[0, 1, 16, 2].map((i) => result(i, 'error', unresolved)),
+      result(3, 'error', 'timed out after 5000 ms'),
+    ];
+    const m = renderCheckSummary(results, opts);
+    expect(formatProblems(validateMessage(m))).toBe('');
+    const t = texts(m);
+    expect(t).toContain('❌ 1 failed · ❗ 5 errors · ✅ 0 passed');
+    expect(t.split(unresolved)).toHaveLength(2);
+    expect(t).toContain(`❗ *4 checks* (health, metrics, tls-certificate): ${unresolved}`);
+    expect(t).toContain(`❗ *${CHECK_KINDS[3]}* · item-3: timed out after 5000 ms`);
   });
 
   it('says when there was nothing to check', () => {

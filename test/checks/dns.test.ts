@@ -54,8 +54,26 @@ describe('dns', () => {
     expect(disagreeing.queries).toBeGreaterThan(0);
   });
 
-  it('passes an IP literal without resolving', async () => {
+  it('does not pass an IP literal: there is no DNS name to look at, the item stays a person\'s', async () => {
     const result = await dnsCheck('https://203.0.113.7/');
-    expect(result.status).toBe('pass');
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe('203.0.113.7 is an IP address, no DNS name to check (want a URL with a host name)');
+  });
+
+  it('fails a name that does not exist (.invalid never resolves, RFC 6761), saying so', async () => {
+    const result = await dnsCheck('https://chekout.example.invalid/');
+    expect(result.status).toBe('fail');
+    expect(result.summary).toMatch(/^chekout\.example\.invalid does not resolve: .*ENOTFOUND.* \(want ≥ 1 address\)$/);
+  });
+
+  it('is an error, not a pass, when a configured resolver does not answer', async () => {
+    // A UDP port nobody listens on: the query gets no answer (ECONNREFUSED or a timeout), which observes nothing.
+    const gone = await startDnsServer({});
+    await gone.close();
+    const agreeing = await startDnsServer({ localhost: ['127.0.0.1'] });
+    dnsServers.push(agreeing);
+    const result = await dnsCheck('https://localhost/', { resolvers: [agreeing.address, gone.address] });
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(new RegExp(`^resolver ${gone.address} did not answer: .* \\(want 127\\.0\\.0\\.1 from every resolver\\)$`));
   });
 });

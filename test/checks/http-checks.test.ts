@@ -2,6 +2,7 @@
 // with a summary showing what was measured beside what was wanted.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAddressPolicy } from '../../src/checks/guard.js';
+import { databasePort } from '../../src/checks/database-port.js';
 import { runChecks } from '../../src/checks/runner.js';
 import type { CheckKind } from '../../src/domain/check-kind.js';
 import type { CheckResult, CheckTarget } from '../../src/checks/types.js';
@@ -15,6 +16,7 @@ import {
   type SiteOptions,
   type TestServer,
 } from '../support/http-servers.js';
+import { tlsCheckContext } from '../support/tls-servers.js';
 
 const loopback = createAddressPolicy({ allowPrivate: true, allowedHosts: [] });
 const servers: TestServer[] = [];
@@ -270,6 +272,15 @@ describe('cookies', () => {
     expect(result.status).toBe('warn');
     expect(result.summary).toBe('login without SameSite (want SameSite=Lax or Strict)');
   });
+
+  it('is an error, not a pass, when the page sets no session cookie: its flags were not seen', async () => {
+    const server = await serve({ headers: { 'set-cookie': 'theme=dark; Path=/' } });
+    const result = await check('cookies', server.url);
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe(
+      "no session cookie seen on / (1 cookies: theme); set the check's paths to a page that sets it (want Secure; HttpOnly on session cookies)",
+    );
+  });
 });
 
 describe('admin-exposed', () => {
@@ -285,6 +296,19 @@ describe('admin-exposed', () => {
     const result = await check('admin-exposed', server.url);
     expect(result.status).toBe('fail');
     expect(result.summary).toBe('/admin → 200 without authentication (want 401/403/404)');
+  });
+});
+
+describe('admin-exposed when one path does not answer', () => {
+  it('is an error, not a warning or a pass: the silent path may be the open one', async () => {
+    const server = await startHttpServer((req, res) => {
+      if (req.url === '/phpmyadmin') return req.socket.destroy();
+      res.writeHead(404).end();
+    });
+    servers.push(server);
+    const result = await check('admin-exposed', server.url);
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(/^\/admin → 404, \/console → 404, \/phpmyadmin → .+ \(want every admin path to answer, none open\)$/);
   });
 });
 
@@ -314,6 +338,14 @@ describe('response-time', () => {
     const result = await check('response-time', server.url, { warn_ms: 0, fail_ms: 0 });
     expect(result.status).toBe('fail');
   });
+
+  it('does not pass a fast server error: the time of an error page is not the service\'s', async () => {
+    const server = await startHttpServer((_req, res) => res.writeHead(502).end('bad gateway'));
+    servers.push(server);
+    const result = await check('response-time', server.url);
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(/^answered 502 in \d+ ms: a server error \(want a 2xx-4xx answer to time\)$/);
+  });
 });
 
 describe('database-port', () => {
@@ -329,6 +361,14 @@ describe('database-port', () => {
     const shut = await check('database-port', new URL('https://127.0.0.1/'), { ports: [closedPort] });
     expect(shut.status).toBe('pass');
     expect(shut.summary).toBe(`${closedPort} closed (want closed or filtered)`);
+  });
+
+  it('is an error, not "filtered", when a port could not be probed at all (a name with no address)', async () => {
+    // Called without the runner, which would stop at the name first: the check itself must not count
+    // ENOTFOUND as a firewall. (.invalid never resolves, RFC 6761; the local resolver says NXDOMAIN at once.)
+    const result = await databasePort(tlsCheckContext('https://chekout.example.invalid/'), { ports: [5432, 3306] });
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe('5432 not observed (ENOTFOUND), 3306 not observed (ENOTFOUND) (want each port seen closed or filtered)');
   });
 });
 

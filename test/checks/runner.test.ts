@@ -1,6 +1,8 @@
 // The runner: parallel, each check within its own timeout, errors become results, order kept.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAddressPolicy } from '../../src/checks/guard.js';
+import { cliCheckRequests } from '../../src/cli/check.js';
+import { createAddressPolicy, systemResolve } from '../../src/checks/guard.js';
+import { defaultTemplate } from '../../src/templates/default.js';
 import { RUN_CONNECTIONS_PER_ORIGIN } from '../../src/checks/http-client.js';
 import { runChecks } from '../../src/checks/runner.js';
 import type { Check } from '../../src/checks/types.js';
@@ -70,6 +72,26 @@ describe('runChecks', () => {
     expect(run.results.map((r) => r.status)).toEqual(Array(8).fill('pass'));
     // 39 requests, no more connections than the run keeps per origin.
     expect(server.connections).toBeLessThanOrEqual(RUN_CONNECTIONS_PER_ORIGIN);
+  });
+
+  it('resolves the target name once per run, however many checks connect to it', async () => {
+    const server = await startHttpServer(site());
+    servers.push(server);
+    const asked: string[] = [];
+    // The system resolver, counted: each question would be a DNS query, and a burst of them is what gets dropped.
+    const policy = createAddressPolicy({ allowPrivate: true, allowedHosts: [] }, (hostname) => {
+      asked.push(hostname);
+      return systemResolve(hostname);
+    });
+    const url = new URL(`https://localhost:${server.port}/`);
+    const requests = cliCheckRequests(defaultTemplate());
+    const run = await runChecks(requests, { url }, { timeoutMs: 5000, policy });
+    expect(run.results).toHaveLength(requests.length);
+    expect(run.results.find((r) => r.kind === 'dns')?.status).toBe('pass');
+    expect(asked).toEqual(['localhost']);
+    // A second run asks again: an answer is kept for one run only.
+    await runChecks([{ id: 'dns', kind: 'dns', options: {} }], { url }, { timeoutMs: 5000, policy });
+    expect(asked).toEqual(['localhost', 'localhost']);
   });
 
   it('turns a thrown error into an error result with a one-line summary', async () => {

@@ -79,6 +79,33 @@ describe('golive check: exit codes', () => {
   });
 });
 
+describe('golive check: a name that does not resolve', () => {
+  it('says "does not resolve" for every check at once, fails dns, passes nothing, exits 1', async () => {
+    // .invalid never resolves (RFC 6761): the resolver answers NXDOMAIN, no outside DNS needed. The timeout is
+    // longer than the test's own, so a check that waited for it instead of hearing the answer fails the test.
+    const io = recordingIo({ CHECK_TIMEOUT_MS: '60000' });
+    expect(await main(['check', 'https://chekout.example.invalid/', '--json'], io)).toBe(1);
+    const run = JSON.parse(io.out) as { results: Array<{ id: string; kind: string; status: string; summary: string }> };
+    expect(run.results).toHaveLength(cliCheckRequests(defaultTemplate()).length);
+    const byKind = (kind: string) => run.results.filter((r) => r.kind === kind);
+    expect(byKind('dns')).toEqual([
+      expect.objectContaining({ status: 'fail', summary: expect.stringMatching(/^chekout\.example\.invalid does not resolve: .*ENOTFOUND/) as string }),
+    ]);
+    for (const result of run.results.filter((r) => r.kind !== 'dns')) {
+      expect(result, result.id).toMatchObject({ status: 'error', summary: 'not checked: chekout.example.invalid does not resolve (ENOTFOUND)' });
+    }
+    // "Database not exposed" in particular: nothing was probed, so nothing is passed.
+    expect(byKind('database-port')[0]?.status).toBe('error');
+    expect(io.out).not.toContain('timed out');
+  });
+
+  it('does not pass dns on an address: there is no name to check', async () => {
+    const io = recordingIo();
+    expect(await main(['check', 'https://203.0.113.7/', '--only', 'dns', '--json'], io)).toBe(1);
+    expect(JSON.parse(io.out).results[0]).toMatchObject({ kind: 'dns', status: 'error' });
+  });
+});
+
 describe('golive check: configuration', () => {
   it('honours CHECK_ALLOW_PRIVATE and CHECK_ALLOWED_HOSTS from the environment', async () => {
     const server = await httpsSite();

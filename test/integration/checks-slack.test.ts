@@ -142,6 +142,30 @@ describe('Run checks on a section, against a loopback HTTPS server', () => {
   });
 });
 
+describe('Run checks on a name that does not resolve', () => {
+  it('ticks nothing: every item keeps its state with the evidence "does not resolve", and the summary says so', async () => {
+    // The timeout is longer than the test's: checks must hear NXDOMAIN once, not wait (.invalid, RFC 6761).
+    app = await startApp({ timeoutMs: 60_000, allowPrivate: false });
+    const goLive = await app.startGoLive('typo', 'production https://chekout.example.invalid/');
+    await app.clickRunChecks(goLive, undefined, 'U0DANA');
+    const [summary] = await app.waitSummaries(goLive);
+    const text = Harness.textOf(summary);
+    // Every checked item of the template: the name is said not to resolve once, not 24 times.
+    expect(text).toContain('❌ 1 failed · ❗ 24 errors · ✅ 0 passed');
+    expect(text).toMatch(/❗ \*24 checks\* \([a-z0-9, -]+\): not checked: chekout\.example\.invalid does not resolve \(ENOTFOUND\)/);
+    expect(text.split('does not resolve (ENOTFOUND)')).toHaveLength(2);
+    expect(text).not.toContain('timed out');
+
+    const view = await app.store.getChecklist(goLive.id);
+    // "Database not exposed to public internet" is not done by Golive: nothing was probed.
+    expect(view?.items.get('database-not-exposed')).toMatchObject({ state: 'open', evidence: { kind: 'database-port', status: 'error' } });
+    const done = [...(view?.items ?? new Map())].filter(([, record]) => record.state === 'done').map(([id]) => id);
+    expect(done).toEqual([]);
+    expect(view?.items.get('dns-records')).toMatchObject({ state: 'failed', evidence: { kind: 'dns', status: 'fail' } });
+    expect(app.errors()).toEqual([]);
+  });
+});
+
 describe('a person’s work keeps their name', () => {
   it('a person’s done item that later passes its check still says done by that person, with the evidence beside it', async () => {
     app = await startApp();

@@ -51,14 +51,44 @@ function countsLine(c: Record<CheckStatus, number>): string {
   return parts.filter(Boolean).join(' · ');
 }
 
+/** One line of the list: one result, or several that said the same thing. */
+interface Entry {
+  status: CheckStatus;
+  prefix: string;
+  summary: string;
+  results: readonly CheckResult[];
+}
+
+/** Results that say the same thing this many times or more are said once ("a name that does not resolve"). */
+const SAME_SUMMARY_FOLD = 3;
+
 function prefix(r: CheckResult): string {
   const id = r.id !== r.kind ? ` · ${escapeTruncate(cleanLine(r.id), 80)}` : '';
   return `${CHECK_ICON[r.status]} *${r.kind}*${id}`;
 }
 
-function line(r: CheckResult, cap: number): string {
-  const summary = cap > 0 ? escapeTruncate(cleanLine(r.summary), cap) : '';
-  return summary ? `${prefix(r)}: ${summary}` : prefix(r);
+function entries(sorted: readonly CheckResult[]): Entry[] {
+  const same = new Map<string, CheckResult[]>();
+  const key = (r: CheckResult) => `${r.status}\u0000${r.summary}`;
+  for (const r of sorted) same.set(key(r), [...(same.get(key(r)) ?? []), r]);
+  const list: Entry[] = [];
+  const folded = new Set<string>();
+  for (const r of sorted) {
+    const group = same.get(key(r)) ?? [r];
+    if (group.length < SAME_SUMMARY_FOLD) {
+      list.push({ status: r.status, prefix: prefix(r), summary: r.summary, results: [r] });
+    } else if (!folded.has(key(r))) {
+      folded.add(key(r));
+      const kinds = [...new Set(group.map((g) => g.kind))].join(', ');
+      list.push({ status: r.status, prefix: `${CHECK_ICON[r.status]} *${group.length} checks* (${kinds})`, summary: r.summary, results: group });
+    }
+  }
+  return list;
+}
+
+function line(e: Entry, cap: number): string {
+  const summary = cap > 0 ? escapeTruncate(cleanLine(e.summary), cap) : '';
+  return summary ? `${e.prefix}: ${summary}` : e.prefix;
 }
 
 /** Lines packed into section texts of at most `max` characters. */
@@ -91,28 +121,28 @@ export function renderCheckSummary(results: readonly CheckResult[], opts: CheckS
   const text = `Checks for ${name}: ${countsLine(c).replace(/[^\p{L}\p{N} ·,]/gu, '').replace(/\s+/g, ' ').trim()}`;
   if (results.length === 0) return { text, blocks: [...head, section('_No automatic checks to run._')] };
 
-  const sorted = ORDER.flatMap((s) => results.filter((r) => r.status === s));
+  const sorted = entries(ORDER.flatMap((s) => results.filter((r) => r.status === s)));
   // List failures first; when there are too many to list, the passes are the ones left out.
-  const listed: CheckResult[] = [];
+  const listed: Entry[] = [];
   let prefixes = 0;
-  for (const r of sorted) {
-    const cost = prefix(r).length + 3;
+  for (const e of sorted) {
+    const cost = e.prefix.length + 3;
     if (prefixes + cost > BUDGET.lines) break;
-    listed.push(r);
+    listed.push(e);
     prefixes += cost;
   }
-  const left = sorted.slice(listed.length);
+  const left = sorted.slice(listed.length).flatMap((e) => e.results);
   const tail: Block[] = left.length > 0 ? [context(`…and ${left.length} more (${countsLine(checkCounts(left))}).`)] : [];
 
   const build = (capBad: number, capPass: number): Block[] => {
-    const lines = listed.map((r) => line(r, r.status === 'pass' ? capPass : capBad));
+    const lines = listed.map((e) => line(e, e.status === 'pass' ? capPass : capBad));
     const bodies = pack(lines, BUDGET.section).slice(0, BUDGET.blocks);
     return [...head, ...bodies.map((b) => section(b)), ...tail];
   };
   const fixed = countBlockText(build(0, 0));
-  const want = (r: CheckResult) => Math.min(escapeMrkdwn(cleanLine(r.summary)).length, BUDGET.summary) + 2;
-  const bad = listed.filter((r) => r.status !== 'pass').map(want);
-  const good = listed.filter((r) => r.status === 'pass').map(want);
+  const want = (e: Entry) => Math.min(escapeMrkdwn(cleanLine(e.summary)).length, BUDGET.summary) + 2;
+  const bad = listed.filter((e) => e.status !== 'pass').map(want);
+  const good = listed.filter((e) => e.status === 'pass').map(want);
   let room = BUDGET.text - fixed;
   let capBad = Math.min(fairCap(bad, room), BUDGET.summary);
   room -= bad.reduce((sum, w) => sum + Math.min(w, capBad + 2), 0);
