@@ -26,6 +26,7 @@ import { tellPrivately } from './respond.js';
 import * as itemMenu from './actions/item-menu.js';
 import * as runChecks from './actions/run-checks.js';
 import * as golive from './commands/golive.js';
+import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
 import * as startModal from './views/start-modal.js';
 
@@ -115,6 +116,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       processBeforeResponse: false,
       logger: boltLogger,
     });
+    refuseRequestsOutOfTime(receiver, deps.clock, logger);
   }
 
   const app = new App({

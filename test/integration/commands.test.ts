@@ -28,6 +28,17 @@ describe('signatures', () => {
     expect(await h.store.listActive()).toEqual([]);
   });
 
+  it('answers 401 to a correctly signed request timestamped more than 5 minutes ahead, and posts nothing', async () => {
+    const tenMinutesAhead = Math.floor(Date.now() / 1000) + 10 * 60;
+    const res = await h.command('start checkout-api', { request: { timestamp: tenMinutesAhead } });
+    expect(res.status).toBe(401);
+    expect(h.fake.callsOf().filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(await h.store.listActive()).toEqual([]);
+    // Within the window (a clock a minute ahead) the same request is taken.
+    const res2 = await h.command('help', { request: { timestamp: Math.floor(Date.now() / 1000) + 60 } });
+    expect(res2.status).toBe(200);
+  });
+
   it('answers 401 to a forged click and changes nothing', async () => {
     const goLive = await h.startGoLive();
     const item = goLive.template.sections[0]?.groups[0]?.items[0]?.id ?? '';
