@@ -831,6 +831,17 @@ export class SqliteStore implements Store {
     });
   }
 
+  async isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean> {
+    // By primary-key prefix (go_live_id): a handful of rows, on the click path.
+    const row = this.open()
+      .select({ key: messages.key })
+      .from(messages)
+      .innerJoin(goLives, eq(goLives.id, messages.goLiveId))
+      .where(and(eq(messages.goLiveId, goLiveId), eq(messages.ts, ts), eq(goLives.channelId, channelId)))
+      .get();
+    return row !== undefined;
+  }
+
   /** Renderer bookkeeping (which ts shows which version and content): not a change to the go-live, so not audited. */
   async saveMessage(record: MessageRecord): Promise<void> {
     const values = {

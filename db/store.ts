@@ -147,6 +147,8 @@ export interface Store {
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;
   getMessages(goLiveId: string): Promise<MessageRecord[]>;
+  /** True when the Slack message `ts` in `channelId` is one of this go-live's messages (its root or a section). */
+  isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean>;
   saveMessage(record: MessageRecord): Promise<void>;
   /** A go-live's audit events in the order they were appended (the order of its hash chain). */
   auditTrail(goLiveId: string): Promise<AuditEvent[]>;

@@ -239,6 +239,11 @@ export class Harness {
 
   /** Clicks the Run checks button of a section (or of the root message, without `sectionId`) as Slack delivers it. */
   clickRunChecks(goLive: GoLive, sectionId?: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+    return postInteraction(this.baseUrl, SECRET, this.runChecksPayload(goLive, sectionId, user), request);
+  }
+
+  /** The block_actions payload of a click on Run checks (the root's, or a section's), as Slack sends it. */
+  runChecksPayload(goLive: GoLive, sectionId?: string, user = DEPLOYER): unknown {
     const value = sectionId === undefined ? goLive.id : `${goLive.id}|${sectionId}`;
     const candidates = [this.fake.message(CHANNEL, goLive.rootTs ?? ''), ...this.thread(goLive)].filter((m): m is FakeMessage => m !== undefined);
     const message = candidates.find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`));
@@ -246,13 +251,12 @@ export class Harness {
     const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]).find(
       (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.runChecks),
     );
-    const payload = this.blockActionsPayload(
+    return this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
       { type: 'button', action_id: ACTION.runChecks, block_id: block?.block_id ?? 'actions', text: { type: 'plain_text', text: 'Run checks' }, value },
     );
-    return postInteraction(this.baseUrl, SECRET, payload, request);
   }
 
   /** The go-live's thread: its section messages, and the check summaries posted under them. */

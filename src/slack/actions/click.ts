@@ -45,3 +45,16 @@ export function tellClicker(services: SlackServices, body: BlockAction, message:
     message,
   );
 }
+
+/** What a person is told when a control names another go-live than the message it is on. */
+export const NOT_THIS_MESSAGE = 'that control does not belong to the go-live of the message it is on; nothing changed.';
+
+/**
+ * An action applies only to the go-live of the message it came from: the message (channel + ts) must be one
+ * that go-live posted (its root or a section), so a value naming another go-live is refused, not applied to it.
+ */
+export async function fromItsMessage(services: SlackServices, body: BlockAction, goLiveId: string): Promise<boolean> {
+  const container = body.container as { type?: unknown; channel_id?: unknown; message_ts?: unknown } | undefined;
+  if (container?.type !== 'message' || typeof container.channel_id !== 'string' || typeof container.message_ts !== 'string') return false;
+  return services.store.isMessageOf(goLiveId, container.channel_id, container.message_ts);
+}

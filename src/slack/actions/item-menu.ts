@@ -8,7 +8,7 @@ import { renderReasonModal } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
-import { clickDeliveryKey, clickPlace, firstDelivery, tellClicker } from './click.js';
+import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
@@ -19,7 +19,9 @@ export function register(app: App, services: SlackServices): void {
     const value = decodeItemAction(action.selected_option?.value ?? '');
     if (value && (value.action === 'done' || value.action === 'open')) {
       // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
-      const saved = await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body));
+      const saved = (await fromItsMessage(services, body, value.goLiveId))
+        ? await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body))
+        : refuseElsewhere(services, value);
       await ack();
       if (!saved.ok) await services.work.afterAck(() => tell(services, body, saved.message));
       return;
@@ -32,6 +34,7 @@ export function register(app: App, services: SlackServices): void {
         return tell(services, body, 'I did not understand that choice; the message may be out of date.');
       }
       try {
+        if (!(await fromItsMessage(services, body, value.goLiveId))) return tell(services, body, refuseElsewhere(services, value).message);
         await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
@@ -62,6 +65,11 @@ async function saveTick(
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: 'something went wrong on my side; it is logged. Try again in a moment.' };
   }
+}
+
+function refuseElsewhere(services: SlackServices, value: ItemActionValue): { ok: false; message: string } {
+  services.logger.warn({ goLiveId: value.goLiveId, itemId: value.itemId }, 'item menu value names another go-live than its message: refused');
+  return { ok: false, message: NOT_THIS_MESSAGE };
 }
 
 const tell = (services: SlackServices, body: OverflowArgs['body'], message: string): Promise<void> =>

@@ -8,7 +8,7 @@ import type { SlackMessage } from '../blocks/common.js';
 import { NAME_MAX, safeName } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
-import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
+import { clickDeliveryKey, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
 
 /** The button's value: `goLiveId` on the root message, `goLiveId|sectionId` on a section. */
@@ -51,6 +51,10 @@ async function handleClick(services: SlackServices, body: BlockButtonAction, act
     return tell(renderError('I did not understand that button; the message may be out of date.'));
   }
   try {
+    if (!(await fromItsMessage(services, body, value.goLiveId))) {
+      services.logger.warn({ goLiveId: value.goLiveId }, 'run-checks value names another go-live than its message: refused');
+      return await tell(renderError(NOT_THIS_MESSAGE));
+    }
     const outcome = await services.checks.run({ goLiveId: value.goLiveId, actor: user, ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}) });
     await tell(runAnswer(outcome));
   } catch (error) {
