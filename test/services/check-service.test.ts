@@ -142,7 +142,7 @@ async function startGoLive(overrides: { service?: string; environment?: string; 
   const started = await store.startGoLive({
     service: overrides.service ?? 'checkout-api',
     environment: overrides.environment ?? 'production',
-    ...(overrides.url === null ? {} : { url: overrides.url ?? 'https://checkout.example.com/' }),
+    ...(overrides.url === null ? {} : { url: overrides.url ?? 'https://localhost/' }),
     channelId: CHANNEL,
     startedBy: 'U0DEPLOYER',
     roles: {},
