@@ -111,6 +111,8 @@ export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptio
   const slackApp = createSlackApp({
     config,
     store,
+    jobs: store.jobs,
+    postLaunch: store.postLaunch,
     templates: loaded.registry,
     logger: createLogger({ level: options.echoLevel ?? 'warn', destination }),
     clock: systemClock,

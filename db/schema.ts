@@ -143,3 +143,81 @@ export const signOffs = sqliteTable(
     uniqueIndex('sign_offs_one_section').on(t.goLiveId, t.sectionId, t.by).where(sql`kind = 'section' and revoked_at is null`),
   ],
 );
+
+/** Scheduled work (src/scheduler/): claimed in one transaction with a lease, so two processes never run a job twice. */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    goLiveId: text('go_live_id')
+      .notNull()
+      .references(() => goLives.id),
+    kind: text('kind').notNull(),
+    /** Unique per go-live: planning the same job twice adds nothing. */
+    key: text('key').notNull(),
+    /** Repeats of one schedule share a series; several due at once run as the latest (src/domain/post-launch.ts). */
+    series: text('series').notNull(),
+    dueAt: integer('due_at').notNull(),
+    priority: integer('priority').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+    state: text('state').$type<'pending' | 'claimed' | 'done' | 'failed' | 'parked' | 'cancelled'>().notNull(),
+    attempts: integer('attempts').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    /** Steps already done by an earlier attempt (a retry does not post twice). */
+    progress: text('progress', { mode: 'json' }).$type<string[]>().notNull(),
+    lastError: text('last_error'),
+    /** Why it ended the way it did: collapsed into another, cancelled because the go-live ended, fired late. */
+    note: text('note'),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('jobs_go_live_key').on(t.goLiveId, t.key),
+    index('jobs_state_due').on(t.state, t.dueAt),
+    index('jobs_go_live_state').on(t.goLiveId, t.state),
+  ],
+);
+
+/** Check-ins posted during the post-launch window: their message, escalation level and acknowledgement. */
+export const checkIns = sqliteTable(
+  'check_ins',
+  {
+    /** The id of the job that posted it. */
+    id: text('id').primaryKey(),
+    goLiveId: text('go_live_id')
+      .notNull()
+      .references(() => goLives.id),
+    text: text('text').notNull(),
+    dueAt: integer('due_at').notNull(),
+    postedAt: integer('posted_at').notNull(),
+    lateMs: integer('late_ms'),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    results: text('results', { mode: 'json' }).$type<{ kind: string; status: string; summary: string }[]>().notNull(),
+    level: integer('level').notNull(),
+    ackedBy: text('acked_by'),
+    ackedAt: integer('acked_at'),
+  },
+  (t) => [index('check_ins_go_live').on(t.goLiveId, t.postedAt)],
+);
+
+/** A check failing during the window: pinged once while open, closed by its recovery. */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    goLiveId: text('go_live_id')
+      .notNull()
+      .references(() => goLives.id),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    failedAt: integer('failed_at').notNull(),
+    pingedAt: integer('pinged_at'),
+    recoveredAt: integer('recovered_at'),
+    recoverySummary: text('recovery_summary'),
+    recoveryPostedAt: integer('recovery_posted_at'),
+  },
+  // One open failure per check kind: a second run that sees it fail changes nothing.
+  (t) => [uniqueIndex('incidents_open').on(t.goLiveId, t.kind).where(sql`recovered_at is null`)],
+);

@@ -34,6 +34,9 @@ import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import type { CheckpointResult } from './wal-checkpointer.js';
+import { SqliteJobStore } from './sqlite-jobs.js';
+import type { SqliteHost } from './sqlite-jobs.js';
+import { SqlitePostLaunchStore } from './sqlite-post-launch.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
 import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
@@ -681,6 +684,8 @@ export class SqliteStore implements Store {
         before: { status: row.status },
         after: { status: ended.status, reason },
       });
+      // Nothing scheduled for an ended go-live ever runs.
+      this.jobs.cancelPendingInWrite(id, now, 'the go-live was aborted');
       return this.toGoLive(tx, ended);
     });
   }
@@ -918,6 +923,30 @@ export class SqliteStore implements Store {
     this.open();
     mkdirSync(dirname(resolve(toFile)), { recursive: true });
     await this.sqlite.backup(toFile);
+  }
+
+  private jobStore: SqliteJobStore | undefined;
+  private postLaunchStore: SqlitePostLaunchStore | undefined;
+
+  /** The file's connection and this store's write transaction, with its one audit append bound to it. */
+  private host(): SqliteHost {
+    return {
+      connection: this.sqlite,
+      clock: this.clock,
+      write: (work) => this.write((tx) => work((event) => this.audit(tx, event))),
+    };
+  }
+
+  /** Scheduled work on this file (db/sqlite-jobs.ts). */
+  get jobs(): SqliteJobStore {
+    this.jobStore ??= new SqliteJobStore(this.host());
+    return this.jobStore;
+  }
+
+  /** Check-ins, failures during the window and its end, on this file (db/sqlite-post-launch.ts). */
+  get postLaunch(): SqlitePostLaunchStore {
+    this.postLaunchStore ??= new SqlitePostLaunchStore(this.host(), this.jobs);
+    return this.postLaunchStore;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,7 @@
 // Composition root: config → logger → store → templates → Slack app (with /health/* on the same port).
 // SIGTERM/SIGINT stop the app first (no new work), then close the store.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { systemClock } from './clock.js';
 import type { ClockTimer } from './clock.js';
@@ -11,27 +13,33 @@ import type { Logger } from './logger.js';
 import { metrics as processMetrics } from './metrics.js';
 import type { GoliveMetrics } from './metrics.js';
 import { openSqliteStore } from '../db/sqlite-store.js';
-import type { Store } from '../db/store.js';
+import type { SqliteStore } from '../db/sqlite-store.js';
 import { formatTemplateErrors, loadTemplates } from './templates/loader.js';
 import { createSlackApp } from './slack/app.js';
+import { cronTicker } from './scheduler/cron-ticker.js';
+import type { Ticker } from './scheduler/cron-ticker.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import type { SlackApp } from './slack/app.js';
 
 export interface GoliveDeps {
   clock?: ClockTimer;
   logger?: Logger;
   metrics?: GoliveMetrics;
-  /** How far the scheduler runs behind, for /health/status and metrics (0 until a scheduler reports it). */
-  schedulerLagMs?: () => number;
+  /** Drives the scheduler's ticks; node-cron every GOLIVE_TICK unless a test brings its own. */
+  ticker?: Ticker;
 }
 
 export interface RunningGolive {
   config: Config;
-  store: Store;
+  /** The SQLite store (the CLI and tests reach its jobs and post-launch records through it). */
+  store: SqliteStore;
   logger: Logger;
   slack: SlackApp;
+  /** Runs the scheduled work (the post-launch window) every GOLIVE_TICK. */
+  scheduler: Scheduler;
   /** The port /slack/events and /health/* listen on (the bound one when PORT is 0). */
   port: number;
-  /** Stops the Slack app, then closes the store; safe to call twice. */
+  /** Stops the scheduler (its leases given back), then the Slack app, then closes the store; safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -47,7 +55,7 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     return { ok: false, reason: `golive: cannot start: a checklist template is invalid\n${formatTemplateErrors(templates.errors).trimEnd()}` };
   }
 
-  let store: Store;
+  let store: SqliteStore;
   try {
     store = openSqliteStore({
       file: config.databaseFile,
@@ -58,16 +66,20 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };
   }
+  const metrics = deps.metrics ?? processMetrics;
+  // The scheduler needs the Slack app's handlers and the routes need the scheduler: bound once both exist.
+  const bound: { scheduler?: Scheduler } = {};
   const customRoutes = healthRoutes({
     store,
     clock,
-    metrics: deps.metrics ?? processMetrics,
+    metrics,
     logger,
-    ...(deps.schedulerLagMs !== undefined ? { schedulerLagMs: deps.schedulerLagMs } : {}),
+    schedulerLagMs: () => bound.scheduler?.lagMs() ?? 0,
+    schedulerJobs: () => store.jobs.countByState(),
   });
   let slack: SlackApp | undefined;
   try {
-    slack = createSlackApp({ config, store, templates: templates.registry, logger, clock, customRoutes });
+    slack = createSlackApp({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes });
     await slack.start();
   } catch (err) {
     await slack?.stop().catch(() => undefined);
@@ -76,6 +88,20 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     if (reason === undefined) throw err;
     return { ok: false, reason: `golive: cannot start: ${reason}` };
   }
+  const postLaunch = slack.services.postLaunch;
+  const jobs = new Scheduler({
+    jobs: store.jobs,
+    clock,
+    ticker: deps.ticker ?? cronTicker(() => clock.now()),
+    tickMs: config.tickMs,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    handlers: postLaunch.handlers(),
+    onParked: (job, error) => postLaunch.reportParked(job, error),
+    logger: logger.child({ component: 'scheduler' }),
+    metrics,
+  });
+  bound.scheduler = jobs;
+  jobs.start();
   const mode = config.slack.appToken !== undefined ? 'socket' : 'http';
   const port = slack.port();
   logger.info({ mode, port, database: config.databaseFile, templates: templates.registry.list().map((t) => t.id) }, 'golive started');
@@ -89,10 +115,12 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
       store,
       logger,
       slack: running,
+      scheduler: jobs,
       port,
       stop: () => {
         stopping ??= (async () => {
           try {
+            await jobs.stop().catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));
             await running.stop();
           } finally {
             await store.close();

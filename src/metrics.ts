@@ -10,6 +10,8 @@ export interface GoliveMetrics {
   schedulerTicks: Counter;
   /** How late the last tick ran behind its due time, in seconds. */
   schedulerLagSeconds: Gauge;
+  /** Scheduled jobs settled, by outcome (`done`, `retried`, `parked`, `rate_limited`, `cancelled`, `collapsed`). */
+  schedulerJobs: Counter<'outcome'>;
   /** chat.update calls, by outcome (`ok`, `ratelimited`, `error`). */
   chatUpdates: Counter<'outcome'>;
   /** Automatic check runs, by kind and status (`pass`, `warn`, `fail`, `error`). */
@@ -25,6 +27,7 @@ export function createMetrics(): GoliveMetrics {
     activeGoLives: new Gauge({ name: 'golive_active_go_lives', help: 'Go-lives currently preparing or live', registers }),
     schedulerTicks: new Counter({ name: 'golive_scheduler_ticks_total', help: 'Scheduler ticks run', registers }),
     schedulerLagSeconds: new Gauge({ name: 'golive_scheduler_lag_seconds', help: 'How late the last scheduler tick ran', registers }),
+    schedulerJobs: new Counter({ name: 'golive_scheduler_jobs_total', help: 'Scheduled jobs settled, by outcome', labelNames: ['outcome'], registers }),
     chatUpdates: new Counter({ name: 'golive_slack_chat_update_total', help: 'chat.update calls made', labelNames: ['outcome'], registers }),
     checkRuns: new Counter({ name: 'golive_check_runs_total', help: 'Automatic check runs', labelNames: ['kind', 'status'], registers }),
   };

@@ -6,7 +6,13 @@ import type { DurationMs, PostLaunchPlan } from './template.js';
 
 export type PostLaunchJobKind = 'preflight' | 'checkin' | 'escalate' | 'end';
 
-export interface CheckInPayload {
+/** Every planned job knows its window, so that any of them can tell where the window ends. */
+export interface WindowPayload {
+  /** Go live: the window's start. */
+  t0: number;
+}
+
+export interface CheckInPayload extends WindowPayload {
   /** Index of the check-in in the template's `checkins`. */
   checkin: number;
   /** 1 for an `at` check-in; the repeat number (1 = first `every` after T0) otherwise. */
@@ -20,7 +26,7 @@ export interface EscalatePayload {
   level: number;
 }
 
-export type JobPayload = Record<string, never> | CheckInPayload | EscalatePayload;
+export type JobPayload = WindowPayload | CheckInPayload | EscalatePayload;
 
 /** One job of the plan, before it is a row. */
 export interface PlannedJob {
@@ -43,7 +49,7 @@ export const PRIORITY: Record<PostLaunchJobKind, number> = { preflight: 0, check
  */
 export function planPostLaunch(plan: PostLaunchPlan, t0: number): PlannedJob[] {
   const jobs: PlannedJob[] = [
-    { kind: 'preflight', key: 'preflight', series: 'preflight', dueAt: t0, priority: PRIORITY.preflight, payload: {} },
+    { kind: 'preflight', key: 'preflight', series: 'preflight', dueAt: t0, priority: PRIORITY.preflight, payload: { t0 } },
   ];
   plan.checkins.forEach((spec, checkin) => {
     const offsets = spec.at !== undefined ? [spec.at] : spec.every !== undefined ? repeats(spec.every, plan.durationMs) : [];
@@ -55,11 +61,11 @@ export function planPostLaunch(plan: PostLaunchPlan, t0: number): PlannedJob[] {
         series: `checkin:${checkin}`,
         dueAt: t0 + offset,
         priority: PRIORITY.checkin,
-        payload: { checkin, occurrence },
+        payload: { t0, checkin, occurrence },
       });
     });
   });
-  jobs.push({ kind: 'end', key: 'end', series: 'end', dueAt: t0 + plan.durationMs, priority: PRIORITY.end, payload: {} });
+  jobs.push({ kind: 'end', key: 'end', series: 'end', dueAt: t0 + plan.durationMs, priority: PRIORITY.end, payload: { t0 } });
   return sortJobs(jobs);
 }
 

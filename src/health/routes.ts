@@ -18,6 +18,8 @@ export interface HealthDeps {
   logger?: Logger;
   /** Milliseconds the scheduler runs behind; 0 until a scheduler reports it. */
   schedulerLagMs?: () => number;
+  /** Scheduled jobs by state (pending, claimed, done, failed, parked, cancelled); absent without a scheduler. */
+  schedulerJobs?: () => Promise<Record<string, number>>;
   /** When the process started serving (clock time); defaults to now. */
   startedAt?: number;
   version?: string;
@@ -29,6 +31,8 @@ export interface HealthStatus {
   uptimeSeconds: number;
   activeGoLives: number;
   schedulerLagMs: number;
+  /** Scheduled jobs by state. */
+  jobs: Record<string, number>;
   databaseWritable: boolean;
 }
 
@@ -87,7 +91,7 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
       path: '/health/status',
       method: 'GET',
       handler: guarded('status', async (res) => {
-        const [active, databaseWritable] = await Promise.all([deps.store.listActive(), writable()]);
+        const [active, databaseWritable, jobs] = await Promise.all([deps.store.listActive(), writable(), deps.schedulerJobs?.() ?? {}]);
         deps.metrics.activeGoLives.set(active.length);
         const body: HealthStatus = {
           status: databaseWritable ? 'ok' : 'degraded',
@@ -95,6 +99,7 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
           uptimeSeconds: Math.max(0, Math.floor((deps.clock.now() - startedAt) / 1000)),
           activeGoLives: active.length,
           schedulerLagMs: lag(),
+          jobs,
           databaseWritable,
         };
         json(res, 200, body);

@@ -25,6 +25,13 @@ import { renderError } from './blocks/replies.js';
 import { tellPrivately } from './respond.js';
 import * as itemMenu from './actions/item-menu.js';
 import * as runChecks from './actions/run-checks.js';
+import { ROOT } from '../services/ports.js';
+import * as acknowledge from './actions/acknowledge.js';
+import * as rollBack from './actions/roll-back.js';
+import { SlackPostLaunchNotifier } from './post-launch-notifier.js';
+import { PostLaunchService } from '../services/post-launch.js';
+import type { JobStore } from '../../db/job-store.js';
+import type { PostLaunchStore } from '../../db/post-launch-store.js';
 import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
@@ -42,6 +49,9 @@ export function renderFailedText(error: string): string {
 export interface SlackAppDeps {
   config: Config;
   store: Store;
+  /** Scheduled work and the post-launch window's records, on the same database as `store`. */
+  jobs: JobStore;
+  postLaunch: PostLaunchStore;
   templates: TemplateRegistry;
   logger: Logger;
   clock: ClockTimer;
@@ -64,6 +74,8 @@ export interface SlackServices {
   work: WorkTracker;
   /** Automatic checks on demand (Run checks, `/golive check`). */
   checks: CheckService;
+  /** The first hours after Go live: its jobs' handlers, Acknowledge, Roll back. */
+  postLaunch: PostLaunchService;
 }
 
 export interface SlackApp {
@@ -177,6 +189,17 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     goLives: new GoLiveService({ store: deps.store, templates: deps.templates, renderer, slack, logger: logger.child({ component: 'go-live' }) }),
     work,
     checks,
+    postLaunch: new PostLaunchService({
+      store: deps.store,
+      jobs: deps.jobs,
+      postLaunch: deps.postLaunch,
+      notifier: new SlackPostLaunchNotifier(slack, logger.child({ component: 'post-launch' })),
+      clock: deps.clock,
+      logger: logger.child({ component: 'post-launch' }),
+      checks: config.checks,
+      // Completed or Rolled back: the root shows it (and loses its buttons).
+      onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
+    }),
   };
 
   // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.
@@ -189,6 +212,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   itemReason.register(app, services);
   startModal.register(app, services);
   runChecks.register(app, services);
+  acknowledge.register(app, services);
+  rollBack.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;

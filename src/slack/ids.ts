@@ -4,12 +4,18 @@ export const ACTION = {
   itemMenu: 'golive_item_menu',
   /** Button on the root message (value: go-live id) and on each section (value: `goLiveId|sectionId`). */
   runChecks: 'golive_run_checks',
+  /** Button on a post-launch check-in; value: the check-in id. */
+  acknowledge: 'golive_acknowledge',
+  /** Button on the root message of a live go-live; value: go-live id. Opens the Roll back form. */
+  rollBack: 'golive_roll_back',
 } as const;
 
 export const VIEW = {
   startModal: 'golive_start_modal',
   /** Asks the reason for N/A or blocked; private_metadata is `encodeItemAction`. */
   itemReason: 'golive_item_reason',
+  /** Asks why a go-live is rolled back; private_metadata is the go-live id. */
+  rollBack: 'golive_roll_back',
 } as const;
 
 /** The message key of a section's n-th message (`security`, `security#2`, …): the renderer and the builders agree. */

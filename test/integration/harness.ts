@@ -83,6 +83,8 @@ export class Harness {
     const slackApp = createSlackApp({
       config,
       store,
+      jobs: store.jobs,
+      postLaunch: store.postLaunch,
       templates: loadRegistry(),
       logger: createLogger({ level: 'info', destination }),
       clock: systemClock,

@@ -40,6 +40,8 @@ it('runs a go-live over Socket Mode and serves its own routes on PORT', async ()
       logLevel: 'error',
     },
     store,
+    jobs: store.jobs,
+    postLaunch: store.postLaunch,
     templates: loadRegistry(),
     logger: createLogger({ level: 'silent' }),
     clock: systemClock,

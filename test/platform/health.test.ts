@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGolive } from '../../src/main.js';
+import { systemClock } from '../../src/clock.js';
+import { smallTemplate } from '../db/fixtures.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import { createAddressPolicy } from '../../src/checks/guard.js';
 import { runChecks } from '../../src/checks/runner.js';
@@ -114,11 +116,22 @@ describe('health endpoints in HTTP mode', () => {
     ]);
   });
 
-  it('reports the scheduler lag its callback gives, in status and metrics', async () => {
-    const lagging = await startTestGolive({ schedulerLagMs: () => 250 });
+  it('reports how late the scheduler ran its oldest due job and its jobs by state, in status and metrics', async () => {
+    // A standing clock and a ticker that never fires on its own: the test ticks once, by hand.
+    const now = Date.UTC(2026, 11, 1, 14, 0, 0);
+    const lagging = await startTestGolive({ clock: { ...systemClock, now: () => now }, ticker: { every: () => () => undefined } });
     try {
-      expect(await (await fetch(`${lagging.base}/health/status`)).json()).toMatchObject({ schedulerLagMs: 250 });
-      expect(await (await fetch(`${lagging.base}/health/metrics`)).text()).toContain('golive_scheduler_lag_seconds 0.25');
+      const { golive: app, base: url } = lagging;
+      const goLive = await app.store.startGoLive({ service: 'lagging', environment: 'production', channelId: 'C0DEPLOYS', startedBy: 'U0DEPLOYER', roles: {}, template: smallTemplate() });
+      if (!goLive.ok) throw new Error('could not start a go-live');
+      await app.store.jobs.schedule([{ goLiveId: goLive.goLive.id, kind: 'preflight', key: 'late', series: 'late', dueAt: now - 250, priority: 0, payload: { t0: now } }]);
+      expect(await (await fetch(`${url}/health/status`)).json()).toMatchObject({ schedulerLagMs: 0, jobs: { pending: 1, done: 0 } });
+      await app.scheduler.tick();
+      expect(await (await fetch(`${url}/health/status`)).json()).toMatchObject({ schedulerLagMs: 250, jobs: { pending: 0, done: 1, parked: 0 } });
+      const text = await (await fetch(`${url}/health/metrics`)).text();
+      expect(text).toContain('golive_scheduler_lag_seconds 0.25');
+      expect(text).toContain('golive_scheduler_ticks_total 1');
+      expect(text).toContain('golive_scheduler_jobs_total{outcome="done"} 1');
     } finally {
       await lagging.stop();
     }

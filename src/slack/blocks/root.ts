@@ -104,7 +104,10 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
       blocks.push({
         type: 'actions',
         block_id: 'root-actions',
-        elements: [button('Run checks', ACTION.runChecks, goLive.id, 'primary')],
+        elements: [
+          button('Run checks', ACTION.runChecks, goLive.id, 'primary'),
+          ...(goLive.status === 'live' ? [button('Roll back', ACTION.rollBack, goLive.id, 'danger')] : []),
+        ],
       });
     }
   }
