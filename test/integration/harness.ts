@@ -183,6 +183,41 @@ export class Harness {
     throw new Error(`no ${action} option for item ${itemId} in the thread`);
   }
 
+  /** Clicks a button of a message (as it stands in the fake) as Slack delivers it. */
+  clickButton(message: FakeMessage, actionId: string, value: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]).find(
+      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
+    );
+    const element = block?.elements?.find((e) => e.action_id === actionId);
+    const payload = this.blockActionsPayload(
+      user,
+      message,
+      { text: message.text ?? '', blocks: message.blocks ?? [] },
+      { type: 'button', action_id: actionId, block_id: block?.block_id ?? 'actions', text: element?.text ?? { type: 'plain_text', text: actionId }, value },
+    );
+    return postInteraction(this.baseUrl, SECRET, payload, request);
+  }
+
+  /** Submits a modal with these input values (`{ block_id: { action_id: { type, value } } }`), as Slack sends it. */
+  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+    return postInteraction(
+      this.baseUrl,
+      SECRET,
+      {
+        type: 'view_submission',
+        team: { id: this.fake.teamId, domain: 'golive-test' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
+        api_app_id: 'A0GOLIVE',
+        token: 'deprecated-verification-token',
+        trigger_id: newTriggerId(),
+        view: { ...view.view, id: view.id, team_id: this.fake.teamId, hash: view.hash, state: { values } },
+        response_urls: [],
+        is_enterprise_install: false,
+      },
+      request,
+    );
+  }
+
   /** A block_actions payload for a click on `message` (which shows `shown`), as Slack sends it. */
   private blockActionsPayload(
     user: string,
@@ -296,28 +331,7 @@ export class Harness {
 
   /** Submits the reason modal that was opened last for `itemId`. */
   submitReason(view: FakeView, reason: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
-    return postInteraction(
-      this.baseUrl,
-      SECRET,
-      {
-        type: 'view_submission',
-        team: { id: this.fake.teamId, domain: 'golive-test' },
-        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
-        api_app_id: 'A0GOLIVE',
-        token: 'deprecated-verification-token',
-        trigger_id: newTriggerId(),
-        view: {
-          ...view.view,
-          id: view.id,
-          team_id: this.fake.teamId,
-          hash: view.hash,
-          state: { values: { [REASON_FIELD]: { [REASON_FIELD]: { type: 'plain_text_input', value: reason } } } },
-        },
-        response_urls: [],
-        is_enterprise_install: false,
-      },
-      request,
-    );
+    return this.submitView(view, { [REASON_FIELD]: { [REASON_FIELD]: { type: 'plain_text_input', value: reason } } }, user, request);
   }
 
   /** The reason modal opened for an item, once views.open has been called for it. */
