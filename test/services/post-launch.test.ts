@@ -157,7 +157,7 @@ describe('failing checks during the window', () => {
     expect(world.thread(goLive).filter((m) => m.text?.startsWith('Check failing'))).toHaveLength(2);
     const actions = (await world.store.auditTrail(goLive.id)).map((e) => e.action).filter((a) => a.startsWith('check-'));
     expect(actions.filter((a) => a !== 'check-in')).toEqual(['check-failed', 'check-recovered', 'check-failed']);
-    }, 120_000);
+  }, 120_000);
 });
 
 describe('downtime', () => {
@@ -187,7 +187,7 @@ describe('downtime', () => {
     expect(world.checkIns(goLive)).toHaveLength(26);
     expect(checkinJobs.filter((j) => j.note?.startsWith('collapsed into'))).toHaveLength(3);
     expect(world.thread(goLive).filter((m) => m.text?.startsWith('Post-launch summary'))).toHaveLength(1);
-    }, 120_000);
+  }, 120_000);
 });
 
 describe('ending early', () => {
