@@ -1,7 +1,10 @@
 // The durable scheduler on a real SQLite file: claims are leases, two instances never run a job twice, a dead
 // process's lease is taken over, failures retry with backoff and park once, a 429 waits, ended go-lives' jobs
 // never run, missed repeats collapse, stop() gives leases back.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetryLater } from '../../src/scheduler/scheduler.js';
 import type { JobHandler } from '../../src/scheduler/scheduler.js';
@@ -99,6 +102,33 @@ describe('claiming and running', () => {
     const [row] = await store.jobs.listJobs(goLive);
     expect(row).toMatchObject({ state: 'done', attempts: 2 });
   });
+
+  it('a process SIGKILLed while it runs a job keeps it from nobody: the next process runs it once its lease expires', async () => {
+    const store = world.open();
+    const goLive = await world.goLive(store);
+    await store.jobs.schedule([job(goLive, 'interrupted', T0)]);
+    const child = fork(fileURLToPath(new URL('./claim-process.ts', import.meta.url)), [world.file, String(T0)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const [message] = (await once(child, 'message')) as [{ claimed: string }];
+    expect(message).toEqual({ claimed: 'interrupted' });
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+
+    const [held] = await store.jobs.listJobs(goLive);
+    expect(held).toMatchObject({ state: 'claimed', leaseOwner: `doomed-${child.pid}`, attempts: 1 });
+    const { runs, handler } = recorder();
+    const survivor = world.scheduler(store, { test: handler }, { owner: 'survivor' });
+    world.clock.set(T0 + 5 * M - 1);
+    await survivor.tick();
+    expect(runs).toEqual([]);
+    world.clock.set(T0 + 5 * M);
+    await survivor.tick();
+    await survivor.tick();
+    expect(runs.map((r) => r.key)).toEqual(['interrupted']);
+    expect((await store.jobs.listJobs(goLive))[0]).toMatchObject({ state: 'done', attempts: 2 });
+  }, 60_000);
 
   it('stop() gives this process’s leases back at once, without counting an attempt', async () => {
     const store = world.open();
