@@ -140,14 +140,22 @@ describe('claiming and running', () => {
       release = resolve;
     });
     const ran: string[] = [];
+    let inHand: () => void = () => undefined;
+    const firstStarted = new Promise<void>((resolve) => {
+      inHand = resolve;
+    });
     const scheduler = world.scheduler(store, {
       test: async (claimed) => {
         ran.push(claimed.key);
-        if (claimed.key === 'first') await blocked;
+        if (claimed.key === 'first') {
+          inHand();
+          await blocked;
+        }
       },
     });
     world.clock.set(T0 + 1);
     const tick = scheduler.tick();
+    await firstStarted;
     const stopping = scheduler.stop();
     release();
     await Promise.all([tick, stopping]);
