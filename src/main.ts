@@ -1,5 +1,6 @@
 // Composition root: config → logger → store → templates → Slack app (with /health/* on the same port).
-// SIGTERM/SIGINT stop the app first (no new work), then close the store.
+// SIGTERM/SIGINT stop the app first (no new requests, work in flight, pending renders), then the Slack probe,
+// then close the store (src/shutdown.ts: a second signal or a stop past its deadline exits at once).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +9,7 @@ import type { ClockTimer } from './clock.js';
 import { formatConfigProblems, loadConfig } from './config.js';
 import type { Config, Env } from './config.js';
 import { healthRoutes } from './health/routes.js';
+import { SlackReachabilityMonitor } from './health/slack-reachability.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { metrics as processMetrics } from './metrics.js';
@@ -20,6 +22,7 @@ import { cronTicker } from './scheduler/cron-ticker.js';
 import type { Ticker } from './scheduler/cron-ticker.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { SlackApp } from './slack/app.js';
+import { stopOnSignals } from './shutdown.js';
 
 export interface GoliveDeps {
   clock?: ClockTimer;
@@ -69,6 +72,14 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
   const metrics = deps.metrics ?? processMetrics;
   // The scheduler needs the Slack app's handlers and the routes need the scheduler: bound once both exist.
   const bound: { scheduler?: Scheduler } = {};
+  let slack: SlackApp | undefined;
+  // The start's own auth.test is the first answer; after it, one probe a minute in the background.
+  const slackReachability = new SlackReachabilityMonitor({
+    probe: () => (slack ? slack.app.client.auth.test() : Promise.reject(new Error('not started'))),
+    clock,
+    logger: logger.child({ component: 'slack-probe' }),
+    gauge: metrics.slackReachable,
+  });
   const customRoutes = healthRoutes({
     store,
     clock,
@@ -76,8 +87,8 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     logger,
     schedulerLagMs: () => bound.scheduler?.lagMs() ?? 0,
     schedulerJobs: () => store.jobs.countByState(),
+    slackReachability: () => slackReachability.current(),
   });
-  let slack: SlackApp | undefined;
   try {
     slack = createSlackApp({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes });
     await slack.start();
@@ -102,6 +113,8 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
   });
   bound.scheduler = jobs;
   jobs.start();
+  slackReachability.record(true);
+  slackReachability.start();
   const mode = config.slack.appToken !== undefined ? 'socket' : 'http';
   const port = slack.port();
   logger.info({ mode, port, database: config.databaseFile, templates: templates.registry.list().map((t) => t.id) }, 'golive started');
@@ -122,6 +135,7 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
           try {
             await jobs.stop().catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));
             await running.stop();
+            await slackReachability.stop();
           } finally {
             await store.close();
             logger.info('golive stopped');
@@ -190,18 +204,7 @@ export async function main(env: Env = process.env): Promise<void> {
     return;
   }
   const { golive } = started;
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'stopping');
-    golive.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals({ target: process, stop: () => golive.stop(), clock: systemClock, logger });
 }
 
 const entry = process.argv[1];

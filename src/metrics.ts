@@ -16,6 +16,8 @@ export interface GoliveMetrics {
   chatUpdates: Counter<'outcome'>;
   /** Automatic check runs, by kind and status (`pass`, `warn`, `fail`, `error`). */
   checkRuns: Counter<'kind' | 'status'>;
+  /** 1 when Slack answered the last auth.test, 0 when it did not (src/health/slack-reachability.ts). */
+  slackReachable: Gauge;
 }
 
 export function createMetrics(): GoliveMetrics {
@@ -30,6 +32,7 @@ export function createMetrics(): GoliveMetrics {
     schedulerJobs: new Counter({ name: 'golive_scheduler_jobs_total', help: 'Scheduled jobs settled, by outcome', labelNames: ['outcome'], registers }),
     chatUpdates: new Counter({ name: 'golive_slack_chat_update_total', help: 'chat.update calls made', labelNames: ['outcome'], registers }),
     checkRuns: new Counter({ name: 'golive_check_runs_total', help: 'Automatic check runs', labelNames: ['kind', 'status'], registers }),
+    slackReachable: new Gauge({ name: 'golive_slack_reachable', help: 'Whether Slack answered the last auth.test (1) or not (0)', registers }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Store } from '../../db/store.js';
 import type { GoliveMetrics } from '../metrics.js';
 import { packageRoot } from '../paths.js';
 import { sendHomePage } from './home-page.js';
+import type { SlackReachability } from './slack-reachability.js';
 import type { Logger } from '../logger.js';
 
 export interface HealthDeps {
@@ -16,6 +17,8 @@ export interface HealthDeps {
   clock: Clock;
   metrics: GoliveMetrics;
   logger?: Logger;
+  /** Whether Slack answered the last auth.test (cached: reading it costs no Slack call). */
+  slackReachability?: () => SlackReachability;
   /** Milliseconds the scheduler runs behind; 0 until a scheduler reports it. */
   schedulerLagMs?: () => number;
   /** Scheduled jobs by state (pending, claimed, done, failed, parked, cancelled); absent without a scheduler. */
@@ -63,6 +66,13 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
         });
     };
 
+  const slackStatus = (): { slack?: { reachable: boolean; checkedAt: string; error?: string } } => {
+    const known = deps.slackReachability?.();
+    if (known?.reachable === undefined || known.checkedAt === undefined) return {};
+    const { reachable, checkedAt, error } = known;
+    return { slack: { reachable, checkedAt: new Date(checkedAt).toISOString(), ...(error !== undefined ? { error } : {}) } };
+  };
+
   const writable = async (): Promise<boolean> => {
     try {
       return await deps.store.isWritable();
@@ -81,8 +91,11 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
       handler: guarded(
         'ready',
         async (res) => {
-          if (await writable()) json(res, 200, { status: 'ready' });
-          else json(res, 503, { status: 'not ready', reason: 'database is not writable' });
+          // Slack's reachability is reported, not judged: without Slack Golive still saves every change and
+          // catches its threads up later, so taking it out of a load balancer would only lose requests.
+          const slack = slackStatus();
+          if (await writable()) json(res, 200, { status: 'ready', ...slack });
+          else json(res, 503, { status: 'not ready', reason: 'database is not writable', ...slack });
         },
         503,
       ),

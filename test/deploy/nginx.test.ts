@@ -1,14 +1,14 @@
 // Golive passes its own checklist behind the repository's nginx template: a real nginx (when one is installed)
 // renders deploy/nginx/golive.conf.template as the official image does, proxies to a real Golive process on
 // loopback, and the real `golive check` finds nothing failing. Without nginx those tests say they skipped.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_KINDS } from '../../src/domain/check-kind.js';
-import { packageRoot } from '../../src/paths.js';
 import { BotProcess } from '../support/bot-process.js';
+import { runGoliveCli } from '../support/cli-process.js';
 import { removeTestCertificates, testCertificates } from '../support/certs.js';
 import type { TestCertificates } from '../support/certs.js';
 import { startFakeSlack } from '../support/fake-slack.js';
@@ -25,24 +25,6 @@ const withNginx = nginx ? '' : ` — ${SKIPPED}`;
 interface CheckDocument {
   target: string;
   results: Array<{ id: string; kind: string; status: 'pass' | 'warn' | 'fail' | 'error'; summary: string }>;
-}
-
-/** The real CLI (src/cli.ts, as bin/golive.js runs it built) in its own process, so NODE_EXTRA_CA_CERTS counts. */
-function golive(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = "import { main } from './src/cli.ts'; process.exitCode = await main(process.argv.slice(1));";
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, ...args], {
-      cwd: packageRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('deploy/nginx/golive.conf.template', () => {
@@ -123,7 +105,7 @@ describe.skipIf(!nginx)(`Golive behind nginx${withNginx}`, () => {
     // response-time judges speed, which on a shared test machine is the machine's load, not the configuration:
     // every other kind runs, each with a timeout generous enough for that load.
     const kinds = CHECK_KINDS.filter((kind) => kind !== 'response-time');
-    const run = await golive(
+    const run = await runGoliveCli(
       ['check', `https://localhost:${proxy.httpsPort}/`, '--http-url', `http://localhost:${proxy.httpPort}/`, '--allow-private', '--json', '--timeout', '20000', '--only', kinds.join(',')],
       { NODE_EXTRA_CA_CERTS: ca.file },
     );

@@ -10,43 +10,14 @@ import type { SqliteStore } from '../../db/sqlite-store.js';
 import { systemClock } from '../../src/clock.js';
 import { flattenItems } from '../../src/domain/checklist.js';
 import type { GoLive } from '../../src/domain/go-live.js';
-import { BotProcess } from '../support/bot-process.js';
-import { ACTION, encodeItemAction } from '../../src/slack/ids.js';
+import { BotProcess, tickItem } from '../support/bot-process.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeMessage, FakeSlack } from '../support/fake-slack.js';
-import { newTriggerId, postCommand, postInteraction } from '../support/slack-request.js';
+import { postCommand } from '../support/slack-request.js';
 import { CHANNEL, DEPLOYER, Harness } from './harness.js';
 
 const SECRET = 'restart-crash-signing-secret';
 const SECTIONS = 11;
-
-/** A block_actions payload choosing `done` in an item's menu, as Slack sends it from a thread message. */
-function tick(baseUrl: string, goLive: GoLive, message: FakeMessage, itemId: string, user: string) {
-  return postInteraction(baseUrl, SECRET, {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0GOLIVE' },
-    api_app_id: 'A0GOLIVE',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false, thread_ts: message.thread_ts },
-    trigger_id: newTriggerId(),
-    team: { id: 'T0GOLIVE', domain: 'golive-test' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: CHANNEL, name: 'deploys' },
-    message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '', blocks: [] },
-    state: { values: {} },
-    response_url: 'http://127.0.0.1:9/no-response-url',
-    actions: [
-      {
-        type: 'overflow',
-        action_id: ACTION.itemMenu,
-        block_id: `item-${itemId}`,
-        selected_option: { text: { type: 'plain_text', text: 'done' }, value: encodeItemAction({ action: 'done', goLiveId: goLive.id, itemId }) },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  });
-}
 
 let fake: FakeSlack;
 let dir: string;
@@ -111,7 +82,7 @@ describe('a restart mid-burst', () => {
       if (!message) throw new Error(`no message for ${sectionId}`);
       return message;
     };
-    const answers = await Promise.all(ticks.map((t) => tick(firstUrl, goLive, messageOf(t.sectionId), t.itemId, t.user)));
+    const answers = await Promise.all(ticks.map((t) => tickItem(firstUrl, SECRET, goLive.id, messageOf(t.sectionId), t.itemId, t.user)));
     expect(answers.map((a) => a.status)).toEqual(ticks.map(() => 200));
     // A tick is saved before its ack: kill the moment the last ack arrives, well inside the 1 s window in
     // which the renders of the burst are still waiting.

@@ -7,16 +7,21 @@ import { smallTemplate } from '../db/fixtures.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import { createAddressPolicy } from '../../src/checks/guard.js';
 import { runChecks } from '../../src/checks/runner.js';
+import { SLACK_PROBE_INTERVAL_MS } from '../../src/health/slack-reachability.js';
+import { Harness } from '../integration/harness.js';
+import type { FakeSlack } from '../support/fake-slack.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startTestGolive } from './helpers.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 let golive: RunningGolive;
+let slack: FakeSlack;
 let base: string;
 let stop: () => Promise<void>;
 
 beforeEach(async () => {
-  ({ golive, base, stop } = await startTestGolive());
+  ({ golive, slack, base, stop } = await startTestGolive());
 });
 
 afterEach(async () => {
@@ -36,12 +41,12 @@ describe('health endpoints in HTTP mode', () => {
   it('is ready while the database accepts writes, and 503 once it does not', async () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', slack: { reachable: true, checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
 
     await golive.store.close();
     const notReady = await fetch(`${base}/health/ready`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ status: 'not ready', reason: 'database is not writable' });
+    expect(await notReady.json()).toMatchObject({ status: 'not ready', reason: 'database is not writable' });
   });
 
   it('reports version, uptime, active go-lives and scheduler lag', async () => {
@@ -116,6 +121,32 @@ describe('health endpoints in HTTP mode', () => {
     ]);
   });
 
+  it("reports Slack's reachability from the start's auth.test, without a Slack call per probe", async () => {
+    const before = slack.callsOf('auth.test').length;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${base}/health/ready`).then((r) => r.json())));
+    for (const answer of answers) expect(answer).toMatchObject({ status: 'ready', slack: { reachable: true } });
+    expect(slack.callsOf('auth.test').length).toBe(before);
+    expect(await (await fetch(`${base}/health/metrics`)).text()).toMatch(/^golive_slack_reachable 1$/m);
+  });
+
+  it('refreshes the reachability in the background: a refused auth.test shows, and Golive stays ready', async () => {
+    const clock = new ManualClock();
+    const probed = await startTestGolive({ clock });
+    try {
+      probed.slack.failNext('auth.test', 'invalid_auth');
+      await clock.advance(SLACK_PROBE_INTERVAL_MS);
+      await probed.slack.waitFor(() => probed.slack.callsOf('auth.test').length >= 2 || undefined, 5000, 'the background auth.test');
+      const ready = await Harness.until(async () => {
+        const answer = await fetch(`${probed.base}/health/ready`);
+        const body = (await answer.json()) as { slack?: { reachable: boolean } };
+        return body.slack?.reachable === false ? { status: answer.status, body } : undefined;
+      }, 'the refused auth.test in /health/ready');
+      expect(ready).toEqual({ status: 200, body: { status: 'ready', slack: { reachable: false, error: 'invalid_auth', checkedAt: new Date(clock.now()).toISOString() } } });
+      expect(await (await fetch(`${probed.base}/health/metrics`)).text()).toMatch(/^golive_slack_reachable 0$/m);
+    } finally {
+      await probed.stop();
+    }
+  });
   it('reports how late the scheduler ran its oldest due job and its jobs by state, in status and metrics', async () => {
     // A standing clock and a ticker that never fires on its own: the test ticks once, by hand.
     const now = Date.UTC(2026, 11, 1, 14, 0, 0);
