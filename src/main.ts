@@ -90,7 +90,7 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     slackReachability: () => slackReachability.current(),
   });
   try {
-    slack = createSlackApp({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes });
+    slack = createSlackApp({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes, metrics });
     await slack.start();
   } catch (err) {
     await slack?.stop().catch(() => undefined);

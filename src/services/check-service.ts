@@ -3,6 +3,8 @@
 // only attaches evidence to a person's decision), post one summary in the thread and re-render the touched
 // messages. Expected refusals are values with the sentence to show.
 import type { Logger } from 'pino';
+import { metrics as processMetrics } from '../metrics.js';
+import type { GoliveMetrics } from '../metrics.js';
 import type { Store } from '../../db/store.js';
 import { createAddressPolicy } from '../checks/guard.js';
 import { checkRequestsOf, dedupeCheckRequests } from '../checks/plan.js';
@@ -68,6 +70,8 @@ export interface CheckServiceDeps {
   checks: Config['checks'];
   /** The check implementations by kind; the full registry unless a caller narrows it. */
   registry?: Readonly<Partial<Record<CheckKind, Check>>>;
+  /** Where each check that ran is counted, by kind and status (the registry /health/metrics serves). */
+  metrics?: Pick<GoliveMetrics, 'checkRuns'>;
 }
 
 interface Running {
@@ -185,6 +189,7 @@ export class CheckService {
         policy: this.policy,
         ...(this.deps.registry ? { checks: this.deps.registry } : {}),
       });
+      for (const ran of run.results) (this.deps.metrics ?? processMetrics).checkRuns.inc({ kind: ran.kind, status: ran.status });
       // Each item gets the result of the check that ran for it (one run serves items with the same check).
       const results = requests.map((r): CheckResult => {
         // runChecks answers in request order; dedupe tells whether two requests are the same check.

@@ -2,7 +2,8 @@
 // person sees. Rate limits come back as values too (the client rejects them instead of retrying on its own).
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { metrics } from '../metrics.js';
+import { metrics as processMetrics } from '../metrics.js';
+import type { GoliveMetrics } from '../metrics.js';
 import type { Block, ModalView, SlackMessage } from '../slack/blocks/common.js';
 
 export type SlackFailure =
@@ -64,6 +65,8 @@ export class SlackGateway {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly logger: Logger,
+    /** Where chat.update outcomes are counted: the registry /health/metrics serves. */
+    private readonly metrics: Pick<GoliveMetrics, 'chatUpdates'> = processMetrics,
   ) {}
 
   private async call<T>(method: string, run: () => Promise<T>): Promise<SlackResult<T>> {
@@ -97,7 +100,7 @@ export class SlackGateway {
     const result = await this.call('chat.update', async () => {
       await this.client.chat.update({ channel: input.channel, ts: input.ts, text: input.text, blocks: input.blocks });
     });
-    metrics.chatUpdates.inc({ outcome: result.ok ? 'ok' : result.kind === 'rate-limited' ? 'ratelimited' : 'error' });
+    this.metrics.chatUpdates.inc({ outcome: result.ok ? 'ok' : result.kind === 'rate-limited' ? 'ratelimited' : 'error' });
     return result;
   }
 

@@ -9,6 +9,7 @@ import type { Store } from '../../db/store.js';
 import type { ClockTimer } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { GoliveMetrics } from '../metrics.js';
 import { toBoltLogger } from '../logger.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import { CheckService } from '../services/check-service.js';
@@ -59,6 +60,8 @@ export interface SlackAppDeps {
   renderWindowMs?: number;
   /** The Slack budget's rate and backoff (Tier 3 and 1 s → 30 s unless said otherwise). */
   slackBudget?: Omit<UpdateBudgetOptions, 'clock'>;
+  /** The registry /health/metrics serves (the process-wide one unless a test gives its own). */
+  metrics?: GoliveMetrics;
 }
 
 /** What the listeners call: handed to each `register(app, services)`. */
@@ -142,7 +145,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     convoStore: false,
   });
 
-  const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }));
+  const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }), deps.metrics);
   const renderer = new SlackRenderer({
     store: deps.store,
     slack,
@@ -178,7 +181,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
   });
   const work = new WorkTracker();
-  const checks = new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks });
+  const checks = new CheckService({ store: deps.store, renderer, slack, logger: logger.child({ component: 'checks' }), clock: deps.clock, work, checks: config.checks, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   const services: SlackServices = {
     store: deps.store,
     templates: deps.templates,
