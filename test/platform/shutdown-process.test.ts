@@ -1,8 +1,10 @@
 // Stopping the real process (src/main.ts, as `npm start` runs it) the way systemd, Docker and Ctrl-C do. SIGTERM
 // right after a tick is acked, while its render still waits in the debounce window: the render reaches Slack,
-// the database closes, exit 0. A second signal during a stop stuck behind Slack's Retry-After exits at once;
-// a stop that outlasts its deadline exits 1 before systemd's or Docker's SIGKILL would come.
+// the database closes, exit 0. A stop waiting on a check run in flight (its target accepts and never answers):
+// a second signal exits at once; left alone, the stop exits 1 at its deadline, before a SIGKILL would come.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,15 +23,27 @@ const SECTIONS = 11;
 let fake: FakeSlack;
 let dir: string;
 let bot: BotProcess;
+/** A check target that accepts connections and never answers: a check run on it lasts its whole timeout. */
+let silent: Server;
+const held: Socket[] = [];
 
 beforeEach(async () => {
   fake = await startFakeSlack();
+  silent = createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   dir = mkdtempSync(join(tmpdir(), 'golive-shutdown-'));
-  bot = BotProcess.start({ apiUrl: fake.apiUrl, databaseFile: join(dir, 'golive.db'), signingSecret: SECRET });
+  bot = BotProcess.start({
+    apiUrl: fake.apiUrl,
+    databaseFile: join(dir, 'golive.db'),
+    signingSecret: SECRET,
+    env: { CHECK_ALLOW_PRIVATE: 'true', CHECK_TIMEOUT_MS: '60000' },
+  });
 });
 
 afterEach(async () => {
   await bot.kill();
+  for (const socket of held.splice(0)) socket.destroy();
+  await new Promise((resolve) => silent.close(resolve));
   await fake.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -37,7 +51,8 @@ afterEach(async () => {
 /** Starts a go-live from Slack and waits for its thread; the section message of the first section. */
 async function startedThread(): Promise<{ goLiveId: string; section: FakeMessage }> {
   const base = await bot.baseUrl();
-  const res = await postCommand(base, SECRET, { text: 'start checkout-api production https://checkout.example.com', user_id: 'U0DEPLOYER', channel_id: CHANNEL });
+  const target = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+  const res = await postCommand(base, SECRET, { text: `start checkout-api production ${target}`, user_id: 'U0DEPLOYER', channel_id: CHANNEL });
   expect(res.status).toBe(200);
   const root = await waitFor(() => fake.messages(CHANNEL).find((m) => m.thread_ts === undefined && fake.thread(CHANNEL, m.ts).length >= SECTIONS), 'the go-live thread', 45_000);
   const section = fake.thread(CHANNEL, root.ts)[0] as FakeMessage;
@@ -81,14 +96,19 @@ describe('stopping the start command', () => {
     expect(stopped?.stopMs).toEqual(expect.any(Number));
   });
 
-  it('a second signal while the stop waits on Slack exits at once (130 for SIGINT), the tick already saved', { timeout: 90_000 }, async () => {
+  /** Runs the checks from Slack and waits until they hang on the silent target. */
+  async function checksInFlight(): Promise<void> {
+    const base = await bot.baseUrl();
+    expect((await postCommand(base, SECRET, { text: 'check checkout-api', user_id: 'U0DEPLOYER', channel_id: CHANNEL })).status).toBe(200);
+    await waitFor(() => held.length > 0 || undefined, 'a check connected to the silent target');
+  }
+
+  it('a second signal while the stop waits on a check run exits at once (130 for SIGINT), the tick already saved', { timeout: 90_000 }, async () => {
     const { goLiveId, section } = await startedThread();
-    // Slack asks to come back in a minute: the stop's flush would wait for it.
-    fake.rateLimitNext('chat.update', 60, 10);
     expect((await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA')).status).toBe(200);
+    await checksInFlight();
     bot.signal('SIGTERM');
     await bot.waitLog('stopping');
-    await waitFor(() => fake.callsOf('chat.update').some((c) => c.status === 429), 'the rate-limited render');
     bot.signal('SIGINT');
     expect(await bot.exited).toBe(130);
     expect(bot.lines.some((l) => l.msg === 'second signal while stopping: exiting now')).toBe(true);
@@ -97,8 +117,8 @@ describe('stopping the start command', () => {
 
   it('a stop that outlasts its deadline exits 1 on its own, before a 10 s SIGKILL', { timeout: 90_000 }, async () => {
     const { goLiveId, section } = await startedThread();
-    fake.rateLimitNext('chat.update', 60, 10);
     expect((await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA')).status).toBe(200);
+    await checksInFlight();
     bot.signal('SIGTERM');
     expect(await bot.exited).toBe(1);
     expect(bot.lines.find((l) => l.msg === 'stopping took too long: exiting with the stop unfinished')).toMatchObject({ deadlineMs: STOP_DEADLINE_MS });
