@@ -221,3 +221,9 @@ export const incidents = sqliteTable(
   // One open failure per check kind: a second run that sees it fail changes nothing.
   (t) => [uniqueIndex('incidents_open').on(t.goLiveId, t.kind).where(sql`recovered_at is null`)],
 );
+
+/** One row, rewritten by every readiness probe: a committed write, so /health/ready sees a file that refuses writes. */
+export const healthProbe = sqliteTable('health_probe', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+});

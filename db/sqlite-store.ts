@@ -1,6 +1,6 @@
 // The SQLite store (embedded default): one file, WAL, migrations applied at open. Every mutating method is
 // one IMMEDIATE transaction that changes state and appends its audit event, so a crash leaves both or neither.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -903,18 +903,21 @@ export class SqliteStore implements Store {
     return this.hot.claimDelivery.run({ key, at: now }).changes === 1;
   }
 
-  /** Takes the write lock and writes a row, then rolls back: proves the file accepts writes, leaves nothing. */
+  /**
+   * Commits a write of the probe row: a rolled-back write never reaches the file, so it would call a database
+   * whose files refuse writes (read-only mount, immutable files, full disk) writable.
+   */
   async isWritable(): Promise<boolean> {
     if (!this.sqlite.open) return false;
-    const rollback = new Error('rollback');
     try {
-      this.sqlite.transaction(() => {
-        this.sqlite.prepare('INSERT INTO deliveries (key, at) VALUES (?, ?)').run(`golive:writable:${randomUUID()}`, 0);
-        throw rollback;
-      }).immediate();
+      this.sqlite
+        .transaction(() => {
+          this.sqlite.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(this.clock.now());
+        })
+        .immediate();
+      return true;
+    } catch {
       return false;
-    } catch (error) {
-      return error === rollback;
     }
   }
 

@@ -69,6 +69,14 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     const why = err instanceof Error ? err.message : String(err);
     return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };
   }
+  // A file that opens but refuses writes would give a bot that acks and saves nothing: refuse it now.
+  if (!(await store.isWritable())) {
+    await store.close();
+    return {
+      ok: false,
+      reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} is read-only: make the file, its directory and any -wal/-shm files beside it writable by the user running Golive, or set DATABASE_URL to a writable path`,
+    };
+  }
   const metrics = deps.metrics ?? processMetrics;
   // The scheduler needs the Slack app's handlers and the routes need the scheduler: bound once both exist.
   const bound: { scheduler?: Scheduler } = {};

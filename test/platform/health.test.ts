@@ -11,6 +11,7 @@ import { SLACK_PROBE_INTERVAL_MS } from '../../src/health/slack-reachability.js'
 import { Harness } from '../integration/harness.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { immutableUnsupported, setImmutable } from '../support/immutable.js';
 import { startTestGolive } from './helpers.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,6 +48,24 @@ describe('health endpoints in HTTP mode', () => {
     const notReady = await fetch(`${base}/health/ready`);
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toMatchObject({ status: 'not ready', reason: 'database is not writable' });
+  });
+
+  const noImmutable = immutableUnsupported();
+  it.skipIf(noImmutable !== undefined)(`is 503 while the database files refuse writes, and ready again after${noImmutable ? ` (skipped: ${noImmutable})` : ''}`, async () => {
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    const file = golive.config.databaseFile;
+    // The database and its WAL made immutable while running (the -shm stays: SQLite maps it into memory, and
+    // pulling it from under the mapping kills the process instead of failing a write).
+    const files = [file, `${file}-wal`];
+    setImmutable(files, true);
+    try {
+      const notReady = await fetch(`${base}/health/ready`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toEqual({ status: 'not ready', reason: 'database is not writable' });
+    } finally {
+      setImmutable(files, false);
+    }
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
   });
 
   it('reports version, uptime, active go-lives and scheduler lag', async () => {

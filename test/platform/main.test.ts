@@ -12,6 +12,7 @@ import { systemClock } from '../../src/clock.js';
 import { packageRoot } from '../../src/paths.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeSlack } from '../support/fake-slack.js';
+import { immutableUnsupported, setImmutable } from '../support/immutable.js';
 import { SIGNING_SECRET, capturedLogger, tempDir, testConfig } from './helpers.js';
 
 interface Exit {
@@ -85,6 +86,24 @@ describe('start-up refusals', () => {
     expect(exit.stderr).toContain('golive: cannot start: a checklist template is invalid');
     expect(exit.stderr).toContain(`${join(templates, 'broken.yaml')}: sections`);
     noStack(exit.stderr);
+  });
+
+  const noImmutable = immutableUnsupported();
+  it.skipIf(noImmutable !== undefined)(`exits 1 on a read-only database, one line naming DATABASE_URL and the fix${noImmutable ? ` (skipped: ${noImmutable})` : ''}`, async () => {
+    const file = join(temp.dir, 'golive.db');
+    // A database Golive made (migrated), then made immutable: it opens, and refuses every write.
+    await openSqliteStore({ file, clock: systemClock }).close();
+    setImmutable([file, `${file}-wal`, `${file}-shm`], true);
+    try {
+      const exit = await runMain({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api/', DATABASE_URL: file, PORT: '0' });
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trimEnd().split('\n')).toEqual([
+        `golive: cannot start: DATABASE_URL ${JSON.stringify(file)} is read-only: make the file, its directory and any -wal/-shm files beside it writable by the user running Golive, or set DATABASE_URL to a writable path`,
+      ]);
+      noStack(exit.stderr);
+    } finally {
+      setImmutable([file, `${file}-wal`, `${file}-shm`], false);
+    }
   });
 
   it('startGolive answers a bad template as a value, before touching the database', async () => {
