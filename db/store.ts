@@ -160,3 +160,15 @@ export interface Store {
   isWritable(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+// SQLite result codes that mean the write did not reach the file (read-only file or mount, I/O error, full disk).
+const WRITE_REFUSED = /^SQLITE_(READONLY|IOERR|FULL|CANTOPEN|PERM)/;
+
+/** Why the database refused a write ("attempt to write a readonly database"), or undefined for any other error. */
+export function storeWriteRefusal(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && WRITE_REFUSED.test(code)) return `${e.message} (${code})`;
+  }
+  return undefined;
+}

@@ -12,7 +12,9 @@ import { Harness } from '../integration/harness.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { immutableUnsupported, setImmutable } from '../support/immutable.js';
-import { startTestGolive } from './helpers.js';
+import type { FakeSlack } from '../support/fake-slack.js';
+import { postCommand } from '../support/slack-request.js';
+import { SIGNING_SECRET, startTestGolive } from './helpers.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -62,6 +64,15 @@ describe('health endpoints in HTTP mode', () => {
       const notReady = await fetch(`${base}/health/ready`);
       expect(notReady.status).toBe(503);
       expect(await notReady.json()).toEqual({ status: 'not ready', reason: 'database is not writable' });
+
+      // Every command still gets a private answer: a read answers as usual, a write says the database refused it.
+      const send = (text: string) => postCommand(base, SIGNING_SECRET, { text, response_url: slack.responseUrl() });
+      expect((await send('start checkout-api production')).status).toBe(200);
+      expect((await send('status')).status).toBe(200);
+      const answers = await slack.waitFor(() => (slack.ephemerals.length >= 2 ? slack.ephemerals.map((e) => e.text ?? '') : undefined), 15_000, 'two private answers');
+      expect(answers.find((t) => t.includes('cannot save right now'))).toMatch(/^Golive: Golive cannot save right now: the database refused the write \(.*SQLITE_(READONLY|IOERR).*\)\. Nothing was changed/);
+      expect(answers.some((t) => !t.includes('cannot save'))).toBe(true);
+      expect(await golive.store.listActive()).toEqual([]);
     } finally {
       setImmutable(files, false);
     }

@@ -1,4 +1,5 @@
 // An item's overflow menu: done / open change the item at once; N/A and blocked first ask why in a modal.
+import { failureText } from '../respond.js';
 import type { App, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findItem } from '../../domain/checklist.js';
 import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
@@ -38,7 +39,7 @@ export function register(app: App, services: SlackServices): void {
         await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
-        await tell(services, body, 'something went wrong on my side; it is logged. Try again in a moment.');
+        await tell(services, body, failureText(error));
       }
     });
   });
@@ -63,7 +64,7 @@ async function saveTick(
     return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
-    return { ok: false, message: 'something went wrong on my side; it is logged. Try again in a moment.' };
+    return { ok: false, message: failureText(error) };
   }
 }
 

@@ -1,6 +1,7 @@
 // "Run checks" from Slack: the button on the root message and on each section, and `/golive check`. Both ack
 // at once, then ask the check service; the run goes on in the background and its summary lands in the thread.
 // Whatever the clicker or typist needs to know (started, or why not) is told to them privately.
+import { failureText } from '../respond.js';
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { CheckRunOutcome } from '../../services/check-service.js';
 import { context, section } from '../blocks/common.js';
@@ -59,7 +60,7 @@ async function handleClick(services: SlackServices, body: BlockButtonAction, act
     await tell(runAnswer(outcome));
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId }, 'starting checks failed');
-    await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+    await tell(renderError(failureText(error)));
   }
 }
 

@@ -6,7 +6,7 @@ import { renderError, renderHelp, renderLockHeld, renderStatus } from '../blocks
 import { renderStartModal } from '../blocks/modals.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
-import { tellPrivately } from '../respond.js';
+import { failureText, tellPrivately } from '../respond.js';
 import { checkCommand } from '../actions/run-checks.js';
 import type { SlackServices } from '../app.js';
 
@@ -16,8 +16,14 @@ export function register(app: App, services: SlackServices): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await services.work.afterAck(async () => {
-      if (command.trigger_id && !(await services.store.claimDelivery(`command:${command.trigger_id}`))) return;
-      await handle(services, command, respond);
+      let first = true;
+      try {
+        first = !command.trigger_id || (await services.store.claimDelivery(`command:${command.trigger_id}`));
+      } catch (error) {
+        // A database refusing writes still gets every command an answer: reads (help, status) work, writes say why not.
+        services.logger.error({ err: error }, 'could not record the /golive delivery');
+      }
+      if (first) await handle(services, command, respond);
     });
   });
 }
@@ -31,7 +37,7 @@ async function handle(services: SlackServices, command: SlashCommand, respond: R
     await run(services, command, parsed.command, reply);
   } catch (error) {
     services.logger.error({ err: error, kind: parsed.command.kind }, '/golive failed');
-    await reply(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+    await reply(renderError(failureText(error)));
   }
 }
 

@@ -6,7 +6,7 @@ import { VIEW, decodeItemAction } from '../ids.js';
 import { REASON_FIELD, readReasonModal } from '../blocks/modals.js';
 import type { ViewStateValues } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
-import { tellPrivately } from '../respond.js';
+import { failureText, tellPrivately } from '../respond.js';
 import type { ItemChangeOutcome } from '../../services/go-live-service.js';
 import type { SlackServices } from '../app.js';
 
@@ -37,7 +37,7 @@ export function register(app: App, services: SlackServices): void {
       });
     } catch (error) {
       services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
-      await ack({ response_action: 'errors', errors: { [REASON_FIELD]: 'Something went wrong on my side; it is logged. Try again in a moment.' } });
+      await ack({ response_action: 'errors', errors: { [REASON_FIELD]: capitalised(failureText(error)) } });
       return;
     }
     await ack();
@@ -55,3 +55,5 @@ export function register(app: App, services: SlackServices): void {
     });
   });
 }
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

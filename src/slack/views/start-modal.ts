@@ -1,5 +1,6 @@
 // The start form (bare `/golive start`): the same checks as the command, errors shown beside the field, then
 // the same start as the command; the outcome is told privately in the channel the command was typed in.
+import { failureText } from '../respond.js';
 import type { App } from '@slack/bolt';
 import { checkEnvironmentName, checkServiceName, checkUrl, parseCommand } from '../../domain/command.js';
 import type { StartArgs } from '../../domain/command.js';
@@ -78,7 +79,7 @@ export function register(app: App, services: SlackServices): void {
         else await tell(renderError(outcome.message));
       } catch (error) {
         services.logger.error({ err: error }, 'start from the form failed');
-        await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+        await tell(renderError(failureText(error)));
       }
     });
   });
