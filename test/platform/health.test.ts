@@ -12,7 +12,6 @@ import { Harness } from '../integration/harness.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { immutableUnsupported, setImmutable } from '../support/immutable.js';
-import type { FakeSlack } from '../support/fake-slack.js';
 import { postCommand } from '../support/slack-request.js';
 import { SIGNING_SECRET, startTestGolive } from './helpers.js';
 
@@ -63,7 +62,7 @@ describe('health endpoints in HTTP mode', () => {
     try {
       const notReady = await fetch(`${base}/health/ready`);
       expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toEqual({ status: 'not ready', reason: 'database is not writable' });
+      expect(await notReady.json()).toMatchObject({ status: 'not ready', reason: 'database is not writable' });
 
       // Every command still gets a private answer: a read answers as usual, a write says the database refused it.
       const send = (text: string) => postCommand(base, SIGNING_SECRET, { text, response_url: slack.responseUrl() });
