@@ -12,6 +12,16 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  // The domain is pure and imports only itself (docs/ARCHITECTURE.md); node:crypto is pure hashing (audit chain).
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./|node:crypto$)', message: 'src/domain imports only src/domain: no Slack, database, network or clock.' }] },
+      ],
+    },
+  },
   {
     files: ['src/cli.ts', 'src/cli/**', 'bench/**', 'bin/**'],
     rules: { 'no-console': 'off' },

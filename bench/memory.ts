@@ -25,7 +25,7 @@ import { seedGoLives } from './support/seed-go-lives.js';
 import type { BenchApp, ThreadRef } from './ack.js';
 
 const GO_LIVES = 200;
-/** Active go-lives in the database the fresh process starts on (DESIGN.md's scale figure). */
+/** Active go-lives in the database the fresh process starts on (the scale figure of docs/ARCHITECTURE.md). */
 const RESTART_GO_LIVES = 5_000;
 /** Catch-up target after a restart when nothing is stale: this long at most, and auth.test as the only call. */
 const CATCH_UP_TARGET_S = 10;

@@ -1,4 +1,4 @@
-// The record of a go-live and the audit chain check, against DESIGN.md's targets:
+// The record of a go-live and the audit chain check, against docs/ARCHITECTURE.md's targets:
 // 1. the record of a 144-item go-live with 1,000 audit events written by the store: read + Markdown + JSON
 //    (≤ 200 ms), beside reading the same data alone;
 // 2. `golive verify` over a go-live of 100,000 audit events, run in-process as the CLI runs it (≤ 1 s), beside

@@ -1,4 +1,4 @@
-// The scheduler's tick (DESIGN.md: ≤ 10 ms with 10,000 pending jobs over 500 live go-lives; a due job fires ≤ 1
+// The scheduler's tick (docs/ARCHITECTURE.md: ≤ 10 ms with 10,000 pending jobs over 500 live go-lives; a due job fires ≤ 1
 // tick late): an empty tick beside a tick over 10,000 pending jobs (nothing due, then a few due each tick), the
 // default 24-hour plan on an injected clock, and how late due jobs fire with node-cron driving a 1 s tick.
 import { mkdtempSync, rmSync } from 'node:fs';

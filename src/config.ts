@@ -1,4 +1,4 @@
-// The only reader of process.env: zod over DESIGN.md's environment table. A bad value becomes one problem
+// The only reader of process.env: zod over README.md's environment table. A bad value becomes one problem
 // line naming the variable and the fix; secret values are never echoed back.
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -129,7 +129,7 @@ const EnvSchema = z.object({
     .pipe(z.enum(LOG_LEVELS, { error: (iss) => problem('LOG_LEVEL', `is not a log level (got ${shown(iss.input)})`) })),
 });
 
-/** Reads the environment table of DESIGN.md. Empty values count as unset, as in most .env files. */
+/** Reads the environment table of README.md. Empty values count as unset, as in most .env files. */
 export function loadConfig(env: Env = process.env): ConfigResult {
   const present: Record<string, string> = {};
   for (const key of Object.keys(EnvSchema.shape)) {

@@ -1,4 +1,4 @@
-// The YAML checklist-template format of DESIGN.md, validated with zod and turned into the domain `Template`
+// The YAML checklist-template format (docs/ARCHITECTURE.md, "Interfaces fixed"), validated with zod and turned into the domain `Template`
 // (snake_case → camelCase, durations → ms, `check: {kind, …}` → `{kind, options}`, defaults applied).
 import * as z from 'zod';
 import { CHECK_KINDS } from '../domain/check-kind.js';
@@ -25,7 +25,7 @@ const MAX_GROUP_TITLE = 150;
 const MAX_ITEM_TEXT = 500;
 const MAX_LABEL = 75;
 
-// DESIGN.md's example: evidence older than a day must be re-run before approval.
+// The default template's rule (docs/ARCHITECTURE.md): evidence older than a day must be re-run before approval.
 const DEFAULT_EVIDENCE_MAX_AGE_MS = 24 * 3_600_000;
 
 /** One problem in a template, located by its path in the YAML (`sections[2].groups[0].items[3].id`). */

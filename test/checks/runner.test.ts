@@ -37,7 +37,7 @@ describe('runChecks', () => {
     expect(silent.connections).toBeGreaterThan(0);
   });
 
-  it('keeps request order and the JSON shape of DESIGN.md', async () => {
+  it('keeps request order and the JSON shape of docs/ARCHITECTURE.md', async () => {
     const server = await startHttpServer(site());
     servers.push(server);
     let clock = 1_000_000;

@@ -133,7 +133,7 @@ describe('golive check: configuration', () => {
 });
 
 describe('golive check: output', () => {
-  it('prints the one JSON document of DESIGN.md', async () => {
+  it('prints the one JSON document of docs/ARCHITECTURE.md', async () => {
     const io = recordingIo();
     expect(await main(['check', 'https://localhost/', '--only', 'dns', '--json'], io)).toBe(0);
     const run = JSON.parse(io.out);

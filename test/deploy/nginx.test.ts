@@ -31,7 +31,7 @@ describe('deploy/nginx/golive.conf.template', () => {
   const template = readFileSync(NGINX_TEMPLATE, 'utf8');
   const values = { GOLIVE_HOST: 'golive.example.com', GOLIVE_UPSTREAM: '127.0.0.1:3000', HTTPS_PORT: '443', HTTP_PORT: '80', TLS_CERT: '/etc/tls/golive.pem', TLS_KEY: '/etc/tls/golive.key' };
 
-  it('uses exactly the six variables DESIGN names, in ${NAME} form; every other $word is an nginx variable', () => {
+  it('uses exactly the six variables docs/ARCHITECTURE.md names, in ${NAME} form; every other $word is an nginx variable', () => {
     const braced = new Set([...template.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]));
     expect([...braced].sort()).toEqual([...TEMPLATE_VARIABLES].sort());
     // nginx's variables are lowercase: envsubst with the image's list of defined (uppercase) names keeps them.

@@ -565,7 +565,7 @@ export class FakeSlack {
   private openView(args: SlackArgs, via: 'views.open' | 'views.push'): Answer {
     const trigger = str(args.trigger_id);
     if (!trigger) return fail('invalid_arguments');
-    // A trigger_id works once (DESIGN.md: it lives 3 s and works once).
+    // A trigger_id works once (docs/ARCHITECTURE.md: it lives 3 s and works once).
     if (this.usedTriggers.has(trigger)) return fail('expired_trigger_id');
     if (typeof args.view !== 'object' || args.view === null) return fail('invalid_arguments');
     const bad = this.checkView(via, args);

@@ -13,7 +13,7 @@ import { waitFor } from './bot-process.js';
 
 export const NGINX_TEMPLATE = join(packageRoot, 'deploy', 'nginx', 'golive.conf.template');
 
-/** The variables DESIGN.md's deployment files name, the only ones the template may use. */
+/** The variables docs/ARCHITECTURE.md's deployment files name, the only ones the template may use. */
 export const TEMPLATE_VARIABLES = ['GOLIVE_HOST', 'GOLIVE_UPSTREAM', 'HTTPS_PORT', 'HTTP_PORT', 'TLS_CERT', 'TLS_KEY'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 

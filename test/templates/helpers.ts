@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
-/** A minimal template in the YAML shape of DESIGN.md, as plain data to edit per test. */
+/** A minimal template in the YAML shape of src/templates/schema.ts, as plain data to edit per test. */
 export function minimalTemplate(id = 'minimal'): Record<string, unknown> {
   return {
     id,

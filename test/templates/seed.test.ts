@@ -96,7 +96,7 @@ describe('the default template carries the seed checklist', () => {
   const { sections, lines } = readSeed(seed);
   const template = defaultTemplate();
 
-  it('reads the seed as DESIGN.md counts it: 144 checkbox lines in 11 sections', () => {
+  it('reads the seed as the default template counts it: 144 checkbox lines in 11 sections', () => {
     expect(lines).toHaveLength(144);
     expect(sections).toHaveLength(11);
     expect(countItems(template)).toBe(144);

@@ -1,4 +1,4 @@
-// Slack's Block Kit limits (DESIGN.md, "Slack platform facts") and a validator that finds every breach.
+// Slack's Block Kit limits (docs/ARCHITECTURE.md, "Slack platform facts") and a validator that finds every breach.
 // Builders use the constants to budget; tests and the fake Slack server use the validator to refuse.
 
 export const LIMITS = {

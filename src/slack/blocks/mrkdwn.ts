@@ -63,7 +63,7 @@ export function cleanLine(s: string): string {
   return s.replace(/\r\n|[\r\n\t]/g, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
-/** Longest service name the builders budget for (DESIGN: service ≤ 80, environment ≤ 40). */
+/** Longest service name the builders budget for (service ≤ 80, environment ≤ 40: NAME_MAX). */
 export const NAME_MAX = { service: 80, environment: 40, url: 500 } as const;
 
 /** A user-given name (service, environment) ready for mrkdwn or plain_text: cleaned, escaped, shortened. */
