@@ -39,7 +39,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
 export class BotProcess {
   readonly lines: LogLine[] = [];
   stderr = '';
-  /** The exit code, or the signal that ended it. */
+  /** The exit code, or the signal that ended it, once its stdout and stderr are read to the end. */
   readonly exited: Promise<NodeJS.Signals | number | null>;
   private buffered = '';
 
@@ -51,7 +51,9 @@ export class BotProcess {
       for (const line of parts) if (line.startsWith('{')) this.lines.push(JSON.parse(line) as LogLine);
     });
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    // 'close', not 'exit': 'exit' can come before the last stdout chunks are read, and a test reading the final
+    // log lines (the shutdown order) would then see them missing.
+    this.exited = new Promise((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
   }
 
   static start(options: BotStart): BotProcess {
