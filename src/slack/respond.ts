@@ -4,7 +4,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackMessage } from './blocks/common.js';
-import type { SlackGateway } from '../services/slack-gateway.js';
+import type { SlackGateway } from './gateway.js';
 
 export interface PrivateTarget {
   user: string;

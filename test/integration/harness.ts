@@ -10,8 +10,8 @@ import { systemClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { ChecklistView, GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
-import { createSlackApp } from '../../src/slack/app.js';
-import type { SlackApp, SlackAppDeps } from '../../src/slack/app.js';
+import { composeGolive } from '../../src/main.js';
+import type { ComposedGolive, GoliveParts } from '../../src/main.js';
 import { ACTION, VIEW, decodeItemAction, encodeItemAction } from '../../src/slack/ids.js';
 import type { ItemAction } from '../../src/slack/ids.js';
 import { REASON_FIELD } from '../../src/slack/blocks/modals.js';
@@ -42,7 +42,7 @@ export function loadRegistry(): TemplateRegistry {
 export interface HarnessOptions {
   windowMs?: number;
   /** The Slack budget's rate and backoff (the app's defaults otherwise). */
-  slackBudget?: SlackAppDeps['slackBudget'];
+  slackBudget?: GoliveParts['slackBudget'];
   /** Check settings over the defaults (private targets allowed, 1 s timeout, no host list). */
   checks?: Partial<Config['checks']>;
   /** Reuse a fake Slack and a database directory (restart tests). */
@@ -56,7 +56,7 @@ export class Harness {
     readonly fake: FakeSlack,
     readonly dir: string,
     readonly store: SqliteStore,
-    readonly slackApp: SlackApp,
+    readonly slackApp: ComposedGolive,
     readonly baseUrl: string,
   ) {}
 
@@ -80,7 +80,7 @@ export class Harness {
       checks: { allowedHosts: [], allowPrivate: true, timeoutMs: 1000, ...options.checks },
       logLevel: 'info',
     };
-    const slackApp = createSlackApp({
+    const slackApp = composeGolive({
       config,
       store,
       jobs: store.jobs,

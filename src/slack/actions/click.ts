@@ -2,7 +2,7 @@
 import type { BlockAction } from '@slack/bolt';
 import type { SlackMessage } from '../blocks/common.js';
 import { tellPrivately } from '../respond.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 /** A Slack retry of a click (X-Slack-Retry-Num) carries the same trigger and action_ts: the same key. */
 export function clickDeliveryKey(body: BlockAction, action: { action_ts: string }): string {

@@ -1,15 +1,15 @@
 // An item's overflow menu: done / open change the item at once; N/A and blocked first ask why in a modal.
 import type { App, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findItem } from '../../domain/checklist.js';
-import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
+import { isActive } from '../../domain/go-live.js';
 import { ACTION, decodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
-import { explainSlackFailure } from '../../services/go-live-service.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
+import { explainSlackFailure, GO_LIVE_GONE, itemChangeRefusal, NOT_IN_CHECKLIST, SOMETHING_WENT_WRONG, checklistClosed } from '../words.js';
 import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
@@ -38,7 +38,7 @@ export function register(app: App, services: SlackServices): void {
         await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
-        await tell(services, body, 'something went wrong on my side; it is logged. Try again in a moment.');
+        await tell(services, body, SOMETHING_WENT_WRONG);
       }
     });
   });
@@ -60,10 +60,10 @@ async function saveTick(
       deliveryKey,
       ...(waitingIn !== undefined ? { waitingIn } : {}),
     });
-    return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
+    return outcome.ok ? { ok: true } : { ok: false, message: itemChangeRefusal(outcome) };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
-    return { ok: false, message: 'something went wrong on my side; it is logged. Try again in a moment.' };
+    return { ok: false, message: SOMETHING_WENT_WRONG };
   }
 }
 
@@ -82,11 +82,11 @@ async function askReason(
   tell: (message: string) => Promise<void>,
 ): Promise<void> {
   const goLive = await services.store.getGoLive(value.goLiveId);
-  if (!goLive) return tell('that go-live no longer exists.');
+  if (!goLive) return tell(GO_LIVE_GONE);
   const flat = findItem(goLive.template, value.itemId);
-  if (!flat) return tell('that item is not in this go-live’s checklist.');
+  if (!flat) return tell(NOT_IN_CHECKLIST);
   if (!isActive(goLive.status)) {
-    return tell(`this go-live is ${STATUS_WORDS[goLive.status].toLowerCase()}: its checklist can no longer change.`);
+    return tell(checklistClosed(goLive));
   }
   const opened = await services.slack.openView(
     triggerId,
@@ -98,5 +98,5 @@ async function askReason(
       service: goLive.service,
     }),
   );
-  if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened)}`);
+  if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened.error)}`);
 }

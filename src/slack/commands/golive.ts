@@ -2,13 +2,13 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { parseCommand } from '../../domain/command.js';
 import type { GoliveCommand } from '../../domain/command.js';
-import { renderError, renderHelp, renderLockHeld, renderStatus } from '../blocks/replies.js';
+import { renderError, renderHelp, renderStatus } from '../blocks/replies.js';
 import { renderStartModal } from '../blocks/modals.js';
 import type { SlackMessage } from '../blocks/common.js';
-import { explainSlackFailure } from '../../services/go-live-service.js';
+import { abortRefusal, explainSlackFailure, SOMETHING_WENT_WRONG, startAnswer } from '../words.js';
 import { tellPrivately } from '../respond.js';
 import { checkCommand } from '../actions/run-checks.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 export const COMMAND = '/golive';
 
@@ -31,7 +31,7 @@ async function handle(services: SlackServices, command: SlashCommand, respond: R
     await run(services, command, parsed.command, reply);
   } catch (error) {
     services.logger.error({ err: error, kind: parsed.command.kind }, '/golive failed');
-    await reply(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+    await reply(renderError(SOMETHING_WENT_WRONG));
   }
 }
 
@@ -56,18 +56,14 @@ async function run(
           roleLabels,
         }),
       );
-      if (!opened.ok) return reply(renderError(`I could not open the form: ${explainSlackFailure(opened)}`));
+      if (!opened.ok) return reply(renderError(`I could not open the form: ${explainSlackFailure(opened.error)}`));
       return;
     }
     case 'start': {
       const { kind: _kind, ...args } = parsed;
       const outcome = await goLives.start({ args, channelId: command.channel_id, userId: command.user_id });
-      if (outcome.ok) {
-        if (outcome.incomplete) return reply(renderError(outcome.incomplete));
-        return;
-      }
-      if (outcome.reason === 'locked') return reply(renderLockHeld(outcome.holder, outcome.permalink));
-      return reply(renderError(outcome.message));
+      const answer = startAnswer(outcome);
+      return answer ? reply(answer) : undefined;
     }
     case 'status':
       return reply(renderStatus(await goLives.status(parsed.service), parsed.service));
@@ -78,7 +74,7 @@ async function run(
         userId: command.user_id,
         ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
       });
-      if (!outcome.ok) return reply(renderError(outcome.message));
+      if (!outcome.ok) return reply(renderError(abortRefusal(outcome)));
       return reply({
         text: `Aborted ${outcome.goLive.service} ${outcome.goLive.environment}.`,
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry_sign: Aborted *${outcome.goLive.service}* · ${outcome.goLive.environment}.` } }],

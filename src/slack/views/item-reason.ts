@@ -8,7 +8,8 @@ import type { ViewStateValues } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { tellPrivately } from '../respond.js';
 import type { ItemChangeOutcome } from '../../services/go-live-service.js';
-import type { SlackServices } from '../app.js';
+import { itemChangeRefusal } from '../words.js';
+import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
   app.view(VIEW.itemReason, async ({ ack, body, view }) => {
@@ -43,14 +44,15 @@ export function register(app: App, services: SlackServices): void {
     await ack();
     if (outcome.ok) return;
     const refused = outcome;
+    const message = itemChangeRefusal(refused);
     await services.work.afterAck(async () => {
-      if (!refused.goLive) return services.logger.warn({ goLiveId: value.goLiveId }, refused.message);
+      if (!('goLive' in refused)) return services.logger.warn({ goLiveId: value.goLiveId }, message);
       const { channelId, rootTs } = refused.goLive;
       await tellPrivately(
         services.slack,
         services.logger,
         { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
-        renderError(refused.message),
+        renderError(message),
       );
     });
   });

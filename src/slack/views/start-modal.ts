@@ -6,9 +6,10 @@ import type { StartArgs } from '../../domain/command.js';
 import { VIEW } from '../ids.js';
 import { START_FIELD, readStartModal, readStartModalMetadata } from '../blocks/modals.js';
 import type { ViewStateValues } from '../blocks/modals.js';
-import { renderError, renderLockHeld } from '../blocks/replies.js';
+import { renderError } from '../blocks/replies.js';
+import { SOMETHING_WENT_WRONG, startAnswer } from '../words.js';
 import { tellPrivately } from '../respond.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 type FieldErrors = Record<string, string>;
 
@@ -72,13 +73,11 @@ export function register(app: App, services: SlackServices): void {
       if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
       try {
         const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, userId: user });
-        if (outcome.ok) {
-          if (outcome.incomplete) await tell(renderError(outcome.incomplete));
-        } else if (outcome.reason === 'locked') await tell(renderLockHeld(outcome.holder, outcome.permalink));
-        else await tell(renderError(outcome.message));
+        const answer = startAnswer(outcome);
+        if (answer) await tell(answer);
       } catch (error) {
         services.logger.error({ err: error }, 'start from the form failed');
-        await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+        await tell(renderError(SOMETHING_WENT_WRONG));
       }
     });
   });
