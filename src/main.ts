@@ -22,7 +22,6 @@ import type { JobStore } from '../db/job-store.js';
 import type { PostLaunchStore } from '../db/post-launch-store.js';
 import { formatTemplateErrors, loadTemplates } from './templates/loader.js';
 import type { TemplateRegistry } from './templates/loader.js';
-import { CheckRuns } from './services/check-runs.js';
 import { CheckService } from './services/check-service.js';
 import { GoLiveService } from './services/go-live-service.js';
 import { PostLaunchService } from './services/post-launch.js';
@@ -82,13 +81,12 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
   const { config, store, templates, logger, clock } = parts;
   const slack = new SlackGateway(new webApi.WebClient(config.slack.botToken, slackClientOptions(config, logger)), logger.child({ component: 'slack' }));
   const work = new WorkTracker();
-  const runs = new CheckRuns();
   const renderer = new SlackRenderer({
     store,
     slack,
     clock,
     messages: {
-      root: (view) => renderRoot(view, { checksRunning: runs.holder(view.goLive.id) !== undefined }),
+      root: (view) => renderRoot(view, { checksRunning: view.checkRun !== undefined }),
       section: (view, sectionId) => renderSection(view, sectionId),
     },
     logger: logger.child({ component: 'renderer' }),
@@ -129,7 +127,6 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       store,
       renderer,
       notifier: new SlackNotifier(slack, logger.child({ component: 'checks' }), clock),
-      runs,
       logger: logger.child({ component: 'checks' }),
       clock,
       work,

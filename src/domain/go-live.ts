@@ -90,4 +90,12 @@ export interface ChecklistView {
   items: ReadonlyMap<string, ItemRecord>;
   /** Approvals, rejection and section sign-offs that stand (the store always reads them; absent: none). */
   signOff?: SignOffState;
+  /** The automatic check run going on now, if one is (the root shows it instead of its Run checks button). */
+  checkRun?: CheckRunHolder;
+}
+
+/** Who started the check run in progress on a go-live, and when. */
+export interface CheckRunHolder {
+  by: Actor;
+  at: number;
 }

@@ -11,11 +11,10 @@ import type { AddressPolicy, Check, CheckRequest, CheckResult } from '../checks/
 import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
 import { isActive } from '../domain/go-live.js';
-import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
+import type { Actor, CheckRunHolder, Evidence, GoLive } from '../domain/go-live.js';
 import { truncate } from '../domain/text.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { CheckRuns, RunningCheck } from './check-runs.js';
 import { ROOT } from './ports.js';
 import type { Notifier, Renderer } from './ports.js';
 import type { WorkTracker } from './work.js';
@@ -54,7 +53,7 @@ export type CheckRefusal =
   | { ok: false; code: 'not-active' | 'no-url'; goLive: GoLive }
   | { ok: false; code: 'unknown-section'; goLive: GoLive; sectionId: string; sectionsWithChecks: string[] }
   | { ok: false; code: 'no-checks'; goLive: GoLive; sectionTitle?: string }
-  | { ok: false; code: 'running'; goLive: GoLive; holder: RunningCheck };
+  | { ok: false; code: 'running'; goLive: GoLive; holder: CheckRunHolder };
 
 export type CheckRunOutcome = { ok: true; started: StartedRun } | CheckRefusal;
 
@@ -68,8 +67,6 @@ export interface CheckServiceDeps {
   store: Store;
   renderer: Renderer;
   notifier: Notifier;
-  /** The runs in progress; the root message reads it too, to show a run instead of its button. */
-  runs: CheckRuns;
   logger: Logger;
   /** Run times and evidence dates. */
   clock: Clock;
@@ -80,11 +77,18 @@ export interface CheckServiceDeps {
 }
 
 const PRODUCTION = 'production';
+const CHECK_RUN_LEASE_MIN_MS = 2 * 60_000;
 
 export class CheckService {
   private readonly policy: AddressPolicy;
+  /**
+   * How long a run holds its go-live. Checks run in parallel, each within its timeout, so a run lasts about one
+   * timeout; the lease only matters when the process died mid-run, and then it frees the go-live after this.
+   */
+  private readonly leaseMs: number;
 
   constructor(private readonly deps: CheckServiceDeps) {
+    this.leaseMs = Math.max(CHECK_RUN_LEASE_MIN_MS, 10 * deps.checks.timeoutMs);
     this.policy = createAddressPolicy({ allowPrivate: deps.checks.allowPrivate, allowedHosts: deps.checks.allowedHosts });
   }
 
@@ -113,18 +117,19 @@ export class CheckService {
     }
     const requests = checkRequestsOf(goLive.template, request.sectionId);
     if (requests.length === 0) return { ok: false, code: 'no-checks', goLive, ...(section ? { sectionTitle: section.title } : {}) };
-    const at = this.deps.clock.now();
-    // Taken before the first await below, so that two clicks in the same tick cannot both start a run.
-    if (!this.deps.runs.take(goLive.id, { by: request.actor, at })) {
-      const holder = this.deps.runs.holder(goLive.id) ?? { by: request.actor, at };
-      return { ok: false, code: 'running', goLive, holder };
-    }
+    // One run per go-live, held in the database: across processes on one file and across a restart.
+    const claim = await this.deps.store.claimCheckRun({ goLiveId: goLive.id, by: request.actor, leaseMs: this.leaseMs });
+    if (!claim.ok) return { ok: false, code: 'running', goLive, holder: claim.holder };
+    const { lease } = claim;
+    const at = lease.at;
     // The root shows the run instead of its Run checks button while it lasts.
     this.deps.renderer.refreshRootState(goLive.id);
     const unique = dedupeCheckRequests(requests);
     const finished = this.deps.work.track(
-      this.execute(goLive, requests, unique, request.actor, section?.title).finally(() => {
-        this.deps.runs.release(goLive.id);
+      this.execute(goLive, requests, unique, request.actor, section?.title).finally(async () => {
+        await this.deps.store
+          .releaseCheckRun(lease)
+          .catch((error: unknown) => this.deps.logger.error({ err: error, goLiveId: goLive.id }, 'releasing a check run failed; its lease expires on its own'));
         this.deps.renderer.refreshRootState(goLive.id);
       }),
     );

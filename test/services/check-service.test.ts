@@ -20,7 +20,6 @@ import { ROOT } from '../../src/services/ports.js';
 import { SlackRenderer } from '../../src/slack/renderer.js';
 import { SlackGateway, webClientOptions } from '../../src/slack/gateway.js';
 import { WorkTracker } from '../../src/services/work.js';
-import { CheckRuns } from '../../src/services/check-runs.js';
 import { SlackNotifier } from '../../src/slack/notifier.js';
 import { checkRefusal, findRefusal } from '../../src/slack/words.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
@@ -110,7 +109,6 @@ let renderer: SlackRenderer;
 let work: WorkTracker;
 let checks: Checks;
 let service: CheckService;
-let runs: CheckRuns;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'golive-check-service-'));
@@ -121,12 +119,10 @@ beforeEach(async () => {
   renderer = new SlackRenderer({ store, slack, logger, windowMs: 20, messages: { root: (v) => renderRoot(v), section: (v, id) => renderSection(v, id) } });
   work = new WorkTracker();
   checks = new Checks(OUTCOMES);
-  runs = new CheckRuns();
   service = new CheckService({
     store,
     renderer,
     notifier: new SlackNotifier(slack, logger, systemClock),
-    runs,
     logger,
     clock: systemClock,
     work,
@@ -282,11 +278,11 @@ describe('CheckService.run', () => {
     const second = await service.run({ goLiveId: goLive.id, actor: 'U0LEE' });
     expect(second).toMatchObject({ ok: false, code: 'running', holder: { by: 'U0DANA' } });
     expect(!second.ok && checkRefusal(second)).toMatch(/already running on this go-live, started by <@U0DANA> <!date\^\d+\^/);
-    expect(runs.holder(goLive.id)).toMatchObject({ by: 'U0DANA' });
+    expect((await store.getChecklist(goLive.id))?.checkRun).toMatchObject({ by: 'U0DANA' });
 
     checks.release();
     if (first.ok) await first.started.finished;
-    expect(runs.holder(goLive.id)).toBeUndefined();
+    expect((await store.getChecklist(goLive.id))?.checkRun).toBeUndefined();
     const third = await service.run({ goLiveId: goLive.id, actor: 'U0LEE', sectionId: 'web' });
     expect(third.ok).toBe(true);
     await work.idle();
