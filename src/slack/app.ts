@@ -121,7 +121,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       await app.init();
       started = true;
       if (receiver instanceof HTTPReceiver) {
-        const server = (await receiver.start(config.port)) as Server;
+        const server = (await receiver.start(config.port));
         boundPort = (server.address() as AddressInfo).port;
       } else {
         await receiver.start();

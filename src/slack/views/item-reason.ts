@@ -4,7 +4,6 @@ import type { App } from '@slack/bolt';
 import { validateItemChange } from '../../domain/checklist.js';
 import { VIEW, decodeItemAction } from '../ids.js';
 import { REASON_FIELD, readReasonModal } from '../blocks/modals.js';
-import type { ViewStateValues } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
 import { tellPrivately } from '../respond.js';
 import type { ItemChangeOutcome } from '../../services/go-live-service.js';
@@ -18,7 +17,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: 'This form is out of date; close it and choose again.' } });
       return;
     }
-    const reason = readReasonModal(view.state.values as ViewStateValues) ?? '';
+    const reason = readReasonModal(view.state.values) ?? '';
     const check = validateItemChange({ state: value.action, reason });
     if (!check.ok) {
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: check.reason } });

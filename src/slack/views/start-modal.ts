@@ -60,7 +60,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [START_FIELD.service]: 'This form is out of date; type /golive start again.' } });
       return;
     }
-    const form = startArgsFromForm(view.state.values as ViewStateValues);
+    const form = startArgsFromForm(view.state.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
