@@ -38,7 +38,7 @@ export interface SignOffState {
   sections: SectionSignOff[];
 }
 
-export const NO_SIGN_OFF: SignOffState = Object.freeze({ round: 0, approvals: [], sections: [] }) as SignOffState;
+export const NO_SIGN_OFF: SignOffState = Object.freeze({ round: 0, approvals: [], sections: [] });
 
 /** A required item that is neither done nor N/A with a reason. */
 export interface OpenItem {
