@@ -29,6 +29,7 @@ import { ROOT } from './services/ports.js';
 import { cronTicker } from './scheduler/cron-ticker.js';
 import type { Ticker } from './scheduler/cron-ticker.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { SignOffService } from './services/signoff-service.js';
 import { WorkTracker } from './services/work.js';
 import { createSlackApp, slackClientOptions } from './slack/app.js';
 import type { SlackApp } from './slack/app.js';
@@ -39,6 +40,7 @@ import { SlackDirectory } from './slack/directory.js';
 import { SlackGateway } from './slack/gateway.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPostLaunchNotifier } from './slack/post-launch-notifier.js';
+import { SlackSignOffNotifier } from './slack/signoff-notifier.js';
 import { SlackRenderer } from './slack/renderer.js';
 import { UpdateBudget } from './slack/update-budget.js';
 import type { UpdateBudgetOptions } from './slack/update-budget.js';
@@ -114,6 +116,29 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       );
     },
   });
+  const directory = new SlackDirectory(slack);
+  const postLaunch = new PostLaunchService({
+    store,
+    jobs: parts.jobs,
+    postLaunch: parts.postLaunch,
+    notifier: new SlackPostLaunchNotifier(slack, logger.child({ component: 'post-launch' })),
+    clock,
+    logger: logger.child({ component: 'post-launch' }),
+    checks: config.checks,
+    // Completed or Rolled back: the root shows it (and loses its buttons).
+    onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
+  });
+  const signOffs = new SignOffService({
+    store,
+    work,
+    renderer,
+    directory,
+    notifier: new SlackSignOffNotifier(slack, logger.child({ component: 'sign-off' })),
+    // Go live starts the first 24 hours: the window's jobs are planned from the template snapshot.
+    postLaunch,
+    clock,
+    logger: logger.child({ component: 'sign-off' }),
+  });
   const services: SlackServices = {
     store,
     templates,
@@ -122,7 +147,8 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     slack,
     renderer,
     work,
-    goLives: new GoLiveService({ store, templates, renderer, directory: new SlackDirectory(slack), logger: logger.child({ component: 'go-live' }) }),
+    goLives: new GoLiveService({ store, templates, renderer, directory, logger: logger.child({ component: 'go-live' }), signOff: signOffs }),
+    signOffs,
     checks: new CheckService({
       store,
       renderer,
@@ -132,17 +158,7 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       work,
       checks: config.checks,
     }),
-    postLaunch: new PostLaunchService({
-      store,
-      jobs: parts.jobs,
-      postLaunch: parts.postLaunch,
-      notifier: new SlackPostLaunchNotifier(slack, logger.child({ component: 'post-launch' })),
-      clock,
-      logger: logger.child({ component: 'post-launch' }),
-      checks: config.checks,
-      // Completed or Rolled back: the root shows it (and loses its buttons).
-      onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
-    }),
+    postLaunch,
   };
   const slackApp = createSlackApp({ config, clock, logger, services, ...(parts.customRoutes !== undefined ? { customRoutes: parts.customRoutes } : {}) });
 

@@ -2,7 +2,7 @@
 // renderer (what Slack shows) and the directory (who is in a group, where a thread is); every expected failure
 // comes back as a value with a code and the facts, which src/slack/words.ts turns into a sentence.
 import type { Logger } from 'pino';
-import type { Store } from '../../db/store.js';
+import type { Revoked, Store } from '../../db/store.js';
 import { findItem, progress, validateItemChange } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
 import type { StartArgs } from '../domain/command.js';
@@ -28,6 +28,8 @@ export interface StartRequest {
 }
 
 export interface ItemChangeRequest {
+  /** From the post-launch change form: after Go live every change carries a reason (done and open too). */
+  postLaunch?: boolean;
   goLiveId: string;
   itemId: string;
   state: ItemState;
@@ -70,12 +72,22 @@ export interface ActiveGoLive {
   permalink?: string;
 }
 
+/**
+ * What sign-off hears of the go-live use-cases (src/services/signoff-service.ts): an item change that revoked
+ * approvals or came after Go live, and an abort. Called after the store committed, without waiting on Slack.
+ */
+export interface SignOffHooks {
+  itemChanged(goLive: GoLive, change: { itemId: string; by: string; reason?: string; revoked?: Revoked; postLaunch: boolean }): void;
+  aborted(before: GoLive, ended: GoLive, by: string, reason: string): void;
+}
+
 export interface GoLiveServiceDeps {
   store: Store;
   templates: TemplateRegistry;
   renderer: Renderer;
   directory: Directory;
   logger: Logger;
+  signOff?: SignOffHooks;
 }
 
 const STATUS_LINKS_MAX = 50;
@@ -128,7 +140,7 @@ export class GoLiveService {
   /** Sets an item's state for a person: validated, one audited transaction, then the messages re-rendered. */
   async changeItem(request: ItemChangeRequest): Promise<ItemChangeOutcome> {
     const { store, renderer } = this.deps;
-    const check = validateItemChange(request);
+    const check = validateItemChange(request, { afterGoLive: request.postLaunch === true });
     if (!check.ok) return { ok: false, code: 'invalid', reason: check.reason };
     // The store refuses unknown go-lives and items and ended go-lives itself: no read before it, one after a refusal.
     const result = await store.changeItem({
@@ -145,6 +157,18 @@ export class GoLiveService {
       const { channelId, rootTs } = result.goLive;
       const where = request.waitingIn ?? { channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) };
       renderer.refresh(result.goLive.id, flat ? [flat.sectionId, ROOT] : [ROOT], { userId: request.userId, ...where });
+      const postLaunch = result.goLive.status === 'live';
+      if (result.revoked || postLaunch) {
+        // A revocation can touch every message (the root's status and each owned section's sign-off line).
+        if (result.revoked) renderer.refresh(result.goLive.id, [ROOT, ...result.goLive.template.sections.map((s) => s.id)]);
+        this.deps.signOff?.itemChanged(result.goLive, {
+          itemId: request.itemId,
+          by: request.userId,
+          postLaunch,
+          ...(result.item.reason !== undefined ? { reason: result.item.reason } : {}),
+          ...(result.revoked ? { revoked: result.revoked } : {}),
+        });
+      }
     }
     return { ok: true, changed: result.changed, goLive: result.goLive };
   }
@@ -192,6 +216,7 @@ export class GoLiveService {
     if (!ended) return { ok: false, code: 'gone' };
     logger.info({ goLiveId: goLive.id, by: request.userId }, 'go-live aborted');
     renderer.refresh(goLive.id, [ROOT, ...goLive.template.sections.map((s) => s.id)]);
+    if (ended.version !== goLive.version) this.deps.signOff?.aborted(goLive, ended, request.userId, request.reason);
     return { ok: true, goLive: ended };
   }
 

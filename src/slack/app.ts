@@ -20,6 +20,8 @@ import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
 import * as startModal from './views/start-modal.js';
+import * as signOffActions from './actions/signoff.js';
+import * as signOffViews from './views/signoff.js';
 
 export interface SlackAppDeps {
   config: Config;
@@ -111,6 +113,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   runChecks.register(app, services);
   acknowledge.register(app, services);
   rollBack.register(app, services);
+  signOffActions.register(app, services);
+  signOffViews.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { CheckService } from '../services/check-service.js';
 import type { GoLiveService } from '../services/go-live-service.js';
 import type { PostLaunchService } from '../services/post-launch.js';
+import type { SignOffService } from '../services/signoff-service.js';
 import type { WorkTracker } from '../services/work.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import type { SlackGateway } from './gateway.js';
@@ -26,4 +27,6 @@ export interface SlackServices {
   checks: CheckService;
   /** The first hours after Go live: its jobs' handlers, Acknowledge, Roll back. */
   postLaunch: PostLaunchService;
+  /** Request approval, Approve, Reject, Sign off section, Go live, Edit roles, Abort. */
+  signOffs: SignOffService;
 }

@@ -5,6 +5,7 @@ import { isActive } from '../../domain/go-live.js';
 import { ACTION, decodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
+import { renderTextForm } from '../blocks/signoff-modals.js';
 import { renderError } from '../blocks/replies.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
 import { explainSlackFailure, GO_LIVE_GONE, itemChangeRefusal, NOT_IN_CHECKLIST, SOMETHING_WENT_WRONG, checklistClosed } from '../words.js';
@@ -23,7 +24,10 @@ export function register(app: App, services: SlackServices): void {
         ? await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body))
         : refuseElsewhere(services, value);
       await ack();
-      if (!saved.ok) await services.work.afterAck(() => tell(services, body, saved.message));
+      if (saved.ok) return;
+      // After Go live the checklist is locked: the change needs a reason, asked in a form.
+      if (saved.locked) await services.work.afterAck(() => askPostLaunchReason(services, body, value));
+      else await services.work.afterAck(() => tell(services, body, saved.message));
       return;
     }
     await ack();
@@ -50,7 +54,7 @@ async function saveTick(
   userId: string,
   deliveryKey: string,
   waitingIn: ItemChangeRequest['waitingIn'],
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | { ok: false; message: string; locked?: true }> {
   try {
     const outcome = await services.goLives.changeItem({
       goLiveId: value.goLiveId,
@@ -60,7 +64,8 @@ async function saveTick(
       deliveryKey,
       ...(waitingIn !== undefined ? { waitingIn } : {}),
     });
-    return outcome.ok ? { ok: true } : { ok: false, message: itemChangeRefusal(outcome) };
+    if (outcome.ok) return { ok: true };
+    return outcome.code === 'locked' ? { ok: false, message: itemChangeRefusal(outcome), locked: true } : { ok: false, message: itemChangeRefusal(outcome) };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: SOMETHING_WENT_WRONG };
@@ -99,4 +104,16 @@ async function askReason(
     }),
   );
   if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened.error)}`);
+}
+
+/** The post-launch change form for a Done or Reopen after Go live. */
+async function askPostLaunchReason(services: SlackServices, body: OverflowArgs['body'], value: ItemActionValue): Promise<void> {
+  const goLive = await services.store.getGoLive(value.goLiveId);
+  if (!goLive) return tell(services, body, GO_LIVE_GONE);
+  const flat = findItem(goLive.template, value.itemId);
+  const opened = await services.slack.openView(
+    body.trigger_id,
+    renderTextForm({ kind: 'post-launch', goLiveId: value.goLiveId, itemId: value.itemId, action: value.action }, goLive, flat?.item.text),
+  );
+  if (!opened.ok) await tell(services, body, `I could not open the form: ${explainSlackFailure(opened.error)}`);
 }

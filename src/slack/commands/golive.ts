@@ -8,6 +8,9 @@ import type { SlackMessage } from '../blocks/common.js';
 import { abortRefusal, explainSlackFailure, SOMETHING_WENT_WRONG, startAnswer } from '../words.js';
 import { tellPrivately } from '../respond.js';
 import { checkCommand } from '../actions/run-checks.js';
+import { signOffAnswer } from '../actions/signoff.js';
+import { section } from '../blocks/common.js';
+import { safeName } from '../blocks/mrkdwn.js';
 import type { SlackServices } from '../services.js';
 
 export const COMMAND = '/golive';
@@ -79,6 +82,26 @@ async function run(
         text: `Aborted ${outcome.goLive.service} ${outcome.goLive.environment}.`,
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry_sign: Aborted *${outcome.goLive.service}* · ${outcome.goLive.environment}.` } }],
       });
+    }
+    case 'live': {
+      const outcome = await services.signOffs.goLiveByService({
+        service: parsed.service,
+        userId: command.user_id,
+        ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
+      });
+      if (!outcome.ok && 'environments' in outcome) {
+        const where = parsed.environment === undefined ? parsed.service : `${parsed.service} ${parsed.environment}`;
+        return reply(
+          renderError(
+            outcome.code === 'no-active'
+              ? `no active go-live for \`${where}\`.`
+              : `\`${parsed.service}\` is going live in ${outcome.environments.map((e) => `\`${e}\``).join(', ')}: say which with \`env=<environment>\`.`,
+          ),
+        );
+      }
+      const answer = signOffAnswer(outcome, 'go-live');
+      if (answer) return reply(answer.error ? renderError(answer.text) : { text: answer.text, blocks: [section(answer.text)] });
+      return outcome.ok ? reply({ text: `${outcome.goLive.service} is live.`, blocks: [section(`:rocket: *${safeName(outcome.goLive.service)}* · ${safeName(outcome.goLive.environment)} is *Live*; the approval line is in the thread.`)] }) : undefined;
     }
     case 'check':
       return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);
