@@ -26,7 +26,7 @@ export function register(app: App, services: SlackServices): void {
       await ack();
       if (saved.ok) return;
       // After Go live the checklist is locked: the change needs a reason, asked in a form.
-      if (saved.locked) await services.work.afterAck(() => askPostLaunchReason(services, body, value));
+      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, value));
       else await services.work.afterAck(() => tell(services, body, saved.message));
       return;
     }
