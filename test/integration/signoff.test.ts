@@ -46,6 +46,12 @@ sections:
       - title: Backups
         items:
           - { id: backups, text: "*Backups* configured" }
+postlaunch:
+  duration: 24h
+  ack_within: 15m
+  escalation: [primary]
+  checkins:
+    - { at: 15m, text: Monitor logs for errors }
 approval: Deployment Approved By
 `;
 
@@ -143,6 +149,13 @@ describe('sign-off through Slack', () => {
     const today = new Date((await h.store.getGoLive(goLive.id))?.liveAt ?? 0).toISOString().slice(0, 10);
     expect(line).toContain(`Deployment Approved By: <@${ANA}>, <@${BEN}>  Date: ${today}`);
     await h.fake.waitFor(() => (h.rootText(goLive).includes('Live') && !h.rootText(goLive).includes(ACTION.requestApproval)) || undefined, 5000, 'the root to show Live');
+    // Go live started the first 24 hours: the window's jobs are planned from the go-live's moment.
+    await Harness.until(async () => (await h.store.jobs.listJobs(goLive.id)).length > 0, 'the post-launch jobs to be planned');
+    const liveAt = (await h.store.getGoLive(goLive.id))?.liveAt ?? 0;
+    const planned = (await h.store.jobs.listJobs(goLive.id)).map((j) => [j.kind, j.dueAt - liveAt, j.state]);
+    expect(planned.map(([kind]) => kind)).toContain('preflight');
+    expect(planned).toContainEqual(['checkin', 15 * 60_000, 'pending']);
+    expect(h.rootText(goLive)).toContain(ACTION.rollBack);
 
     const trail = await h.store.auditTrail(goLive.id);
     const steps = trail.filter((e) => ['request-approval', 'approve', 'go-live'].includes(e.action)).map((e) => [e.action, e.actor]);

@@ -8,7 +8,6 @@ import { VIEW } from '../ids.js';
 import { renderError } from '../blocks/replies.js';
 import { refusalText } from '../blocks/signoff.js';
 import { readRolesForm, readTextForm, readTextFormPurpose, TEXT_FIELD } from '../blocks/signoff-modals.js';
-import type { ViewStateValues } from '../blocks/modals.js';
 import { section } from '../blocks/common.js';
 import { tellPrivately } from '../respond.js';
 import { itemChangeRefusal, SOMETHING_WENT_WRONG } from '../words.js';
@@ -32,7 +31,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [TEXT_FIELD]: 'This form is out of date; close it and try again.' } });
       return;
     }
-    const text = readTextForm(view.state.values as ViewStateValues);
+    const text = readTextForm(view.state.values);
     if (text === '') {
       await ack({ response_action: 'errors', errors: { [TEXT_FIELD]: 'Write a few words: this is required.' } });
       return;
@@ -73,7 +72,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: {} });
       return;
     }
-    const typed = readRolesForm(view.state.values as ViewStateValues, goLive);
+    const typed = readRolesForm(view.state.values, goLive);
     const roles: Record<string, string[]> = {};
     const errors: Record<string, string> = {};
     for (const [role, text] of Object.entries(typed)) {
