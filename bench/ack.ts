@@ -24,8 +24,8 @@ import type { Config } from '../src/config.js';
 import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
 import { createLogger } from '../src/logger.js';
-import { createSlackApp, RENDER_WINDOW_MS } from '../src/slack/app.js';
-import type { SlackApp, SlackAppDeps } from '../src/slack/app.js';
+import { composeGolive, RENDER_WINDOW_MS } from '../src/main.js';
+import type { ComposedGolive, GoliveParts } from '../src/main.js';
 import { ACTION, encodeItemAction } from '../src/slack/ids.js';
 import type { ItemAction } from '../src/slack/ids.js';
 import { loadTemplates } from '../src/templates/loader.js';
@@ -55,7 +55,7 @@ const IDLE_LIMIT_MS = 60_000;
 /** The real Golive Slack app in HTTP mode on 127.0.0.1:0 with a real SQLite file in a temp dir. */
 export interface BenchGolive {
   store: SqliteStore;
-  slackApp: SlackApp;
+  slackApp: ComposedGolive;
   port: number;
   /** Log lines at error level or above (the app must log none during a bench). */
   errors: string[];
@@ -75,7 +75,7 @@ export interface BenchGoliveOptions {
    * The Slack budget's rate and burst. Unthrottled unless given: the fake enforces no tier, and these benches
    * measure Golive (acks, memory), not Slack's 50 updates a minute; burst and budget pass the real one.
    */
-  slackBudget?: SlackAppDeps['slackBudget'];
+  slackBudget?: GoliveParts['slackBudget'];
   /** Also print log lines at this level and above on stderr (to see why a bench misbehaves). */
   echoLevel?: 'debug' | 'info' | 'warn';
 }
@@ -108,7 +108,7 @@ export async function startBenchGolive(apiUrl: string, options: BenchGoliveOptio
     checks: { allowedHosts: [], allowPrivate: false, timeoutMs: 1000 },
     logLevel: options.echoLevel ?? 'warn',
   };
-  const slackApp = createSlackApp({
+  const slackApp = composeGolive({
     config,
     store,
     jobs: store.jobs,

@@ -3,7 +3,7 @@
 // over how many seconds, and proof that nothing was lost (database and the messages people finally read).
 import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
-import { RENDER_WINDOW_MS } from '../src/slack/app.js';
+import { RENDER_WINDOW_MS } from '../src/main.js';
 import { STATE_ICON } from '../src/slack/blocks/common.js';
 import { CHANNEL, click, findMenuOption, fmt, isMain, startBenchApp, startGoLive, withLimit } from './ack.js';
 import type { BenchApp, Click } from './ack.js';

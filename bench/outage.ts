@@ -2,7 +2,7 @@
 // three ticks made during the outage, then how long after Slack answers again the thread shows all three, and
 // how many chat.update calls it took, refused and answered. Once with HTTP 500s, once with reset connections.
 import type { GoLive } from '../src/domain/go-live.js';
-import { RENDER_WINDOW_MS } from '../src/slack/app.js';
+import { RENDER_WINDOW_MS } from '../src/main.js';
 import type { OutageAnswer } from '../test/support/fake-slack.js';
 import { click, findMenuOption, fmt, isMain, startBenchApp, startGoLive, withLimit } from './ack.js';
 import type { BenchApp } from './ack.js';

@@ -227,3 +227,17 @@ export const healthProbe = sqliteTable('health_probe', {
   id: integer('id').primaryKey(),
   at: integer('at').notNull(),
 });
+
+/**
+ * One automatic check run per go-live at a time, across restarts and processes on one file: a lease. A run
+ * whose process died holds it only until `expires_at`; `token` lets only the run that took it release it.
+ */
+export const checkRuns = sqliteTable('check_runs', {
+  goLiveId: text('go_live_id')
+    .primaryKey()
+    .references(() => goLives.id),
+  token: text('token').notNull(),
+  by: text('by').notNull(),
+  startedAt: integer('started_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});

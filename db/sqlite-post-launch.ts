@@ -3,7 +3,7 @@
 import { checkTransition } from '../src/domain/post-launch.js';
 import { transition } from '../src/domain/lifecycle.js';
 import type { Actor, GoLiveStatus } from '../src/domain/go-live.js';
-import type { CheckKind, CheckStatus } from '../src/domain/check-kind.js';
+import type { CheckKind } from '../src/domain/check-kind.js';
 import type { NewJob } from './job-store.js';
 import type { SqliteHost } from './sqlite-jobs.js';
 import type { SqliteJobStore } from './sqlite-jobs.js';
@@ -191,7 +191,7 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
     this.host.write((audit) => {
       for (const result of results) {
         const open = this.sql.openIncident.get(goLiveId, result.kind) as IncidentRow | undefined;
-        const change = checkTransition(open !== undefined, result.status as CheckStatus);
+        const change = checkTransition(open !== undefined, result.status);
         if (change === 'failed') {
           this.sql.openIncidentInsert.run(goLiveId, result.kind, result.summary, at);
           audit({ goLiveId, at, actor: 'golive', action: 'check-failed', subject: result.kind, before: null, after: { summary: result.summary } });

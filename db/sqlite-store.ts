@@ -1,10 +1,10 @@
 // The SQLite store (embedded default): one file, WAL, migrations applied at open. Every mutating method is
 // one IMMEDIATE transaction that changes state and appends its audit event, so a crash leaves both or neither.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -37,12 +37,14 @@ import type { CheckpointResult } from './wal-checkpointer.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import type { SqliteHost } from './sqlite-jobs.js';
 import { SqlitePostLaunchStore } from './sqlite-post-launch.js';
-import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
+import { auditEvents, checkRuns, deliveries, goLives, items, messages } from './schema.js';
 import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
 import type {
   AuditEvent,
   CheckResultRecord,
+  CheckRunClaim,
+  CheckRunLease,
   CheckResultRecorded,
   ItemChange,
   ItemChangeResult,
@@ -171,6 +173,11 @@ function prepareHotStatements(db: Db) {
       .where(eq(auditEvents.goLiveId, sql.placeholder('goLiveId')))
       .orderBy(desc(auditEvents.id))
       .limit(1)
+      .prepare(),
+    checkRunOf: db
+      .select({ by: checkRuns.by, at: checkRuns.startedAt })
+      .from(checkRuns)
+      .where(and(eq(checkRuns.goLiveId, sql.placeholder('goLiveId')), gt(checkRuns.expiresAt, sql.placeholder('now'))))
       .prepare(),
     forgetDeliveries: db.delete(deliveries).where(lt(deliveries.at, sql.placeholder('before'))).prepare(),
     claimDelivery: db.insert(deliveries).values({ key: bound('key'), at: bound('at') }).onConflictDoNothing().prepare(),
@@ -540,10 +547,12 @@ export class SqliteStore implements Store {
   /** A go-live with its items and standing sign-offs, read in one transaction. */
   private view(tx: Tx, head: GoLiveHead): ChecklistView {
     const records = this.hot.itemsOf.all({ goLiveId: head.id });
+    const checkRun = this.hot.checkRunOf.get({ goLiveId: head.id, now: this.clock.now() });
     return {
       goLive: this.toGoLive(tx, head),
       items: new Map(records.map((r) => [r.itemId, toItem(r)] as const)),
       signOff: this.signOffRows.state(head.id, head.approvalRound),
+      ...(checkRun ? { checkRun } : {}),
     };
   }
 
@@ -890,6 +899,30 @@ export class SqliteStore implements Store {
          FROM audit_events WHERE go_live_id = ? ORDER BY id`,
       )
       .all(goLiveId) as ChainedAuditRow[];
+  }
+
+  async claimCheckRun(claim: { goLiveId: string; by: Actor; leaseMs: number }): Promise<CheckRunClaim> {
+    return this.write((tx): CheckRunClaim => {
+      const now = this.clock.now();
+      const held = this.hot.checkRunOf.get({ goLiveId: claim.goLiveId, now });
+      if (held) return { ok: false, holder: held };
+      const lease: CheckRunLease = { goLiveId: claim.goLiveId, token: randomUUID(), by: claim.by, at: now, expiresAt: now + claim.leaseMs };
+      const row = { goLiveId: lease.goLiveId, token: lease.token, by: lease.by, startedAt: lease.at, expiresAt: lease.expiresAt };
+      // An expired lease (its run's process died) is taken over in place.
+      tx.insert(checkRuns)
+        .values(row)
+        .onConflictDoUpdate({ target: checkRuns.goLiveId, set: { token: row.token, by: row.by, startedAt: row.startedAt, expiresAt: row.expiresAt } })
+        .run();
+      return { ok: true, lease };
+    });
+  }
+
+  async releaseCheckRun(lease: Pick<CheckRunLease, 'goLiveId' | 'token'>): Promise<void> {
+    this.write((tx) => {
+      tx.delete(checkRuns)
+        .where(and(eq(checkRuns.goLiveId, lease.goLiveId), eq(checkRuns.token, lease.token)))
+        .run();
+    });
   }
 
   async claimDelivery(key: string): Promise<boolean> {

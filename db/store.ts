@@ -2,7 +2,7 @@
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
 import type { AuditEvent, ChainedAuditRow } from '../src/domain/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
-import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
+import type { Actor, CheckRunHolder, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
 import type { GroupMembers } from '../src/domain/roles.js';
 import type { SignOffRefusal, SignOffState } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
@@ -118,6 +118,15 @@ export interface MessageRecord {
   renderedHash?: string;
 }
 
+/** A check run's hold on its go-live, until `expiresAt`; the token releases it. */
+export interface CheckRunLease extends CheckRunHolder {
+  goLiveId: string;
+  token: string;
+  expiresAt: number;
+}
+
+export type CheckRunClaim = { ok: true; lease: CheckRunLease } | { ok: false; holder: CheckRunHolder };
+
 export interface Store {
   /** Takes the service+environment lock and creates the go-live, or says who holds the lock. */
   startGoLive(input: NewGoLive): Promise<StartResult>;
@@ -154,6 +163,13 @@ export interface Store {
   auditTrail(goLiveId: string): Promise<AuditEvent[]>;
   /** The same events as their rows store them (JSON as text), for recomputing the hash chain. */
   auditChain(goLiveId: string): Promise<ChainedAuditRow[]>;
+  /**
+   * Takes the go-live's one check run for `leaseMs`, or names who holds it. A lease that expired (its process died
+   * mid-run) is taken over. Holds across restarts and across processes on one database.
+   */
+  claimCheckRun(claim: { goLiveId: string; by: Actor; leaseMs: number }): Promise<CheckRunClaim>;
+  /** Ends the run that took `lease`; a lease since taken over by another run is left alone. */
+  releaseCheckRun(lease: Pick<CheckRunLease, 'goLiveId' | 'token'>): Promise<void>;
   /** Records a handled Slack delivery; false when it was handled already (a retry). */
   claimDelivery(key: string): Promise<boolean>;
   /** True when the database accepts a write (for /health/ready). */

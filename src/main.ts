@@ -1,9 +1,12 @@
-// Composition root: config → logger → store → templates → Slack app (with /health/* on the same port).
-// SIGTERM/SIGINT stop the app first (no new requests, work in flight, pending renders), then the Slack probe,
-// then close the store (src/shutdown.ts: a second signal or a stop past its deadline exits at once).
+// The composition root: config → logger → templates → store → services (with their Slack-side ports) → Slack
+// app (with /health/* on the same port) → the scheduler. Stopping runs the other way: the scheduler, no new requests,
+// work in flight, pending renders, then the Slack probe, then the store
+// (src/shutdown.ts: a second signal or a stop past its deadline exits at once). Nothing else builds a service or a port.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { webApi } from '@slack/bolt';
+import type { CustomRoute } from '@slack/bolt';
 import { systemClock } from './clock.js';
 import type { ClockTimer } from './clock.js';
 import { formatConfigProblems, loadConfig } from './config.js';
@@ -16,13 +19,190 @@ import { metrics as processMetrics } from './metrics.js';
 import type { GoliveMetrics } from './metrics.js';
 import { openSqliteStore } from '../db/sqlite-store.js';
 import type { SqliteStore } from '../db/sqlite-store.js';
+import type { Store } from '../db/store.js';
+import type { JobStore } from '../db/job-store.js';
+import type { PostLaunchStore } from '../db/post-launch-store.js';
 import { formatTemplateErrors, loadTemplates } from './templates/loader.js';
-import { createSlackApp } from './slack/app.js';
+import type { TemplateRegistry } from './templates/loader.js';
+import { CheckService } from './services/check-service.js';
+import { GoLiveService } from './services/go-live-service.js';
+import { PostLaunchService } from './services/post-launch.js';
+import { ROOT } from './services/ports.js';
 import { cronTicker } from './scheduler/cron-ticker.js';
 import type { Ticker } from './scheduler/cron-ticker.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { SignOffService } from './services/signoff-service.js';
+import { WorkTracker } from './services/work.js';
+import { createSlackApp, slackClientOptions } from './slack/app.js';
 import type { SlackApp } from './slack/app.js';
 import { stopOnSignals } from './shutdown.js';
+import { renderError } from './slack/blocks/replies.js';
+import { renderRoot } from './slack/blocks/root.js';
+import { renderSection } from './slack/blocks/section.js';
+import { SlackDirectory } from './slack/directory.js';
+import { SlackGateway } from './slack/gateway.js';
+import { SlackNotifier } from './slack/notifier.js';
+import { SlackPostLaunchNotifier } from './slack/post-launch-notifier.js';
+import { SlackSignOffNotifier } from './slack/signoff-notifier.js';
+import { SlackRenderer } from './slack/renderer.js';
+import { UpdateBudget } from './slack/update-budget.js';
+import type { UpdateBudgetOptions } from './slack/update-budget.js';
+import { tellPrivately } from './slack/respond.js';
+import type { SlackServices } from './slack/services.js';
+import { renderFailedText } from './slack/words.js';
+
+/** A message is re-rendered once it has been quiet this long (at most 4 windows after its first change). */
+export const RENDER_WINDOW_MS = 1000;
+
+export interface GoliveParts {
+  config: Config;
+  store: Store;
+  /** Scheduled work and the post-launch window's records, on the same database as `store`. */
+  jobs: JobStore;
+  postLaunch: PostLaunchStore;
+  templates: TemplateRegistry;
+  logger: Logger;
+  clock: ClockTimer;
+  customRoutes?: CustomRoute[];
+  renderWindowMs?: number;
+  /** The Slack budget's rate and backoff (Tier 3 and 1 s → 30 s unless said otherwise). */
+  slackBudget?: Omit<UpdateBudgetOptions, 'clock'>;
+  /** The registry /health/metrics serves (the process-wide one unless a test gives its own). */
+  metrics?: GoliveMetrics;
+}
+
+/** Golive assembled over a store: the services, the Slack app over them, started and stopped in order. */
+export interface ComposedGolive {
+  services: SlackServices;
+  slackApp: SlackApp;
+  /** Starts listening, then re-renders the threads of active go-lives that a crash left behind. */
+  start(): Promise<void>;
+  /** Stops taking requests, waits for work in flight and pending renders. Does not close the store. */
+  stop(): Promise<void>;
+  /** The bound port (useful with port 0); throws before start(). */
+  port(): number;
+}
+
+/** Builds the services and their Slack-side ports over a store, and the Slack app over the services. */
+export function composeGolive(parts: GoliveParts): ComposedGolive {
+  const { config, store, templates, logger, clock } = parts;
+  const slack = new SlackGateway(
+    new webApi.WebClient(config.slack.botToken, slackClientOptions(config, logger)),
+    logger.child({ component: 'slack' }),
+    parts.metrics,
+  );
+  const work = new WorkTracker();
+  const renderer = new SlackRenderer({
+    store,
+    slack,
+    clock,
+    messages: {
+      root: (view) => renderRoot(view, { checksRunning: view.checkRun !== undefined }),
+      section: (view, sectionId) => renderSection(view, sectionId),
+    },
+    logger: logger.child({ component: 'renderer' }),
+    // One chat.update budget for every go-live of the workspace (this app's bot token).
+    budget: new UpdateBudget({ clock, ...parts.slackBudget }),
+    windowMs: parts.renderWindowMs ?? RENDER_WINDOW_MS,
+    // The change is in the database; the people who made it are told why they do not see it yet.
+    onRenderFailed: async (goLiveId, target, error, waiting) => {
+      logger.warn({ goLiveId, target, slackError: error, waiting: waiting.length }, 'a checklist message could not be updated: telling who waits on it');
+      const message = renderError(renderFailedText(error));
+      await Promise.all(
+        waiting.map((w) =>
+          tellPrivately(
+            slack,
+            logger,
+            {
+              user: w.userId,
+              channel: w.channelId,
+              ...(w.threadTs !== undefined ? { threadTs: w.threadTs } : {}),
+              ...(w.responseUrl !== undefined ? { responseUrl: w.responseUrl } : {}),
+            },
+            message,
+          ),
+        ),
+      );
+    },
+  });
+  const directory = new SlackDirectory(slack);
+  const postLaunch = new PostLaunchService({
+    store,
+    jobs: parts.jobs,
+    postLaunch: parts.postLaunch,
+    notifier: new SlackPostLaunchNotifier(slack, logger.child({ component: 'post-launch' })),
+    clock,
+    logger: logger.child({ component: 'post-launch' }),
+    checks: config.checks,
+    // Completed or Rolled back: the root shows it (and loses its buttons).
+    onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
+  });
+  const signOffs = new SignOffService({
+    store,
+    work,
+    renderer,
+    directory,
+    notifier: new SlackSignOffNotifier(slack, logger.child({ component: 'sign-off' })),
+    // Go live starts the first 24 hours: the window's jobs are planned from the template snapshot.
+    postLaunch,
+    clock,
+    logger: logger.child({ component: 'sign-off' }),
+  });
+  const services: SlackServices = {
+    store,
+    templates,
+    logger,
+    clock,
+    slack,
+    renderer,
+    work,
+    goLives: new GoLiveService({ store, templates, renderer, directory, logger: logger.child({ component: 'go-live' }), signOff: signOffs }),
+    signOffs,
+    checks: new CheckService({
+      store,
+      renderer,
+      notifier: new SlackNotifier(slack, logger.child({ component: 'checks' }), clock),
+      logger: logger.child({ component: 'checks' }),
+      clock,
+      work,
+      checks: config.checks,
+      ...(parts.metrics ? { metrics: parts.metrics } : {}),
+    }),
+    postLaunch,
+  };
+  const slackApp = createSlackApp({ config, clock, logger, services, ...(parts.customRoutes !== undefined ? { customRoutes: parts.customRoutes } : {}) });
+
+  return {
+    services,
+    slackApp,
+    async start() {
+      // Read before the receiver listens: a go-live started from now on renders itself, in order.
+      const behind = await store.listActive().then(
+        (active) => active.map((g) => g.id),
+        (error: unknown) => {
+          logger.error({ err: error }, 'could not list active go-lives to catch their threads up');
+          return [];
+        },
+      );
+      await slackApp.start();
+      // Renders a crash cut off are repaired now, not at the next click; unchanged messages cost no Slack call.
+      if (behind.length > 0) {
+        logger.info({ goLives: behind.length }, 'catching up the threads of active go-lives');
+        void renderer.catchUp(behind).then(
+          (report) => logger.info(report, 'threads caught up'),
+          (error: unknown) => logger.error({ err: error }, 'catching up the threads failed'),
+        );
+      }
+    },
+    async stop() {
+      await slackApp.stop();
+      await work.idle();
+      await renderer.stop();
+      logger.info('Slack app stopped');
+    },
+    port: () => slackApp.port(),
+  };
+}
 
 export interface GoliveDeps {
   clock?: ClockTimer;
@@ -37,7 +217,7 @@ export interface RunningGolive {
   /** The SQLite store (the CLI and tests reach its jobs and post-launch records through it). */
   store: SqliteStore;
   logger: Logger;
-  slack: SlackApp;
+  slack: ComposedGolive;
   /** Runs the scheduled work (the post-launch window) every GOLIVE_TICK. */
   scheduler: Scheduler;
   /** The port /slack/events and /health/* listen on (the bound one when PORT is 0). */
@@ -78,12 +258,12 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     };
   }
   const metrics = deps.metrics ?? processMetrics;
-  // The scheduler needs the Slack app's handlers and the routes need the scheduler: bound once both exist.
+  // The scheduler needs the services' handlers and the routes need the scheduler: bound once both exist.
   const bound: { scheduler?: Scheduler } = {};
-  let slack: SlackApp | undefined;
+  let slack: ComposedGolive | undefined;
   // The start's own auth.test is the first answer; after it, one probe a minute in the background.
   const slackReachability = new SlackReachabilityMonitor({
-    probe: () => (slack ? slack.app.client.auth.test() : Promise.reject(new Error('not started'))),
+    probe: () => (slack ? slack.slackApp.app.client.auth.test() : Promise.reject(new Error('not started'))),
     clock,
     logger: logger.child({ component: 'slack-probe' }),
     gauge: metrics.slackReachable,
@@ -98,7 +278,7 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     slackReachability: () => slackReachability.current(),
   });
   try {
-    slack = createSlackApp({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes, metrics });
+    slack = composeGolive({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes, metrics });
     await slack.start();
   } catch (err) {
     await slack?.stop().catch(() => undefined);

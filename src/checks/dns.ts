@@ -21,7 +21,8 @@ const sorted = (addresses: Iterable<string>): string[] => [...new Set(addresses)
 const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function unanswered(server: string, error: unknown): ResolverAnswer {
-  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+  const raw = (error as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : '';
   return { resolver: server, addresses: [], error: describeError(error), ...(NAME_ANSWERS.has(code) ? {} : { unanswered: true }) };
 }
 

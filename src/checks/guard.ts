@@ -136,7 +136,8 @@ const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA']);
 
 /** True when a lookup error says the name does not exist or has no address (NXDOMAIN, NODATA). */
 export function isNoSuchName(error: unknown): boolean {
-  return NO_SUCH_NAME.has(String((error as { code?: unknown } | undefined)?.code ?? ''));
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && NO_SUCH_NAME.has(code);
 }
 
 function judgeFor(options: AddressPolicyOptions): AddressPolicy['judge'] {

@@ -57,7 +57,7 @@ export function openRunHttpClient(run: object, ctx: Omit<HttpContext, 'signal'>)
   const client = buildClient({ ...ctx, signal: undefined }, RUN_CONNECTIONS_PER_ORIGIN);
   runClients.set(run, client);
   return {
-    request: client.request,
+    request: (...args) => client.request(...args),
     close: async () => {
       runClients.delete(run);
       await client.close();
@@ -97,7 +97,7 @@ function buildClient(
       if (socket?.remoteAddress) {
         remoteAddresses.set(originKey(options.protocol, options.hostname, options.port), socket.remoteAddress);
       }
-      callback(null, socket as NonNullable<typeof socket>);
+      callback(null, socket);
     });
   };
   const agent = new Agent({
@@ -144,7 +144,7 @@ function buildClient(
       return {
         url: target.href,
         status: response.statusCode,
-        headers: response.headers as HttpHeaders,
+        headers: response.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         truncated,
         ...(remoteAddress ? { remoteAddress } : {}),

@@ -108,7 +108,7 @@ export async function runChecks(
   const started = now();
   const checks = options.checks ?? checkRegistry;
   // One resolution per name for the whole run: every check asks the same answer, so a typo costs one lookup.
-  const policy = guardedPolicy(options.policy.judge, onceResolver((hostname) => options.policy.resolve(hostname)));
+  const policy = guardedPolicy((address, hostname) => options.policy.judge(address, hostname), onceResolver((hostname) => options.policy.resolve(hostname)));
   const runOptions: RunOptions = { ...options, policy };
   // A copy per run: it keys the run's shared HTTP client, so concurrent runs on one target never share one.
   const runTarget: CheckTarget = { ...target };
@@ -120,7 +120,7 @@ export async function runChecks(
       requests.map((request) =>
         // A check that must connect to the target observes nothing when its name has no address: it says so at once.
         unresolved !== undefined && !JUDGES_RESOLUTION.has(request.kind)
-          ? { id: request.id, kind: request.kind, status: 'error' as const, summary: `not checked: ${unresolved}`, evidence: { unresolved }, durationMs: 0 }
+          ? Promise.resolve({ id: request.id, kind: request.kind, status: 'error' as const, summary: `not checked: ${unresolved}`, evidence: { unresolved }, durationMs: 0 })
           : runOne(request, runTarget, runOptions, checks),
       ),
     );

@@ -96,7 +96,7 @@ const VERIFY_MESSAGES: Record<string, string> = {
 
 function verifyError(raw: unknown): { code: string; message: string } | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  const code = raw instanceof Error ? ((raw as Error & { code?: string }).code ?? raw.message) : String(raw);
+  const code = raw instanceof Error ? ((raw as Error & { code?: string }).code ?? raw.message) : typeof raw === 'string' ? raw : JSON.stringify(raw);
   return { code, message: VERIFY_MESSAGES[code] ?? code };
 }
 

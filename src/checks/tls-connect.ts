@@ -117,7 +117,7 @@ export function tlsHandshake<T>(
   try {
     assertLiteralAllowed(ctx.policy, endpoint.host);
   } catch (err) {
-    return Promise.reject(err as Error);
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 
   return new Promise<Handshake<T>>((resolve, reject) => {

@@ -55,7 +55,7 @@ function parseUrl(raw: string, protocols: readonly string[], what: string): Pars
 
 function healthPaths(request: CheckRequest): string[] | undefined {
   const paths = request.options.paths;
-  return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? (paths as string[]) : undefined;
+  return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? (paths) : undefined;
 }
 
 /**

@@ -30,6 +30,7 @@ export type GoliveCommand =
   | { kind: 'check'; service: string; section?: string }
   | { kind: 'report'; service: string }
   | { kind: 'abort'; service: string; environment?: string; reason: string }
+  | { kind: 'live'; service: string; environment?: string }
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: GoliveCommand } | { ok: false; reason: string; usage: string };
@@ -40,6 +41,7 @@ export const USAGE = {
   status: '`/golive status [service]`',
   check: '`/golive check <service> [section]`',
   report: '`/golive report <service>`',
+  live: '`/golive live <service> [env=<environment>]`',
   abort: '`/golive abort <service> [env=<environment>] <reason…>`',
   help: '`/golive help`',
 } as const;
@@ -274,6 +276,17 @@ export function parseCommand(text: string): ParseResult {
       const extra = parsed.rest?.[0];
       if (extra !== undefined) return fail(`I don't know what to do with ${quote(extra)}.`, USAGE.report);
       return { ok: true, command: { kind: 'report', service: parsed.value } };
+    }
+    case 'live': {
+      const parsed = parseServiceOnly(args, false);
+      if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.live);
+      const [envText, extra] = parsed.rest ?? [];
+      const envWord = envText === undefined ? undefined : /^(?:env|environment)=(.*)$/i.exec(envText);
+      if (extra !== undefined || (envText !== undefined && !envWord)) return fail(`I don't know what to do with ${quote(extra ?? envText ?? '')}.`, USAGE.live);
+      if (!envWord) return { ok: true, command: { kind: 'live', service: parsed.value } };
+      const checked = checkEnvironmentName(envWord[1] ?? '');
+      if (!checked.ok) return fail(checked.reason, USAGE.live);
+      return { ok: true, command: { kind: 'live', service: parsed.value, environment: checked.value } };
     }
     case 'abort': {
       const parsed = parseServiceOnly(args, false);

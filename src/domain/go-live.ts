@@ -1,6 +1,7 @@
 // A go-live and the state of its checklist items, as the domain rules see them.
 import type { CheckStatus, CheckKind } from './check-kind.js';
-import type { SignOffState } from './signoff.js';
+import type { Actor } from './actor.js';
+import type { SignOffState } from './sign-off-state.js';
 import type { Template } from './template.js';
 
 /**
@@ -41,9 +42,8 @@ export const STATUS_WORDS: Record<GoLiveStatus, string> = {
 /** done / N/A / blocked are set by people; failed is set by an automatic check; open is the start. */
 export type ItemState = 'open' | 'done' | 'na' | 'blocked' | 'failed';
 
-/** Who did something: a Slack user id (`U…`), or `golive` for the bot's own automatic checks. */
-export type Actor = string;
-export const GOLIVE_ACTOR: Actor = 'golive';
+export { GOLIVE_ACTOR } from './actor.js';
+export type { Actor } from './actor.js';
 
 export interface Evidence {
   kind: CheckKind;
@@ -90,4 +90,12 @@ export interface ChecklistView {
   items: ReadonlyMap<string, ItemRecord>;
   /** Approvals, rejection and section sign-offs that stand (the store always reads them; absent: none). */
   signOff?: SignOffState;
+  /** The automatic check run going on now, if one is (the root shows it instead of its Run checks button). */
+  checkRun?: CheckRunHolder;
+}
+
+/** Who started the check run in progress on a go-live, and when. */
+export interface CheckRunHolder {
+  by: Actor;
+  at: number;
 }

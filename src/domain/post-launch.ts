@@ -233,6 +233,6 @@ export function summariseWindow(checkIns: readonly CheckInRecord[], incidents: r
     failures: [...incidents].sort((a, b) => a.failedAt - b.failedAt),
     recovered: incidents.filter((i) => i.recoveredAt !== undefined).length,
   };
-  if (times.length > 0) summary.medianAckMs = times[Math.floor((times.length - 1) / 2)] as number;
+  if (times.length > 0) summary.medianAckMs = times[Math.floor((times.length - 1) / 2)];
   return summary;
 }

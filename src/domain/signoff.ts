@@ -2,7 +2,6 @@
 // stands in the way when they may not. Pure: the checklist, the standing sign-offs, the members of the groups
 // named in roles and the time all come in as parameters; every decision is a value (a refusal names exactly
 // what is missing), and every status change it implies is the lifecycle's (src/domain/lifecycle.ts).
-import type { CheckKind } from './check-kind.js';
 import { flattenItems } from './checklist.js';
 import type { FlatItem } from './checklist.js';
 import { isActive } from './go-live.js';
@@ -11,77 +10,13 @@ import { transition } from './lifecycle.js';
 import type { LifecycleRefusal } from './lifecycle.js';
 import { roleHolders } from './roles.js';
 import type { GroupMembers } from './roles.js';
+import type { Approval, Blockers, SectionSignOff } from './sign-off-state.js';
 import type { SignOffRule, Template } from './template.js';
 
 export const SIGN_OFF_TEXT_MAX_LENGTH = 500;
 
-/** One approver's approval in the current request; `justification` when it was given with exceptions. */
-export interface Approval {
-  by: Actor;
-  at: number;
-  comment?: string;
-  justification?: string;
-  /** With exceptions: what stood in the way when it was given. */
-  exceptions?: Blockers;
-}
-
-/** A section owner's sign-off that still stands. */
-export interface SectionSignOff {
-  sectionId: string;
-  by: Actor;
-  at: number;
-}
-
-/** The current approval request's rejection. */
-export interface Rejection {
-  by: Actor;
-  at: number;
-  reason: string;
-}
-
-/** Where a go-live's sign-off stands: what the root, the request and the rules read. */
-export interface SignOffState {
-  /** The approval request's number: 0 before the first, +1 for each Request approval (a new one starts over). */
-  round: number;
-  /** The approvals of the current request that still stand, oldest first. */
-  approvals: Approval[];
-  rejection?: Rejection;
-  /** Section sign-offs that still stand. */
-  sections: SectionSignOff[];
-}
-
-export const NO_SIGN_OFF: SignOffState = Object.freeze({ round: 0, approvals: [], sections: [] }) as SignOffState;
-
-/** A required item that is neither done nor N/A with a reason. */
-export interface OpenItem {
-  itemId: string;
-  text: string;
-  state: 'open' | 'blocked' | 'na';
-}
-
-/** An item an automatic check failed. */
-export interface FailedItem {
-  itemId: string;
-  text: string;
-  kind?: CheckKind;
-  summary?: string;
-}
-
-/** A done item whose automatic-check evidence is older than the template allows. */
-export interface StaleEvidence {
-  itemId: string;
-  text: string;
-  kind: CheckKind;
-  takenAt: number;
-  ageMs: number;
-}
-
-/** Everything that keeps a checklist (or one section of it) from being approved, in checklist order. */
-export interface Blockers {
-  open: OpenItem[];
-  failed: FailedItem[];
-  stale: StaleEvidence[];
-}
+export { NO_SIGN_OFF } from './sign-off-state.js';
+export type { Approval, Blockers, FailedItem, OpenItem, Rejection, SectionSignOff, SignOffState, StaleEvidence } from './sign-off-state.js';
 
 export function isClear(blockers: Blockers): boolean {
   return blockers.open.length === 0 && blockers.failed.length === 0 && blockers.stale.length === 0;

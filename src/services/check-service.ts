@@ -1,7 +1,7 @@
 // Automatic checks of a go-live, on demand: refuse what cannot run (no URL, ended, unknown section, a run
 // already going), otherwise run after the ack, record each result on its item (Golive ticks or fails it, or
 // only attaches evidence to a person's decision), post one summary in the thread and re-render the touched
-// messages. Expected refusals are values with the sentence to show.
+// messages. Expected refusals are values with a code and the facts; src/slack/words.ts says them.
 import type { Logger } from 'pino';
 import { metrics as processMetrics } from '../metrics.js';
 import type { GoliveMetrics } from '../metrics.js';
@@ -12,17 +12,13 @@ import { runChecks } from '../checks/runner.js';
 import type { AddressPolicy, Check, CheckRequest, CheckResult } from '../checks/types.js';
 import type { CheckKind } from '../domain/check-kind.js';
 import { findItem, REASON_MAX_LENGTH } from '../domain/checklist.js';
-import { isActive, STATUS_WORDS } from '../domain/go-live.js';
-import type { Actor, Evidence, GoLive } from '../domain/go-live.js';
-import { sleep } from '../clock.js';
-import type { ClockTimer } from '../clock.js';
+import { isActive } from '../domain/go-live.js';
+import type { Actor, CheckRunHolder, Evidence, GoLive } from '../domain/go-live.js';
+import { truncate } from '../domain/text.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { renderCheckSummary } from '../slack/blocks/check-summary.js';
-import { mention, safeName, slackDate, truncate } from '../slack/blocks/mrkdwn.js';
-import type { SlackMessage } from '../slack/blocks/common.js';
 import { ROOT } from './ports.js';
-import type { Renderer } from './ports.js';
-import type { SlackGateway } from './slack-gateway.js';
+import type { Notifier, Renderer } from './ports.js';
 import type { WorkTracker } from './work.js';
 
 export interface CheckRunRequest {
@@ -53,19 +49,29 @@ export interface CheckRunReport {
   summaryPosted: boolean;
 }
 
-export type CheckRefusal = 'not-found' | 'not-active' | 'no-url' | 'unknown-section' | 'no-checks' | 'running';
+/** Why a run did not start, with what the person needs to know to act on it. */
+export type CheckRefusal =
+  | { ok: false; code: 'not-found' }
+  | { ok: false; code: 'not-active' | 'no-url'; goLive: GoLive }
+  | { ok: false; code: 'unknown-section'; goLive: GoLive; sectionId: string; sectionsWithChecks: string[] }
+  | { ok: false; code: 'no-checks'; goLive: GoLive; sectionTitle?: string }
+  | { ok: false; code: 'running'; goLive: GoLive; holder: CheckRunHolder };
 
-export type CheckRunOutcome = { ok: true; started: StartedRun } | { ok: false; reason: CheckRefusal; message: string; goLive?: GoLive };
+export type CheckRunOutcome = { ok: true; started: StartedRun } | CheckRefusal;
 
-export type FindOutcome = { ok: true; goLive: GoLive } | { ok: false; reason: 'not-found' | 'ambiguous'; message: string };
+/** Which go-live `/golive check <service>` means, or why none: no active one, or several environments. */
+export type FindOutcome =
+  | { ok: true; goLive: GoLive }
+  | { ok: false; code: 'not-found'; service: string }
+  | { ok: false; code: 'ambiguous'; service: string; environments: string[] };
 
 export interface CheckServiceDeps {
   store: Store;
   renderer: Renderer;
-  slack: SlackGateway;
+  notifier: Notifier;
   logger: Logger;
-  /** Run times, evidence dates and the wait after a 429 on posting the summary. */
-  clock: ClockTimer;
+  /** Run times and evidence dates. */
+  clock: Clock;
   work: WorkTracker;
   checks: Config['checks'];
   /** The check implementations by kind; the full registry unless a caller narrows it. */
@@ -74,25 +80,20 @@ export interface CheckServiceDeps {
   metrics?: Pick<GoliveMetrics, 'checkRuns'>;
 }
 
-interface Running {
-  by: Actor;
-  at: number;
-}
-
 const PRODUCTION = 'production';
+const CHECK_RUN_LEASE_MIN_MS = 2 * 60_000;
 
 export class CheckService {
-  /** Runs in progress in this process, by go-live id. */
-  private readonly running = new Map<string, Running>();
   private readonly policy: AddressPolicy;
+  /**
+   * How long a run holds its go-live. Checks run in parallel, each within its timeout, so a run lasts about one
+   * timeout; the lease only matters when the process died mid-run, and then it frees the go-live after this.
+   */
+  private readonly leaseMs: number;
 
   constructor(private readonly deps: CheckServiceDeps) {
+    this.leaseMs = Math.max(CHECK_RUN_LEASE_MIN_MS, 10 * deps.checks.timeoutMs);
     this.policy = createAddressPolicy({ allowPrivate: deps.checks.allowPrivate, allowedHosts: deps.checks.allowedHosts });
-  }
-
-  /** Who started the run in progress on this go-live, if one is. */
-  runningOn(goLiveId: string): Running | undefined {
-    return this.running.get(goLiveId);
   }
 
   /** The active go-live of a service that `/golive check <service>` means: production, or the only active one. */
@@ -102,61 +103,37 @@ export class CheckService {
     if (production) return { ok: true, goLive: production };
     const active = await store.listActive(service);
     const [only, second] = active;
-    if (!only) return { ok: false, reason: 'not-found', message: `no active go-live for \`${safeName(service, 80)}\`.` };
-    if (second) {
-      const environments = active.map((g) => `\`${safeName(g.environment, 40)}\``).join(', ');
-      return {
-        ok: false,
-        reason: 'ambiguous',
-        message: `\`${safeName(service, 80)}\` is going live in ${environments}: use the *Run checks* button in the thread of the one you mean.`,
-      };
-    }
+    if (!only) return { ok: false, code: 'not-found', service };
+    if (second) return { ok: false, code: 'ambiguous', service, environments: active.map((g) => g.environment) };
     return { ok: true, goLive: only };
   }
 
   /** Accepts or refuses a run; an accepted run goes on in the background, tracked so that stop() waits for it. */
   async run(request: CheckRunRequest): Promise<CheckRunOutcome> {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
-    if (!goLive) return { ok: false, reason: 'not-found', message: 'that go-live no longer exists.' };
-    if (!isActive(goLive.status)) {
-      return { ok: false, reason: 'not-active', message: `this go-live is ${STATUS_WORDS[goLive.status].toLowerCase()}: checks no longer run on it.`, goLive };
-    }
-    if (!goLive.url) {
-      return { ok: false, reason: 'no-url', message: 'this go-live has no URL: start it with a url to run checks', goLive };
-    }
+    if (!goLive) return { ok: false, code: 'not-found' };
+    if (!isActive(goLive.status)) return { ok: false, code: 'not-active', goLive };
+    if (!goLive.url) return { ok: false, code: 'no-url', goLive };
     const section = request.sectionId === undefined ? undefined : goLive.template.sections.find((s) => s.id === request.sectionId);
     if (request.sectionId !== undefined && !section) {
-      const withChecks = goLive.template.sections.filter((s) => checkRequestsOf(goLive.template, s.id).length > 0).map((s) => `\`${s.id}\``);
-      return {
-        ok: false,
-        reason: 'unknown-section',
-        message: `this checklist has no section \`${safeName(request.sectionId, 63)}\`; sections with checks: ${withChecks.join(', ') || 'none'}.`,
-        goLive,
-      };
+      const sectionsWithChecks = goLive.template.sections.filter((s) => checkRequestsOf(goLive.template, s.id).length > 0).map((s) => s.id);
+      return { ok: false, code: 'unknown-section', goLive, sectionId: request.sectionId, sectionsWithChecks };
     }
     const requests = checkRequestsOf(goLive.template, request.sectionId);
-    if (requests.length === 0) {
-      const where = section ? `section *${safeName(section.title, 150)}*` : 'this checklist';
-      return { ok: false, reason: 'no-checks', message: `${where} has no automatic checks.`, goLive };
-    }
-    const holder = this.running.get(goLive.id);
-    if (holder) {
-      return {
-        ok: false,
-        reason: 'running',
-        message: `checks are already running on this go-live, started by ${mention(holder.by)} ${slackDate(holder.at)}. The summary will appear in the thread; try again when it is there.`,
-        goLive,
-      };
-    }
-    // Taken before the first await below, so that two clicks in the same tick cannot both start a run.
-    const at = this.deps.clock.now();
-    this.running.set(goLive.id, { by: request.actor, at });
+    if (requests.length === 0) return { ok: false, code: 'no-checks', goLive, ...(section ? { sectionTitle: section.title } : {}) };
+    // One run per go-live, held in the database: across processes on one file and across a restart.
+    const claim = await this.deps.store.claimCheckRun({ goLiveId: goLive.id, by: request.actor, leaseMs: this.leaseMs });
+    if (!claim.ok) return { ok: false, code: 'running', goLive, holder: claim.holder };
+    const { lease } = claim;
+    const at = lease.at;
     // The root shows the run instead of its Run checks button while it lasts.
     this.deps.renderer.refreshRootState(goLive.id);
     const unique = dedupeCheckRequests(requests);
     const finished = this.deps.work.track(
-      this.execute(goLive, requests, unique, request.actor, section?.title).finally(() => {
-        this.running.delete(goLive.id);
+      this.execute(goLive, requests, unique, request.actor, section?.title).finally(async () => {
+        await this.deps.store
+          .releaseCheckRun(lease)
+          .catch((error: unknown) => this.deps.logger.error({ err: error, goLiveId: goLive.id }, 'releasing a check run failed; its lease expires on its own'));
         this.deps.renderer.refreshRootState(goLive.id);
       }),
     );
@@ -200,15 +177,13 @@ export class CheckService {
       });
       const takenAt = clock.now();
       const { touched, unrecorded } = await this.record(goLive, results, takenAt);
-      const summary = renderCheckSummary(results, {
-        service: goLive.service,
-        environment: goLive.environment,
+      const summaryPosted = await this.deps.notifier.checkSummary(goLive, {
+        results,
         ...(sectionTitle !== undefined ? { sectionTitle } : {}),
         by,
         finishedAt: takenAt,
         durationMs: run.durationMs,
       });
-      const summaryPosted = await this.post(goLive, summary);
       if (touched.size > 0) this.deps.renderer.refresh(goLive.id, [...touched, ROOT]);
       logger.info(
         { goLiveId: goLive.id, checks: unique.length, items: results.length, failed: results.filter((r) => r.status === 'fail').length, durationMs: run.durationMs },
@@ -217,10 +192,7 @@ export class CheckService {
       return { results, unrecorded, summaryPosted };
     } catch (error) {
       logger.error({ err: error, goLiveId: goLive.id }, 'a check run failed');
-      await this.post(goLive, {
-        text: 'The checks could not finish; it is logged.',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':warning: The checks could not finish because of an error on my side; it is logged. Try again in a moment.' } }],
-      });
+      await this.deps.notifier.checkRunFailed(goLive);
       return undefined;
     }
   }
@@ -251,18 +223,5 @@ export class CheckService {
       if (recorded.changed && sectionId !== undefined) touched.add(sectionId);
     }
     return { touched, unrecorded };
-  }
-
-  /** Posts in the go-live's thread, once more after a 429's Retry-After. */
-  private async post(goLive: GoLive, message: SlackMessage): Promise<boolean> {
-    const { slack, logger } = this.deps;
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const posted = await slack.postMessage({ channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}), ...message });
-      if (posted.ok) return true;
-      if (posted.kind !== 'rate-limited') break;
-      await sleep(this.deps.clock, Math.min(posted.retryAfterMs, 30_000));
-    }
-    logger.error({ goLiveId: goLive.id }, 'the check summary could not be posted');
-    return false;
   }
 }

@@ -1,22 +1,25 @@
 // The go-live use-cases: start a thread, change an item, abort, list. Joins the store (the truth), the
-// renderer (what Slack shows) and the Slack gateway; every expected failure comes back as a value with the
-// sentence to show the person who asked.
+// renderer (what Slack shows) and the directory (who is in a group, where a thread is); every expected failure
+// comes back as a value with a code and the facts, which src/slack/words.ts turns into a sentence.
 import type { Logger } from 'pino';
-import type { Store } from '../../db/store.js';
+import type { Revoked, Store } from '../../db/store.js';
 import { findItem, progress, validateItemChange } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
 import type { StartArgs } from '../domain/command.js';
-import { GOLIVE_ACTOR, isActive, STATUS_WORDS } from '../domain/go-live.js';
+import { GOLIVE_ACTOR } from '../domain/go-live.js';
 import type { GoLive, ItemState } from '../domain/go-live.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import { ROOT } from './ports.js';
-import type { Renderer } from './ports.js';
-import type { SlackFailure, SlackGateway } from './slack-gateway.js';
+import type { Directory, Renderer } from './ports.js';
 
 export type StartOutcome =
-  | { ok: true; goLive: GoLive; permalink?: string; incomplete?: string }
-  | { ok: false; reason: 'locked'; holder: GoLive; permalink?: string; message: string }
-  | { ok: false; reason: 'invalid' | 'slack'; message: string };
+  /** `unposted`: titles of the section messages that could not be posted yet (they appear on the next change). */
+  | { ok: true; goLive: GoLive; permalink?: string; unposted: string[] }
+  | { ok: false; code: 'unknown-template'; template: string; known: string[] }
+  | { ok: false; code: 'unknown-roles'; template: string; roles: string[] }
+  | { ok: false; code: 'locked'; holder: GoLive; permalink?: string }
+  /** Slack refused the thread's root message (`error` is Slack's code); the lock was released. */
+  | { ok: false; code: 'slack'; error: string };
 
 export interface StartRequest {
   args: StartArgs;
@@ -25,6 +28,8 @@ export interface StartRequest {
 }
 
 export interface ItemChangeRequest {
+  /** From the post-launch change form: after Go live every change carries a reason (done and open too). */
+  postLaunch?: boolean;
   goLiveId: string;
   itemId: string;
   state: ItemState;
@@ -39,7 +44,13 @@ export interface ItemChangeRequest {
   waitingIn?: { channelId: string; threadTs?: string; responseUrl?: string };
 }
 
-export type ItemChangeOutcome = { ok: true; changed: boolean; goLive: GoLive } | { ok: false; message: string; goLive?: GoLive };
+/** Refused changes carry the go-live when it exists, so that the person is answered in its thread. */
+export type ItemChangeOutcome =
+  | { ok: true; changed: boolean; goLive: GoLive }
+  | { ok: false; code: 'invalid'; reason: string }
+  | { ok: false; code: 'not-found' }
+  /** `locked`: after Go live a change needs a reason. */
+  | { ok: false; code: 'unknown-item' | 'ended' | 'locked'; goLive: GoLive };
 
 export interface AbortRequest {
   service: string;
@@ -48,7 +59,12 @@ export interface AbortRequest {
   userId: string;
 }
 
-export type AbortOutcome = { ok: true; goLive: GoLive } | { ok: false; message: string };
+export type AbortOutcome =
+  | { ok: true; goLive: GoLive }
+  | { ok: false; code: 'not-found'; service: string; environment?: string }
+  | { ok: false; code: 'ambiguous'; service: string; environments: string[] }
+  | { ok: false; code: 'not-allowed'; goLive: GoLive }
+  | { ok: false; code: 'gone' };
 
 export interface ActiveGoLive {
   goLive: GoLive;
@@ -56,28 +72,22 @@ export interface ActiveGoLive {
   permalink?: string;
 }
 
+/**
+ * What sign-off hears of the go-live use-cases (src/services/signoff-service.ts): an item change that revoked
+ * approvals or came after Go live, and an abort. Called after the store committed, without waiting on Slack.
+ */
+export interface SignOffHooks {
+  itemChanged(goLive: GoLive, change: { itemId: string; by: string; reason?: string; revoked?: Revoked; postLaunch: boolean }): void;
+  aborted(before: GoLive, ended: GoLive, by: string, reason: string): void;
+}
+
 export interface GoLiveServiceDeps {
   store: Store;
   templates: TemplateRegistry;
   renderer: Renderer;
-  slack: SlackGateway;
+  directory: Directory;
   logger: Logger;
-}
-
-/** What a person is told when Slack refused to post, in words they can act on. */
-export function explainSlackFailure(failure: SlackFailure): string {
-  switch (failure.error) {
-    case 'not_in_channel':
-      return 'I am not in this channel: invite me with `/invite @Golive` and try again.';
-    case 'channel_not_found':
-      return 'I cannot see this channel (private channels need me invited first).';
-    case 'is_archived':
-      return 'this channel is archived.';
-    case 'ratelimited':
-      return 'Slack is rate-limiting me; try again in a minute.';
-    default:
-      return `Slack answered \`${failure.error.replace(/[^a-z0-9_ -]/gi, '').slice(0, 80)}\`; try again, and tell your Golive admin if it keeps failing.`;
-  }
+  signOff?: SignOffHooks;
 }
 
 const STATUS_LINKS_MAX = 50;
@@ -90,14 +100,9 @@ export class GoLiveService {
     const { args } = request;
     const { store, templates, renderer, logger } = this.deps;
     const template = args.template === undefined ? templates.default : templates.get(args.template);
-    if (!template) {
-      const known = templates.list().map((t) => `\`${t.id}\``).join(', ');
-      return { ok: false, reason: 'invalid', message: `there is no template \`${args.template ?? ''}\`; templates: ${known}.` };
-    }
+    if (!template) return { ok: false, code: 'unknown-template', template: args.template ?? '', known: templates.list().map((t) => t.id) };
     const unknownRoles = Object.keys(args.roles).filter((role) => !(role in template.roles));
-    if (unknownRoles.length > 0) {
-      return { ok: false, reason: 'invalid', message: `template \`${template.id}\` has no role ${unknownRoles.map((r) => `\`${r}\``).join(', ')}.` };
-    }
+    if (unknownRoles.length > 0) return { ok: false, code: 'unknown-roles', template: template.id, roles: unknownRoles };
     const started = await store.startGoLive({
       service: args.service,
       environment: args.environment,
@@ -111,13 +116,7 @@ export class GoLiveService {
     if (!started.ok) {
       const holder = started.holder;
       const permalink = await this.permalink(holder);
-      return {
-        ok: false,
-        reason: 'locked',
-        holder,
-        ...(permalink !== undefined ? { permalink } : {}),
-        message: `${holder.service} ${holder.environment} is already going live, started by <@${holder.startedBy}>.`,
-      };
+      return { ok: false, code: 'locked', holder, ...(permalink !== undefined ? { permalink } : {}) };
     }
     const goLive = started.goLive;
     logger.info({ goLiveId: goLive.id, service: goLive.service, environment: goLive.environment }, 'go-live started');
@@ -126,28 +125,23 @@ export class GoLiveService {
     if (!root.ok) {
       // Without a thread there is no go-live to work in: release the lock so that a retry can start it.
       await store.abortGoLive(goLive.id, GOLIVE_ACTOR, `the thread could not be posted (${root.error})`);
-      const failure: SlackFailure = { ok: false, kind: 'platform', error: root.error };
-      return { ok: false, reason: 'slack', message: `I could not start the go-live: ${explainSlackFailure(failure)}` };
+      return { ok: false, code: 'slack', error: root.error };
     }
-    const failed: string[] = [];
+    const unposted: string[] = [];
     for (const section of goLive.template.sections) {
       const posted = await renderer.renderNow(goLive.id, section.id);
-      if (!posted.ok) failed.push(section.title);
+      if (!posted.ok) unposted.push(section.title);
     }
     const current = (await store.getGoLive(goLive.id)) ?? goLive;
     const permalink = await this.permalink(current);
-    const outcome: StartOutcome = { ok: true, goLive: current, ...(permalink !== undefined ? { permalink } : {}) };
-    if (failed.length > 0) {
-      outcome.incomplete = `${failed.length} section message(s) could not be posted yet; they appear on the next change.`;
-    }
-    return outcome;
+    return { ok: true, goLive: current, ...(permalink !== undefined ? { permalink } : {}), unposted };
   }
 
   /** Sets an item's state for a person: validated, one audited transaction, then the messages re-rendered. */
   async changeItem(request: ItemChangeRequest): Promise<ItemChangeOutcome> {
     const { store, renderer } = this.deps;
-    const check = validateItemChange(request);
-    if (!check.ok) return { ok: false, message: check.reason };
+    const check = validateItemChange(request, { afterGoLive: request.postLaunch === true });
+    if (!check.ok) return { ok: false, code: 'invalid', reason: check.reason };
     // The store refuses unknown go-lives and items and ended go-lives itself: no read before it, one after a refusal.
     const result = await store.changeItem({
       goLiveId: request.goLiveId,
@@ -163,18 +157,29 @@ export class GoLiveService {
       const { channelId, rootTs } = result.goLive;
       const where = request.waitingIn ?? { channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) };
       renderer.refresh(result.goLive.id, flat ? [flat.sectionId, ROOT] : [ROOT], { userId: request.userId, ...where });
+      const postLaunch = result.goLive.status === 'live';
+      if (result.revoked || postLaunch) {
+        // A revocation can touch every message (the root's status and each owned section's sign-off line).
+        if (result.revoked) renderer.refresh(result.goLive.id, [ROOT, ...result.goLive.template.sections.map((s) => s.id)]);
+        this.deps.signOff?.itemChanged(result.goLive, {
+          itemId: request.itemId,
+          by: request.userId,
+          postLaunch,
+          ...(result.item.reason !== undefined ? { reason: result.item.reason } : {}),
+          ...(result.revoked ? { revoked: result.revoked } : {}),
+        });
+      }
     }
     return { ok: true, changed: result.changed, goLive: result.goLive };
   }
 
-  /** Why an item change was refused, in words for the person, with the go-live (to answer in its thread). */
+  /** Why an item change was refused, with the go-live (to answer in its thread). */
   private async refusedChange(request: ItemChangeRequest, reason: 'not-found' | 'unknown-item' | 'not-active' | 'locked'): Promise<ItemChangeOutcome> {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
-    if (!goLive || reason === 'not-found') return { ok: false, message: 'that go-live no longer exists.' };
-    if (reason === 'locked') return { ok: false, message: 'the checklist is locked after Go live: a change needs a reason.', goLive };
-    if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, message: 'that item is not in this go-live’s checklist.', goLive };
-    const status = isActive(goLive.status) ? 'ended' : STATUS_WORDS[goLive.status].toLowerCase();
-    return { ok: false, message: `this go-live is ${status}: its checklist can no longer change.`, goLive };
+    if (!goLive || reason === 'not-found') return { ok: false, code: 'not-found' };
+    if (reason === 'locked') return { ok: false, code: 'locked', goLive };
+    if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, code: 'unknown-item', goLive };
+    return { ok: false, code: 'ended', goLive };
   }
 
   /** Active go-lives (of one service, or all) with their progress and a link to each thread. */
@@ -201,21 +206,17 @@ export class GoLiveService {
     const active = (await store.listActive(request.service)).filter(
       (g) => request.environment === undefined || g.environment === request.environment,
     );
-    const where = request.environment === undefined ? request.service : `${request.service} ${request.environment}`;
-    if (active.length === 0) return { ok: false, message: `no active go-live for \`${where}\`.` };
     const [goLive, second] = active;
-    if (!goLive) return { ok: false, message: `no active go-live for \`${where}\`.` };
-    if (second) {
-      const environments = active.map((g) => `\`${g.environment}\``).join(', ');
-      return { ok: false, message: `\`${request.service}\` is going live in ${environments}: say which with \`env=<environment>\`.` };
+    if (!goLive) {
+      return { ok: false, code: 'not-found', service: request.service, ...(request.environment !== undefined ? { environment: request.environment } : {}) };
     }
-    if (!(await this.mayAbort(goLive, request.userId))) {
-      return { ok: false, message: `only <@${goLive.startedBy}> (who started it) or an approver may abort this go-live.` };
-    }
+    if (second) return { ok: false, code: 'ambiguous', service: request.service, environments: active.map((g) => g.environment) };
+    if (!(await this.mayAbort(goLive, request.userId))) return { ok: false, code: 'not-allowed', goLive };
     const ended = await store.abortGoLive(goLive.id, request.userId, request.reason);
-    if (!ended) return { ok: false, message: 'that go-live no longer exists.' };
+    if (!ended) return { ok: false, code: 'gone' };
     logger.info({ goLiveId: goLive.id, by: request.userId }, 'go-live aborted');
     renderer.refresh(goLive.id, [ROOT, ...goLive.template.sections.map((s) => s.id)]);
+    if (ended.version !== goLive.version) this.deps.signOff?.aborted(goLive, ended, request.userId, request.reason);
     return { ok: true, goLive: ended };
   }
 
@@ -226,15 +227,14 @@ export class GoLiveService {
     for (const entry of approvers) {
       const group = /^<!subteam\^(S[A-Z0-9]+)>$/.exec(entry)?.[1];
       if (!group) continue;
-      const members = await this.deps.slack.groupMembers(group);
-      if (members.ok && members.value.includes(userId)) return true;
+      const members = await this.deps.directory.groupMembers(group);
+      if (members?.includes(userId)) return true;
     }
     return false;
   }
 
   private async permalink(goLive: GoLive): Promise<string | undefined> {
     if (goLive.rootTs === undefined) return undefined;
-    const link = await this.deps.slack.permalink(goLive.channelId, goLive.rootTs);
-    return link.ok ? link.value : undefined;
+    return this.deps.directory.permalink(goLive.channelId, goLive.rootTs);
   }
 }

@@ -8,6 +8,17 @@ export const ACTION = {
   acknowledge: 'golive_acknowledge',
   /** Button on the root message of a live go-live; value: go-live id. Opens the Roll back form. */
   rollBack: 'golive_roll_back',
+  /** Root buttons; value: go-live id. */
+  requestApproval: 'golive_request_approval',
+  goLive: 'golive_go_live',
+  abort: 'golive_abort',
+  editRoles: 'golive_edit_roles',
+  /** Approval request buttons; value: `encodeRound`. */
+  approve: 'golive_approve',
+  reject: 'golive_reject',
+  approveWithExceptions: 'golive_approve_exceptions',
+  /** Section button; value: `goLiveId|sectionId`. */
+  signOffSection: 'golive_sign_off_section',
 } as const;
 
 export const VIEW = {
@@ -16,7 +27,21 @@ export const VIEW = {
   itemReason: 'golive_item_reason',
   /** Asks why a go-live is rolled back; private_metadata is the go-live id. */
   rollBack: 'golive_roll_back',
+  /** One text field (reject reason, exceptions justification, abort reason, post-launch change reason). */
+  signOffText: 'golive_sign_off_text',
+  editRoles: 'golive_edit_roles',
 } as const;
+
+/** An approval request's buttons carry the go-live and the request's round, so an old request's click is refused. */
+export function encodeRound(goLiveId: string, round: number): string {
+  return `${goLiveId}|${round}`;
+}
+
+export function decodeRound(raw: string): { goLiveId: string; round: number } | undefined {
+  const [goLiveId, round, ...rest] = raw.split('|');
+  if (rest.length > 0 || !goLiveId || round === undefined || !/^\d{1,9}$/.test(round)) return undefined;
+  return { goLiveId, round: Number(round) };
+}
 
 /** The message key of a section's n-th message (`security`, `security#2`, …): the renderer and the builders agree. */
 export function sectionMessageKey(sectionId: string, part: number): string {

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { GoLive } from '../domain/go-live.js';
 import type { Delivery, PostLaunchMessage, PostLaunchNotifier } from '../services/post-launch.js';
-import type { SlackGateway, SlackResult } from '../services/slack-gateway.js';
+import type { SlackGateway, SlackResult } from './gateway.js';
 import { renderPostLaunch } from './blocks/post-launch.js';
 
 const USER = /^<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>$/;

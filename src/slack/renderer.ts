@@ -15,7 +15,7 @@ import { canonicalJson } from '../domain/canonical-json.js';
 import type { ChecklistView, GoLive } from '../domain/go-live.js';
 import { ROOT } from '../services/ports.js';
 import type { RenderResult, RenderTarget, RenderWaiter, Renderer } from '../services/ports.js';
-import type { SlackFailure, SlackGateway, SlackResult } from '../services/slack-gateway.js';
+import type { SlackFailure, SlackGateway, SlackResult } from './gateway.js';
 import type { SlackMessage } from './blocks/common.js';
 import { sectionMessageKey } from './ids.js';
 import { UpdateBudget } from './update-budget.js';

@@ -2,10 +2,9 @@
 // go-live's thread, or the click's response_url when the channel refuses that: not_in_channel, a private channel
 // the bot left). A failure to answer is logged, never thrown: nothing else can be done about it.
 import type { RespondFn } from '@slack/bolt';
-import { storeWriteRefusal } from '../../db/store.js';
 import type { Logger } from 'pino';
 import type { SlackMessage } from './blocks/common.js';
-import type { SlackGateway } from '../services/slack-gateway.js';
+import type { SlackGateway } from './gateway.js';
 
 export interface PrivateTarget {
   user: string;
@@ -68,14 +67,3 @@ export async function tellPrivately(slack: SlackGateway, logger: Logger, target:
   if (failure !== undefined) logger.error({ user: target.user, error: failure }, 'could not answer privately, not even through the response_url');
 }
 
-/**
- * What a person is told when their request failed unexpectedly: the database refusing writes is said as such
- * (nothing was saved, and it is not theirs to retry blindly); anything else is logged and said generically.
- */
-export function failureText(error: unknown): string {
-  const refused = storeWriteRefusal(error);
-  if (refused !== undefined) {
-    return `Golive cannot save right now: the database refused the write (${refused}). Nothing was changed; try again once whoever runs Golive has made the database writable (/health/ready answers 503 until then).`;
-  }
-  return 'something went wrong on my side; it is logged. Try again in a moment.';
-}

@@ -5,7 +5,7 @@
 // with a backoff (1 s, doubling, capped at 30 s) after which one call alone probes whether Slack is back.
 // A call is tried once: what failed is the caller's to render again from the database, so nothing stale is re-sent.
 import type { ClockTimer, TimerHandle } from '../clock.js';
-import type { SlackResult } from '../services/slack-gateway.js';
+import type { SlackResult } from './gateway.js';
 
 /** `waiting`: a person's change asked for it and they wait to see it. `background`: catch-up, check runs. */
 export type UpdatePriority = 'waiting' | 'background';

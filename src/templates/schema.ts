@@ -301,7 +301,9 @@ function describe(input: unknown): string {
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
   if (typeof input === 'string') return `text ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
-  return `${typeof input} ${String(input)}`;
+  // What is left after the checks above is a YAML scalar: a number or a boolean.
+  const scalar = input as number | boolean;
+  return `${typeof input} ${String(scalar)}`;
 }
 
 function readableIssues(issue: z.core.$ZodIssue): SchemaIssue[] {

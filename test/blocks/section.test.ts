@@ -99,7 +99,10 @@ describe('renderSection on the default template', () => {
     expect(actions?.elements?.[0]?.action_id).toBe(ACTION.runChecks);
     expect(actions?.elements?.[0]?.value).toBe(`${v.goLive.id}|security`);
     const [database] = renderSection(v, 'database');
-    expect(blocksOf(database!).some((b) => b.type === 'actions')).toBe(false);
+    // The database section has no checks, but an owner role (dba): only Sign off section.
+    expect(blocksOf(database!).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id)).toEqual([ACTION.signOffSection]);
+    const [performance] = renderSection(v, 'performance');
+    expect(blocksOf(performance!).some((b) => b.type === 'actions')).toBe(false);
   });
 
   it('indents the health paths under their item', () => {

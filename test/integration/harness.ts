@@ -10,8 +10,8 @@ import { systemClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { ChecklistView, GoLive } from '../../src/domain/go-live.js';
 import { createLogger } from '../../src/logger.js';
-import { createSlackApp } from '../../src/slack/app.js';
-import type { SlackApp, SlackAppDeps } from '../../src/slack/app.js';
+import { composeGolive } from '../../src/main.js';
+import type { ComposedGolive, GoliveParts } from '../../src/main.js';
 import { ACTION, VIEW, decodeItemAction, encodeItemAction } from '../../src/slack/ids.js';
 import type { ItemAction } from '../../src/slack/ids.js';
 import { REASON_FIELD } from '../../src/slack/blocks/modals.js';
@@ -33,8 +33,8 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-export function loadRegistry(): TemplateRegistry {
-  const loaded = loadTemplates();
+export function loadRegistry(dir?: string): TemplateRegistry {
+  const loaded = loadTemplates(dir === undefined ? {} : { dir });
   if (!loaded.ok) throw new Error(`templates: ${JSON.stringify(loaded.errors)}`);
   return loaded.registry;
 }
@@ -42,12 +42,14 @@ export function loadRegistry(): TemplateRegistry {
 export interface HarnessOptions {
   windowMs?: number;
   /** The Slack budget's rate and backoff (the app's defaults otherwise). */
-  slackBudget?: SlackAppDeps['slackBudget'];
+  slackBudget?: GoliveParts['slackBudget'];
   /** Check settings over the defaults (private targets allowed, 1 s timeout, no host list). */
   checks?: Partial<Config['checks']>;
   /** Reuse a fake Slack and a database directory (restart tests). */
   fake?: FakeSlack;
   dir?: string;
+  /** Extra checklist templates (GOLIVE_TEMPLATES_DIR). */
+  templatesDir?: string;
 }
 
 export class Harness {
@@ -56,7 +58,7 @@ export class Harness {
     readonly fake: FakeSlack,
     readonly dir: string,
     readonly store: SqliteStore,
-    readonly slackApp: SlackApp,
+    readonly slackApp: ComposedGolive,
     readonly baseUrl: string,
   ) {}
 
@@ -80,12 +82,12 @@ export class Harness {
       checks: { allowedHosts: [], allowPrivate: true, timeoutMs: 1000, ...options.checks },
       logLevel: 'info',
     };
-    const slackApp = createSlackApp({
+    const slackApp = composeGolive({
       config,
       store,
       jobs: store.jobs,
       postLaunch: store.postLaunch,
-      templates: loadRegistry(),
+      templates: loadRegistry(options.templatesDir),
       logger: createLogger({ level: 'info', destination }),
       clock: systemClock,
       renderWindowMs: options.windowMs ?? 50,
@@ -184,7 +186,7 @@ export class Harness {
   }
 
   /** Clicks a button of a message (as it stands in the fake) as Slack delivers it. */
-  clickButton(message: FakeMessage, actionId: string, value: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  clickButtonOn(message: FakeMessage, actionId: string, value: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
     const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]).find(
       (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
     );
@@ -225,21 +227,22 @@ export class Harness {
     shown: { text: string; blocks: unknown[] },
     action: Record<string, unknown>,
     triggerId = newTriggerId(),
+    channel = CHANNEL,
   ): unknown {
     return {
       type: 'block_actions',
       user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
       api_app_id: 'A0GOLIVE',
       token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false, thread_ts: message.thread_ts },
+      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, thread_ts: message.thread_ts },
       trigger_id: triggerId,
       team: { id: this.fake.teamId, domain: 'golive-test' },
       enterprise: null,
       is_enterprise_install: false,
-      channel: { id: CHANNEL, name: 'deploys' },
+      channel: { id: channel, name: channel === CHANNEL ? 'deploys' : 'directmessage' },
       message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, ...shown },
       state: { values: {} },
-      response_url: this.fake.responseUrl({ channel: CHANNEL, ts: message.ts }),
+      response_url: this.fake.responseUrl({ channel, ts: message.ts }),
       actions: [{ ...action, action_ts: `${Date.now() / 1000}` }],
     };
   }
@@ -296,6 +299,66 @@ export class Harness {
     );
   }
 
+  /**
+   * Clicks the button `actionId` with `value` as Slack delivers it: on the message that shows it, in the channel
+   * (or, with `dm`, in the clicker's direct messages from Golive).
+   */
+  async clickButton(actionId: string, value: string, user: string, options: { dm?: boolean; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
+    const shows = (m: FakeMessage) => JSON.stringify(m.blocks ?? []).includes(`"action_id":${JSON.stringify(actionId)}`) && JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`);
+    const channel = options.dm === true ? user : CHANNEL;
+    // Buttons appear when a message is (re-)rendered: wait for the one to click, as a person would.
+    const message = await this.fake.waitFor(() => [...this.fake.messages(channel)].reverse().find(shows), 5000, `a ${actionId} button with value ${value} in ${channel}`);
+    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]).find(
+      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
+    );
+    const button = block?.elements?.find((e) => e.action_id === actionId);
+    const payload = this.blockActionsPayload(
+      user,
+      message,
+      { text: message.text ?? '', blocks: message.blocks ?? [] },
+      { type: 'button', action_id: actionId, block_id: block?.block_id ?? 'actions', text: button?.text ?? { type: 'plain_text', text: actionId }, value },
+      newTriggerId(),
+      channel,
+    );
+    this.lastClick = payload;
+    return postInteraction(this.baseUrl, SECRET, payload, options.request);
+  }
+
+  private lastClick: unknown;
+
+  /** The person clicks the last button again on the message as it was (a stale one, say): a new delivery. */
+  clickLastAgain(): Promise<SlackResponse> {
+    const last = this.lastClick as { actions: Record<string, unknown>[] };
+    const again = { ...last, trigger_id: newTriggerId(), actions: last.actions.map((a) => ({ ...a, action_ts: `${Date.now() / 1000 + 1}` })) };
+    return postInteraction(this.baseUrl, SECRET, again);
+  }
+
+  /** Sends the last `clickButton` again, byte for byte, as Slack's retry of it (`X-Slack-Retry-Num`). */
+  retryLastClick(retryNum = 1): Promise<SlackResponse> {
+    return postInteraction(this.baseUrl, SECRET, this.lastClick, { retryNum, retryReason: 'http_timeout' });
+  }
+
+  /** Submits a modal with plain-text answers (block id = action id = field name), as Slack sends it. */
+  submitForm(view: FakeView, fields: Record<string, string>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+    const values = Object.fromEntries(Object.entries(fields).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]));
+    return postInteraction(
+      this.baseUrl,
+      SECRET,
+      {
+        type: 'view_submission',
+        team: { id: this.fake.teamId, domain: 'golive-test' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
+        api_app_id: 'A0GOLIVE',
+        token: 'deprecated-verification-token',
+        trigger_id: newTriggerId(),
+        view: { ...view.view, id: view.id, team_id: this.fake.teamId, hash: view.hash, state: { values } },
+        response_urls: [],
+        is_enterprise_install: false,
+      },
+      request,
+    );
+  }
+
   /** The go-live's thread: its section messages, and the check summaries posted under them. */
   thread(goLive: GoLive): FakeMessage[] {
     return this.fake.thread(CHANNEL, goLive.rootTs ?? '');
@@ -331,7 +394,7 @@ export class Harness {
 
   /** Submits the reason modal that was opened last for `itemId`. */
   submitReason(view: FakeView, reason: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
-    return this.submitView(view, { [REASON_FIELD]: { [REASON_FIELD]: { type: 'plain_text_input', value: reason } } }, user, request);
+    return this.submitForm(view, { [REASON_FIELD]: reason }, user, request);
   }
 
   /** The reason modal opened for an item, once views.open has been called for it. */

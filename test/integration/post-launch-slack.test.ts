@@ -64,13 +64,13 @@ it('Acknowledge records who and when on the check-in; a second click changes not
   const ack = button(checkIn, ACTION.acknowledge);
   if (!ack) throw new Error('no Acknowledge button');
 
-  const res = await h.clickButton(checkIn, ACTION.acknowledge, ack.value, 'U0TEAMMATE');
+  const res = await h.clickButtonOn(checkIn, ACTION.acknowledge, ack.value, 'U0TEAMMATE');
   expect(res.status).toBe(200);
   await h.fake.waitFor(() => Harness.textOf(h.fake.message(CHANNEL, checkIn.ts)).includes('Acknowledged by <@U0TEAMMATE>'), 15_000, 'the acknowledgement on the message');
   expect(button(h.fake.message(CHANNEL, checkIn.ts), ACTION.acknowledge)).toBeUndefined();
   expect((await h.store.postLaunch.getCheckIn(ack.value))?.ackedBy).toBe('U0TEAMMATE');
 
-  await h.clickButton(checkIn, ACTION.acknowledge, ack.value, ONCALL);
+  await h.clickButtonOn(checkIn, ACTION.acknowledge, ack.value, ONCALL);
   expect(await h.waitForPrivate(/already acknowledged by <@U0TEAMMATE>/, ONCALL)).toContain('nothing changed');
   expect((await h.store.auditTrail(goLive.id)).filter((e) => e.action === 'acknowledge')).toHaveLength(1);
 });
@@ -82,11 +82,11 @@ it('Roll back: refused privately to someone without the role; the on-call’s re
     return button(m, ACTION.rollBack) ? m : undefined;
   }, 15_000, 'the Roll back button on the root');
 
-  await h.clickButton(root, ACTION.rollBack, goLive.id, 'U0STRANGER');
+  await h.clickButtonOn(root, ACTION.rollBack, goLive.id, 'U0STRANGER');
   expect(await h.waitForPrivate(/may roll back this go-live/, 'U0STRANGER')).toContain(`<@${DEPLOYER}>`);
   expect(h.fake.views()).toEqual([]);
 
-  await h.clickButton(root, ACTION.rollBack, goLive.id, ONCALL);
+  await h.clickButtonOn(root, ACTION.rollBack, goLive.id, ONCALL);
   const view = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.rollBack), 15_000, 'the Roll back form');
   const empty = await h.submitView(view, { [ROLL_BACK_FIELD]: { [ROLL_BACK_FIELD]: { type: 'plain_text_input', value: '   ' } } }, ONCALL);
   expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { [ROLL_BACK_FIELD]: 'Say why it is rolled back.' } });

@@ -7,15 +7,15 @@ import { openSqliteStore } from '../../db/sqlite-store.js';
 import type { SqliteStore } from '../../db/sqlite-store.js';
 import { systemClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
-import { createSlackApp } from '../../src/slack/app.js';
-import type { SlackApp } from '../../src/slack/app.js';
+import { composeGolive } from '../../src/main.js';
+import type { ComposedGolive } from '../../src/main.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { CHANNEL, Harness, loadRegistry } from './harness.js';
 
 let fake: FakeSlack | undefined;
 let store: SqliteStore | undefined;
-let slackApp: SlackApp | undefined;
+let slackApp: ComposedGolive | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
@@ -30,7 +30,7 @@ it('runs a go-live over Socket Mode and serves its own routes on PORT', async ()
   fake = await startFakeSlack();
   dir = mkdtempSync(join(tmpdir(), 'golive-socket-'));
   store = openSqliteStore({ file: join(dir, 'golive.db'), clock: systemClock });
-  slackApp = createSlackApp({
+  slackApp = composeGolive({
     config: {
       slack: { botToken: 'xoxb-test-token', appToken: 'xapp-test-token', apiUrl: fake.apiUrl },
       port: 0,

@@ -18,8 +18,10 @@ import { createLogger } from '../../src/logger.js';
 import { CheckService } from '../../src/services/check-service.js';
 import { ROOT } from '../../src/services/ports.js';
 import { SlackRenderer } from '../../src/slack/renderer.js';
-import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
+import { SlackGateway, webClientOptions } from '../../src/slack/gateway.js';
 import { WorkTracker } from '../../src/services/work.js';
+import { SlackNotifier } from '../../src/slack/notifier.js';
+import { checkRefusal, findRefusal } from '../../src/slack/words.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
 import { renderSection } from '../../src/slack/blocks/section.js';
 import { startFakeSlack } from '../support/fake-slack.js';
@@ -120,7 +122,7 @@ beforeEach(async () => {
   service = new CheckService({
     store,
     renderer,
-    slack,
+    notifier: new SlackNotifier(slack, logger, systemClock),
     logger,
     clock: systemClock,
     work,
@@ -206,7 +208,7 @@ describe('CheckService.run', () => {
     await store.changeItem({ goLiveId: goLive.id, itemId: 'cert', state: 'na', actor: 'U0INFRA', reason: 'terminated at the edge' });
 
     const outcome = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'web' });
-    if (!outcome.ok) throw new Error(outcome.message);
+    if (!outcome.ok) throw new Error(checkRefusal(outcome));
     await outcome.started.finished;
 
     const view = await store.getChecklist(goLive.id);
@@ -239,7 +241,7 @@ describe('CheckService.run', () => {
     const goLive = await startGoLive();
     checks.hold();
     const outcome = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'web' });
-    if (!outcome.ok) throw new Error(outcome.message);
+    if (!outcome.ok) throw new Error(checkRefusal(outcome));
     // The item was open when the run started; the person decides before the results land.
     await store.changeItem({ goLiveId: goLive.id, itemId: 'health', state: 'na', actor: 'U0INFRA', reason: 'behind the mesh' });
     checks.release();
@@ -274,13 +276,13 @@ describe('CheckService.run', () => {
     const first = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'web' });
     expect(first.ok).toBe(true);
     const second = await service.run({ goLiveId: goLive.id, actor: 'U0LEE' });
-    expect(second).toMatchObject({ ok: false, reason: 'running' });
-    expect(!second.ok && second.message).toMatch(/already running on this go-live, started by <@U0DANA> <!date\^\d+\^/);
-    expect(service.runningOn(goLive.id)).toMatchObject({ by: 'U0DANA' });
+    expect(second).toMatchObject({ ok: false, code: 'running', holder: { by: 'U0DANA' } });
+    expect(!second.ok && checkRefusal(second)).toMatch(/already running on this go-live, started by <@U0DANA> <!date\^\d+\^/);
+    expect((await store.getChecklist(goLive.id))?.checkRun).toMatchObject({ by: 'U0DANA' });
 
     checks.release();
     if (first.ok) await first.started.finished;
-    expect(service.runningOn(goLive.id)).toBeUndefined();
+    expect((await store.getChecklist(goLive.id))?.checkRun).toBeUndefined();
     const third = await service.run({ goLiveId: goLive.id, actor: 'U0LEE', sectionId: 'web' });
     expect(third.ok).toBe(true);
     await work.idle();
@@ -289,19 +291,17 @@ describe('CheckService.run', () => {
 
   it('refuses, as values, what cannot run', async () => {
     const noUrl = await startGoLive({ service: 'billing-api', url: null });
-    expect(await service.run({ goLiveId: noUrl.id, actor: 'U0DANA' })).toMatchObject({
-      ok: false,
-      reason: 'no-url',
-      message: 'this go-live has no URL: start it with a url to run checks',
-    });
+    const refusedNoUrl = await service.run({ goLiveId: noUrl.id, actor: 'U0DANA' });
+    expect(refusedNoUrl).toMatchObject({ ok: false, code: 'no-url' });
+    expect(!refusedNoUrl.ok && checkRefusal(refusedNoUrl)).toBe('this go-live has no URL: start it with a url to run checks');
     const goLive = await startGoLive();
     const unknown = await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'nope' });
-    expect(unknown).toMatchObject({ ok: false, reason: 'unknown-section' });
-    expect(!unknown.ok && unknown.message).toContain('sections with checks: `web`');
-    expect(await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'docs' })).toMatchObject({ ok: false, reason: 'no-checks' });
-    expect(await service.run({ goLiveId: 'gl_missing', actor: 'U0DANA' })).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(unknown).toMatchObject({ ok: false, code: 'unknown-section', sectionId: 'nope', sectionsWithChecks: ['web'] });
+    expect(!unknown.ok && checkRefusal(unknown)).toContain('sections with checks: `web`');
+    expect(await service.run({ goLiveId: goLive.id, actor: 'U0DANA', sectionId: 'docs' })).toMatchObject({ ok: false, code: 'no-checks' });
+    expect(await service.run({ goLiveId: 'gl_missing', actor: 'U0DANA' })).toMatchObject({ ok: false, code: 'not-found' });
     await store.abortGoLive(goLive.id, 'U0DEPLOYER', 'rolled back');
-    expect(await service.run({ goLiveId: goLive.id, actor: 'U0DANA' })).toMatchObject({ ok: false, reason: 'not-active' });
+    expect(await service.run({ goLiveId: goLive.id, actor: 'U0DANA' })).toMatchObject({ ok: false, code: 'not-active' });
     expect(Object.keys(checks.calls)).toEqual([]);
   });
 
@@ -319,13 +319,13 @@ describe('CheckService.run', () => {
 
 describe('CheckService.findForService', () => {
   it('prefers production, else the only active go-live of the service, and asks when there are several', async () => {
-    expect(await service.findForService('checkout-api')).toMatchObject({ ok: false, reason: 'not-found' });
+    expect(await service.findForService('checkout-api')).toMatchObject({ ok: false, code: 'not-found' });
     const staging = await startGoLive({ environment: 'staging' });
     expect(await service.findForService('checkout-api')).toMatchObject({ ok: true, goLive: { id: staging.id } });
     await startGoLive({ environment: 'qa' });
     const ambiguous = await service.findForService('checkout-api');
-    expect(ambiguous).toMatchObject({ ok: false, reason: 'ambiguous' });
-    expect(!ambiguous.ok && ambiguous.message).toContain('`staging`, `qa`');
+    expect(ambiguous).toMatchObject({ ok: false, code: 'ambiguous', environments: ['staging', 'qa'] });
+    expect(!ambiguous.ok && findRefusal(ambiguous)).toContain('`staging`, `qa`');
     const production = await startGoLive();
     expect(await service.findForService('checkout-api')).toMatchObject({ ok: true, goLive: { id: production.id } });
   });

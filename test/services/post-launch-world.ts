@@ -9,7 +9,7 @@ import type { GoLive } from '../../src/domain/go-live.js';
 import type { Template } from '../../src/domain/template.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { PostLaunchService } from '../../src/services/post-launch.js';
-import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
+import { SlackGateway, webClientOptions } from '../../src/slack/gateway.js';
 import { SlackPostLaunchNotifier } from '../../src/slack/post-launch-notifier.js';
 import { defaultTemplate } from '../../src/templates/default.js';
 import { startFakeSlack } from '../support/fake-slack.js';

@@ -15,13 +15,15 @@ import { ROOT } from '../../src/services/ports.js';
 import type { RenderTarget, RenderWaiter } from '../../src/services/ports.js';
 import { SlackRenderer } from '../../src/slack/renderer.js';
 import type { RendererOptions } from '../../src/slack/renderer.js';
-import { SlackGateway, webClientOptions } from '../../src/services/slack-gateway.js';
+import { SlackGateway, webClientOptions } from '../../src/slack/gateway.js';
 import { renderRoot } from '../../src/slack/blocks/root.js';
 import { renderSection } from '../../src/slack/blocks/section.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import type { TemplateRegistry } from '../../src/templates/loader.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { SlackDirectory } from '../../src/slack/directory.js';
+import { abortRefusal, itemChangeRefusal, startAnswer } from '../../src/slack/words.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 
 const CHANNEL = 'C0DEPLOYS';
@@ -43,7 +45,7 @@ function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}):
 }
 
 function makeService(renderer: SlackRenderer): GoLiveService {
-  return new GoLiveService({ store, templates, renderer, slack, logger: createLogger({ level: 'silent' }) });
+  return new GoLiveService({ store, templates, renderer, directory: new SlackDirectory(slack), logger: createLogger({ level: 'silent' }) });
 }
 
 beforeEach(async () => {
@@ -64,7 +66,7 @@ afterEach(async () => {
 
 async function started(service: GoLiveService, name = 'checkout-api', roles: Record<string, string[]> = {}): Promise<GoLive> {
   const outcome = await service.start({ args: { service: name, environment: 'production', roles }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
-  if (!outcome.ok) throw new Error(outcome.message);
+  if (!outcome.ok) throw new Error(outcome.code);
   return outcome.goLive;
 }
 
@@ -396,9 +398,11 @@ describe('GoLiveService', () => {
   it('refuses an unknown template and a role the template does not have', async () => {
     const service = makeService(makeRenderer(10));
     const unknown = await service.start({ args: { service: 'a', environment: 'production', roles: {}, template: 'nope' }, channelId: CHANNEL, userId: 'U1' });
-    expect(unknown).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/no template `nope`/) });
+    expect(unknown).toMatchObject({ ok: false, code: 'unknown-template', template: 'nope' });
+    expect(JSON.stringify(startAnswer(unknown))).toMatch(/no template `nope`/);
     const role = await service.start({ args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } }, channelId: CHANNEL, userId: 'U1' });
-    expect(role).toMatchObject({ ok: false, reason: 'invalid', message: expect.stringMatching(/no role `cfo`/) });
+    expect(role).toMatchObject({ ok: false, code: 'unknown-roles', roles: ['cfo'] });
+    expect(JSON.stringify(startAnswer(role))).toMatch(/no role `cfo`/);
     expect(fake.callsOf('chat.postMessage')).toHaveLength(0);
   });
 
@@ -418,7 +422,9 @@ describe('GoLiveService', () => {
     await started(service, 'api');
     const staging = await service.start({ args: { service: 'api', environment: 'staging', roles: {} }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
     expect(staging.ok).toBe(true);
-    expect(await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER' })).toMatchObject({ ok: false, message: expect.stringMatching(/env=/) });
+    const ambiguous = await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER' });
+    expect(ambiguous).toMatchObject({ ok: false, code: 'ambiguous', environments: ['production', 'staging'] });
+    expect(!ambiguous.ok && abortRefusal(ambiguous)).toMatch(/env=/);
     expect(await service.abort({ service: 'api', environment: 'staging', reason: 'x', userId: 'U0DEPLOYER' })).toMatchObject({ ok: true });
     await renderer.stop();
   });
@@ -428,11 +434,15 @@ describe('GoLiveService', () => {
     const service = makeService(renderer);
     const goLive = await started(service);
     const item = itemOf(goLive, 0, 0);
-    expect(await service.changeItem({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/needs a reason/) });
-    expect(await service.changeItem({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/not in this go-live/) });
-    expect(await service.changeItem({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/no longer exists/) });
+    const refused = async (request: Parameters<GoLiveService['changeItem']>[0]) => {
+      const outcome = await service.changeItem(request);
+      return outcome.ok ? 'changed' : `${outcome.code}: ${itemChangeRefusal(outcome)}`;
+    };
+    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatch(/^invalid: .*needs a reason/);
+    expect(await refused({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatch(/^unknown-item: .*not in this go-live/);
+    expect(await refused({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatch(/^not-found: .*no longer exists/);
     await service.abort({ service: 'checkout-api', reason: 'x', userId: 'U0DEPLOYER' });
-    expect(await service.changeItem({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatchObject({ ok: false, message: expect.stringMatching(/aborted/) });
+    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatch(/^ended: .*aborted/);
     await renderer.stop();
   });
 });

@@ -2,7 +2,7 @@
 // waiting first, a 429 pausing everyone for its Retry-After, and the capped backoff with a single probe while
 // nothing answers. Calls are functions the test answers, so what Slack "says" is exact.
 import { describe, expect, it } from 'vitest';
-import type { SlackResult } from '../../src/services/slack-gateway.js';
+import type { SlackResult } from '../../src/slack/gateway.js';
 import { UpdateBudget } from '../../src/slack/update-budget.js';
 import type { UpdatePriority } from '../../src/slack/update-budget.js';
 import { ManualClock } from '../support/manual-clock.js';

@@ -7,7 +7,7 @@ import { mention } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
   app.action<BlockButtonAction>({ action_id: ACTION.acknowledge, type: 'block_actions' }, async ({ ack, body, action }) => {

@@ -2,7 +2,7 @@
 import type { BlockAction } from '@slack/bolt';
 import type { SlackMessage } from '../blocks/common.js';
 import { tellPrivately } from '../respond.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 /** A Slack retry of a click (X-Slack-Retry-Num) carries the same trigger and action_ts: the same key. */
 export function clickDeliveryKey(body: BlockAction, action: { action_ts: string }): string {
@@ -21,8 +21,10 @@ export async function firstDelivery(services: SlackServices, key: string): Promi
  * with the click's response_url, for when the channel refuses a private message.
  */
 export function clickPlace(body: BlockAction): { channelId: string; threadTs?: string; responseUrl?: string } | undefined {
-  const channelId = body.channel?.id ?? body.container?.channel_id;
-  const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+  // Bolt types `container` as any: read only the two strings this needs.
+  const container = body.container as { channel_id?: string; thread_ts?: string } | undefined;
+  const channelId: string | undefined = body.channel?.id ?? container?.channel_id;
+  const threadTs: unknown = body.message?.thread_ts ?? container?.thread_ts;
   if (channelId === undefined) return undefined;
   return {
     channelId,

@@ -1,16 +1,16 @@
 // An item's overflow menu: done / open change the item at once; N/A and blocked first ask why in a modal.
-import { failureText } from '../respond.js';
 import type { App, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findItem } from '../../domain/checklist.js';
-import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
+import { isActive } from '../../domain/go-live.js';
 import { ACTION, decodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import { renderReasonModal } from '../blocks/modals.js';
+import { renderTextForm } from '../blocks/signoff-modals.js';
 import { renderError } from '../blocks/replies.js';
-import { explainSlackFailure } from '../../services/go-live-service.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
+import { explainSlackFailure, GO_LIVE_GONE, itemChangeRefusal, NOT_IN_CHECKLIST, checklistClosed, failureText } from '../words.js';
 import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
@@ -24,7 +24,10 @@ export function register(app: App, services: SlackServices): void {
         ? await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body))
         : refuseElsewhere(services, value);
       await ack();
-      if (!saved.ok) await services.work.afterAck(() => tell(services, body, saved.message));
+      if (saved.ok) return;
+      // After Go live the checklist is locked: the change needs a reason, asked in a form.
+      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, value));
+      else await services.work.afterAck(() => tell(services, body, saved.message));
       return;
     }
     await ack();
@@ -51,7 +54,7 @@ async function saveTick(
   userId: string,
   deliveryKey: string,
   waitingIn: ItemChangeRequest['waitingIn'],
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<{ ok: true } | { ok: false; message: string; locked?: true }> {
   try {
     const outcome = await services.goLives.changeItem({
       goLiveId: value.goLiveId,
@@ -61,7 +64,8 @@ async function saveTick(
       deliveryKey,
       ...(waitingIn !== undefined ? { waitingIn } : {}),
     });
-    return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
+    if (outcome.ok) return { ok: true };
+    return outcome.code === 'locked' ? { ok: false, message: itemChangeRefusal(outcome), locked: true } : { ok: false, message: itemChangeRefusal(outcome) };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: failureText(error) };
@@ -83,11 +87,11 @@ async function askReason(
   tell: (message: string) => Promise<void>,
 ): Promise<void> {
   const goLive = await services.store.getGoLive(value.goLiveId);
-  if (!goLive) return tell('that go-live no longer exists.');
+  if (!goLive) return tell(GO_LIVE_GONE);
   const flat = findItem(goLive.template, value.itemId);
-  if (!flat) return tell('that item is not in this go-live’s checklist.');
+  if (!flat) return tell(NOT_IN_CHECKLIST);
   if (!isActive(goLive.status)) {
-    return tell(`this go-live is ${STATUS_WORDS[goLive.status].toLowerCase()}: its checklist can no longer change.`);
+    return tell(checklistClosed(goLive));
   }
   const opened = await services.slack.openView(
     triggerId,
@@ -99,5 +103,17 @@ async function askReason(
       service: goLive.service,
     }),
   );
-  if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened)}`);
+  if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened.error)}`);
+}
+
+/** The post-launch change form for a Done or Reopen after Go live. */
+async function askPostLaunchReason(services: SlackServices, body: OverflowArgs['body'], value: ItemActionValue): Promise<void> {
+  const goLive = await services.store.getGoLive(value.goLiveId);
+  if (!goLive) return tell(services, body, GO_LIVE_GONE);
+  const flat = findItem(goLive.template, value.itemId);
+  const opened = await services.slack.openView(
+    body.trigger_id,
+    renderTextForm({ kind: 'post-launch', goLiveId: value.goLiveId, itemId: value.itemId, action: value.action }, goLive, flat?.item.text),
+  );
+  if (!opened.ok) await tell(services, body, `I could not open the form: ${explainSlackFailure(opened.error)}`);
 }

@@ -6,7 +6,7 @@ import { renderError } from '../blocks/replies.js';
 import { ACTION, VIEW } from '../ids.js';
 import { tellPrivately } from '../respond.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
   app.action<BlockButtonAction>({ action_id: ACTION.rollBack, type: 'block_actions' }, async ({ ack, body, action }) => {

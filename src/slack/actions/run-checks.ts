@@ -1,7 +1,6 @@
 // "Run checks" from Slack: the button on the root message and on each section, and `/golive check`. Both ack
 // at once, then ask the check service; the run goes on in the background and its summary lands in the thread.
 // Whatever the clicker or typist needs to know (started, or why not) is told to them privately.
-import { failureText } from '../respond.js';
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { CheckRunOutcome } from '../../services/check-service.js';
 import { context, section } from '../blocks/common.js';
@@ -9,8 +8,9 @@ import type { SlackMessage } from '../blocks/common.js';
 import { NAME_MAX, safeName } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
+import { checkRefusal, findRefusal, failureText } from '../words.js';
 import { clickDeliveryKey, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 /** The button's value: `goLiveId` on the root message, `goLiveId|sectionId` on a section. */
 export function decodeRunChecks(raw: string): { goLiveId: string; sectionId?: string } | undefined {
@@ -21,7 +21,7 @@ export function decodeRunChecks(raw: string): { goLiveId: string; sectionId?: st
 
 /** The private answer to a run request: what started, or why nothing did. */
 export function runAnswer(outcome: CheckRunOutcome): SlackMessage {
-  if (!outcome.ok) return renderError(outcome.message);
+  if (!outcome.ok) return renderError(checkRefusal(outcome));
   const { goLive, sectionId, checks } = outcome.started;
   const title = sectionId === undefined ? undefined : goLive.template.sections.find((s) => s.id === sectionId)?.title;
   const scope = title ? ` of *${safeName(title, 150)}*` : '';
@@ -71,7 +71,7 @@ export async function checkCommand(
   reply: (message: SlackMessage) => Promise<void>,
 ): Promise<void> {
   const found = await services.checks.findForService(request.service);
-  if (!found.ok) return reply(renderError(found.message));
+  if (!found.ok) return reply(renderError(findRefusal(found)));
   const outcome = await services.checks.run({
     goLiveId: found.goLive.id,
     actor: request.userId,

@@ -97,7 +97,7 @@ function parseJson(raw: unknown): unknown {
 
 /** Slack sends `blocks` as a JSON string in form-encoded calls; accept both. */
 function asBlocks(raw: unknown): unknown[] | undefined {
-  if (Array.isArray(raw)) return raw;
+  if (Array.isArray(raw)) return raw as unknown[];
   const parsed = parseJson(raw);
   return Array.isArray(parsed) ? parsed : undefined;
 }

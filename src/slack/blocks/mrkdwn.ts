@@ -3,42 +3,15 @@
 import { GOLIVE_ACTOR } from '../../domain/go-live.js';
 import type { Actor } from '../../domain/go-live.js';
 
-export const ELLIPSIS = '…';
-
 /** Escape the three characters Slack reserves (`&`, `<`, `>`): nothing else. */
 export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+export { ELLIPSIS, truncate } from '../../domain/text.js';
+import { ELLIPSIS, graphemes } from '../../domain/text.js';
 
-/** The graphemes of the first `max` UTF-16 units (plus slack for one long cluster): all a cut ever needs. */
-function graphemes(s: string, max: number): string[] {
-  const head = s.slice(0, max + 64);
-  if (SIMPLE.test(head)) return head.split('');
-  return Array.from(segmenter.segment(head), (g) => g.segment);
-}
-
-// Latin, punctuation, arrows and symbols without joiners or combining marks: one unit, one grapheme.
-// eslint-disable-next-line no-control-regex
-const SIMPLE = /^[\u0000-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u2bff]*$/;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
-/**
- * At most `max` UTF-16 units (what Slack counts), ending with `…` when shortened; cuts between graphemes so
- * an emoji or a combined character is never split.
- */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  if (max <= 0) return '';
-  if (max < ELLIPSIS.length + 1) return ELLIPSIS.slice(0, max);
-  let out = '';
-  for (const g of graphemes(s, max)) {
-    if (out.length + g.length > max - ELLIPSIS.length) break;
-    out += g;
-  }
-  return out.trimEnd() + ELLIPSIS;
-}
 
 /** Escape, then keep within `max` escaped characters without cutting an `&amp;` in two. */
 export function escapeTruncate(s: string, max: number, escape: (s: string) => string = escapeMrkdwn): string {

@@ -13,6 +13,7 @@ const HELP_LINES: readonly [keyof typeof USAGE, string][] = [
   ['status', 'active go-lives with their progress and a link to each thread'],
   ['check', 'run the automatic checks now (all, or one section)'],
   ['report', 'the record of a go-live: who did what, when, with which evidence'],
+  ['live', 'Go live (the deployer, once approved): status Live, the approval line in the thread'],
   ['abort', 'stop a go-live, with the reason'],
   ['help', 'this message'],
 ];

@@ -2,7 +2,10 @@
 import { progress } from '../../domain/checklist.js';
 import { isActive, STATUS_WORDS } from '../../domain/go-live.js';
 import type { ChecklistView, GoLiveStatus } from '../../domain/go-live.js';
+import type { types } from '@slack/bolt';
+import { allows } from '../../domain/lifecycle.js';
 import { ACTION } from '../ids.js';
+import { signOffLines } from './signoff.js';
 import { button, header, progressBar, section, context } from './common.js';
 import type { Block, SlackMessage } from './common.js';
 import { escapeTruncate, mention, NAME_MAX, plainName, roleMention, safeLink, safeName, slackDate } from './mrkdwn.js';
@@ -73,6 +76,20 @@ export function rootTitle(view: ChecklistView): string {
   return `${safeName(goLive.service, NAME_MAX.service)} · ${safeName(goLive.environment, NAME_MAX.environment)}`;
 }
 
+/** The root's buttons: only those that apply to the status (the lifecycle says which). */
+function rootControls(view: ChecklistView, opts: RootOptions): types.Button[] {
+  const { goLive } = view;
+  if (!isActive(goLive.status)) return [];
+  const controls: types.Button[] = [];
+  if (!opts.checksRunning) controls.push(button('Run checks', ACTION.runChecks, goLive.id, goLive.status === 'preparing' ? 'primary' : undefined));
+  if (allows(goLive, 'request-approval')) controls.push(button('Request approval', ACTION.requestApproval, goLive.id));
+  if (allows(goLive, 'go-live')) controls.push(button('Go live', ACTION.goLive, goLive.id, 'primary'));
+  if (allows(goLive, 'roll-back')) controls.push(button('Roll back', ACTION.rollBack, goLive.id, 'danger'));
+  controls.push(button('Abort', ACTION.abort, goLive.id, 'danger'));
+  controls.push(button('Edit roles', ACTION.editRoles, goLive.id));
+  return controls;
+}
+
 export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMessage {
   const { goLive } = view;
   const p = progress(view);
@@ -97,20 +114,12 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
     section(`*Progress:* ${p.done}/${p.total}  ${progressBar(p.done, p.total)}\n${counts}`, { block_id: 'root-progress' }),
   );
 
-  if (isActive(goLive.status)) {
-    if (opts.checksRunning) {
-      blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
-    } else {
-      blocks.push({
-        type: 'actions',
-        block_id: 'root-actions',
-        elements: [
-          button('Run checks', ACTION.runChecks, goLive.id, 'primary'),
-          ...(goLive.status === 'live' ? [button('Roll back', ACTION.rollBack, goLive.id, 'danger')] : []),
-        ],
-      });
-    }
-  }
+  const signOff = signOffLines(view);
+  if (signOff.length > 0) blocks.push(section(signOff.join('\n'), { block_id: 'root-signoff' }));
+
+  if (opts.checksRunning && isActive(goLive.status)) blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
+  const controls = rootControls(view, opts);
+  if (controls.length > 0) blocks.push({ type: 'actions', block_id: 'root-actions', elements: controls });
   blocks.push(context('The checklist is in the thread, one message per section.'));
 
   const text = `Go-live ${title}: ${p.done}/${p.total} done, ${STATUS_WORDS[goLive.status].toLowerCase()}`;

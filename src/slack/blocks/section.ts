@@ -12,12 +12,12 @@
 import { flattenItems, sectionProgress } from '../../domain/checklist.js';
 import type { FlatItem } from '../../domain/checklist.js';
 import { stateSetBy } from '../../domain/evidence.js';
-import { isActive } from '../../domain/go-live.js';
+import { GOLIVE_ACTOR, isActive } from '../../domain/go-live.js';
 import type { ChecklistView, ItemRecord, ItemState } from '../../domain/go-live.js';
 import type { TemplateSection } from '../../domain/template.js';
 import { ACTION, encodeItemAction, sectionMessageKey } from '../ids.js';
 import type { ItemAction } from '../ids.js';
-import { button, CHECK_ICON, header, section, STATE_ICON, STATE_LABEL } from './common.js';
+import { button, CHECK_ICON, context, header, section, STATE_ICON, STATE_LABEL } from './common.js';
 import type { Block, SlackMessage } from './common.js';
 import { countBlockText, LIMITS } from './limits.js';
 import { cleanLine, escapeMrkdwn, escapePlain, escapeTruncate, mention, plainName, slackDate, truncate } from './mrkdwn.js';
@@ -71,6 +71,8 @@ type Entry =
       /** Cleaned (unescaped) free texts; shortened at render time to the cap the budget allows. */
       reason?: string;
       summary?: string;
+      /** Changed by a person after Go live (the checklist was locked): shown as a post-launch change. */
+      postLaunch?: boolean;
     };
 type ItemEntry = Extract<Entry, { kind: 'item' }>;
 
@@ -108,7 +110,8 @@ function itemText(e: ItemEntry, caps: Caps): string {
     // An untouched item that only carries evidence has nobody to name: no "reopened by" line.
     const by = stateSetBy(r);
     if (by !== undefined) {
-      let who = `${sub}_${annotationLabel(r)}_ by ${mention(by)}${caps.whoDate ? ` ${slackDate(r.at)}` : ''}`;
+      const label = `${annotationLabel(r)}${e.postLaunch === true ? ' (post-launch change)' : ''}`;
+      let who = `${sub}_${label}_ by ${mention(by)}${caps.whoDate ? ` ${slackDate(r.at)}` : ''}`;
       if (e.reason) {
         const reason = caps.reason > 0 ? escapeTruncate(e.reason, caps.reason) : '';
         if (reason) who += ` — “${reason}”`;
@@ -186,6 +189,8 @@ function buildEntries(view: ChecklistView, sectionId: string): Entry[] {
     }
     const record = view.items.get(f.item.id);
     const e: ItemEntry = { kind: 'item', flat: f, state: record?.state ?? 'open' };
+    const liveAt = view.goLive.liveAt;
+    if (record && liveAt !== undefined && record.at >= liveAt && record.by !== GOLIVE_ACTOR) e.postLaunch = true;
     if (record) {
       e.record = record;
       const reason = record.reason ? cleanLine(record.reason) : '';
@@ -310,16 +315,13 @@ export function renderSection(view: ChecklistView, sectionId: string): SectionMe
   const p = sectionProgress(view, sectionId);
   const hasChecks = flattenItems(view.goLive.template).some((f) => f.sectionId === sectionId && f.item.check);
   const running = isActive(view.goLive.status);
-  const actions: Block[] =
-    hasChecks && running
-      ? [
-          {
-            type: 'actions',
-            block_id: 'section-actions',
-            elements: [button('Run checks', ACTION.runChecks, `${view.goLive.id}|${sectionId}`)],
-          },
-        ]
-      : [];
+  const elements: types.Button[] = [];
+  if (hasChecks && running) elements.push(button('Run checks', ACTION.runChecks, `${view.goLive.id}|${sectionId}`));
+  // Sections with an owner role are signed off before Go live; after it they are history.
+  if (s.owner !== undefined && running && view.goLive.status !== 'live') elements.push(button('Sign off section', ACTION.signOffSection, `${view.goLive.id}|${sectionId}`));
+  const actions: Block[] = elements.length > 0 ? [{ type: 'actions', block_id: 'section-actions', elements }] : [];
+  const signedOff = (view.signOff?.sections ?? []).filter((so) => so.sectionId === sectionId);
+  if (signedOff.length > 0) actions.push(context(`:ballot_box_with_check: Signed off by ${signedOff.map((so) => `${mention(so.by)} ${slackDate(so.at)}`).join(', ')}`));
   const chunks = split(buildEntries(view, sectionId), 1 + actions.length);
   return chunks.map((chunk, i) => {
     const part = chunks.length > 1 ? { index: i + 1, of: chunks.length } : undefined;

@@ -2,13 +2,16 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { parseCommand } from '../../domain/command.js';
 import type { GoliveCommand } from '../../domain/command.js';
-import { renderError, renderHelp, renderLockHeld, renderStatus } from '../blocks/replies.js';
+import { renderError, renderHelp, renderStatus } from '../blocks/replies.js';
 import { renderStartModal } from '../blocks/modals.js';
 import type { SlackMessage } from '../blocks/common.js';
-import { explainSlackFailure } from '../../services/go-live-service.js';
-import { failureText, tellPrivately } from '../respond.js';
+import { abortRefusal, explainSlackFailure, startAnswer, failureText } from '../words.js';
+import { tellPrivately } from '../respond.js';
 import { checkCommand } from '../actions/run-checks.js';
-import type { SlackServices } from '../app.js';
+import { signOffAnswer } from '../actions/signoff.js';
+import { section } from '../blocks/common.js';
+import { safeName } from '../blocks/mrkdwn.js';
+import type { SlackServices } from '../services.js';
 
 export const COMMAND = '/golive';
 
@@ -62,18 +65,14 @@ async function run(
           roleLabels,
         }),
       );
-      if (!opened.ok) return reply(renderError(`I could not open the form: ${explainSlackFailure(opened)}`));
+      if (!opened.ok) return reply(renderError(`I could not open the form: ${explainSlackFailure(opened.error)}`));
       return;
     }
     case 'start': {
       const { kind: _kind, ...args } = parsed;
       const outcome = await goLives.start({ args, channelId: command.channel_id, userId: command.user_id });
-      if (outcome.ok) {
-        if (outcome.incomplete) return reply(renderError(outcome.incomplete));
-        return;
-      }
-      if (outcome.reason === 'locked') return reply(renderLockHeld(outcome.holder, outcome.permalink));
-      return reply(renderError(outcome.message));
+      const answer = startAnswer(outcome);
+      return answer ? reply(answer) : undefined;
     }
     case 'status':
       return reply(renderStatus(await goLives.status(parsed.service), parsed.service));
@@ -84,11 +83,31 @@ async function run(
         userId: command.user_id,
         ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
       });
-      if (!outcome.ok) return reply(renderError(outcome.message));
+      if (!outcome.ok) return reply(renderError(abortRefusal(outcome)));
       return reply({
         text: `Aborted ${outcome.goLive.service} ${outcome.goLive.environment}.`,
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry_sign: Aborted *${outcome.goLive.service}* · ${outcome.goLive.environment}.` } }],
       });
+    }
+    case 'live': {
+      const outcome = await services.signOffs.goLiveByService({
+        service: parsed.service,
+        userId: command.user_id,
+        ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
+      });
+      if (!outcome.ok && 'environments' in outcome) {
+        const where = parsed.environment === undefined ? parsed.service : `${parsed.service} ${parsed.environment}`;
+        return reply(
+          renderError(
+            outcome.code === 'no-active'
+              ? `no active go-live for \`${where}\`.`
+              : `\`${parsed.service}\` is going live in ${outcome.environments.map((e) => `\`${e}\``).join(', ')}: say which with \`env=<environment>\`.`,
+          ),
+        );
+      }
+      const answer = signOffAnswer(outcome, 'go-live');
+      if (answer) return reply(answer.error ? renderError(answer.text) : { text: answer.text, blocks: [section(answer.text)] });
+      return outcome.ok ? reply({ text: `${outcome.goLive.service} is live.`, blocks: [section(`:rocket: *${safeName(outcome.goLive.service)}* · ${safeName(outcome.goLive.environment)} is *Live*; the approval line is in the thread.`)] }) : undefined;
     }
     case 'check':
       return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);

@@ -4,11 +4,11 @@ import type { App } from '@slack/bolt';
 import { validateItemChange } from '../../domain/checklist.js';
 import { VIEW, decodeItemAction } from '../ids.js';
 import { REASON_FIELD, readReasonModal } from '../blocks/modals.js';
-import type { ViewStateValues } from '../blocks/modals.js';
 import { renderError } from '../blocks/replies.js';
-import { failureText, tellPrivately } from '../respond.js';
+import { tellPrivately } from '../respond.js';
 import type { ItemChangeOutcome } from '../../services/go-live-service.js';
-import type { SlackServices } from '../app.js';
+import { itemChangeRefusal, failureText } from '../words.js';
+import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
   app.view(VIEW.itemReason, async ({ ack, body, view }) => {
@@ -17,7 +17,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: 'This form is out of date; close it and choose again.' } });
       return;
     }
-    const reason = readReasonModal(view.state.values as ViewStateValues) ?? '';
+    const reason = readReasonModal(view.state.values) ?? '';
     const check = validateItemChange({ state: value.action, reason });
     if (!check.ok) {
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: check.reason } });
@@ -43,14 +43,15 @@ export function register(app: App, services: SlackServices): void {
     await ack();
     if (outcome.ok) return;
     const refused = outcome;
+    const message = itemChangeRefusal(refused);
     await services.work.afterAck(async () => {
-      if (!refused.goLive) return services.logger.warn({ goLiveId: value.goLiveId }, refused.message);
+      if (!('goLive' in refused)) return services.logger.warn({ goLiveId: value.goLiveId }, message);
       const { channelId, rootTs } = refused.goLive;
       await tellPrivately(
         services.slack,
         services.logger,
         { user, channel: channelId, ...(rootTs !== undefined ? { threadTs: rootTs } : {}) },
-        renderError(refused.message),
+        renderError(message),
       );
     });
   });

@@ -1,15 +1,15 @@
 // The start form (bare `/golive start`): the same checks as the command, errors shown beside the field, then
 // the same start as the command; the outcome is told privately in the channel the command was typed in.
-import { failureText } from '../respond.js';
 import type { App } from '@slack/bolt';
 import { checkEnvironmentName, checkServiceName, checkUrl, parseCommand } from '../../domain/command.js';
 import type { StartArgs } from '../../domain/command.js';
 import { VIEW } from '../ids.js';
 import { START_FIELD, readStartModal, readStartModalMetadata } from '../blocks/modals.js';
 import type { ViewStateValues } from '../blocks/modals.js';
-import { renderError, renderLockHeld } from '../blocks/replies.js';
+import { renderError } from '../blocks/replies.js';
+import { startAnswer, failureText } from '../words.js';
 import { tellPrivately } from '../respond.js';
-import type { SlackServices } from '../app.js';
+import type { SlackServices } from '../services.js';
 
 type FieldErrors = Record<string, string>;
 
@@ -60,7 +60,7 @@ export function register(app: App, services: SlackServices): void {
       await ack({ response_action: 'errors', errors: { [START_FIELD.service]: 'This form is out of date; type /golive start again.' } });
       return;
     }
-    const form = startArgsFromForm(view.state.values as ViewStateValues);
+    const form = startArgsFromForm(view.state.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
@@ -73,10 +73,8 @@ export function register(app: App, services: SlackServices): void {
       if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
       try {
         const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, userId: user });
-        if (outcome.ok) {
-          if (outcome.incomplete) await tell(renderError(outcome.incomplete));
-        } else if (outcome.reason === 'locked') await tell(renderLockHeld(outcome.holder, outcome.permalink));
-        else await tell(renderError(outcome.message));
+        const answer = startAnswer(outcome);
+        if (answer) await tell(answer);
       } catch (error) {
         services.logger.error({ err: error }, 'start from the form failed');
         await tell(renderError(failureText(error)));

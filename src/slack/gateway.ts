@@ -4,7 +4,7 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { metrics as processMetrics } from '../metrics.js';
 import type { GoliveMetrics } from '../metrics.js';
-import type { Block, ModalView, SlackMessage } from '../slack/blocks/common.js';
+import type { Block, ModalView, SlackMessage } from './blocks/common.js';
 
 export type SlackFailure =
   /** HTTP 429: try again after `retryAfterMs`. */
