@@ -72,7 +72,7 @@ export const auditEvents = sqliteTable(
     before: text('before', { mode: 'json' }).$type<unknown>(),
     after: text('after', { mode: 'json' }).$type<unknown>(),
     /**
-     * Hex SHA-256 of the event's canonical content and `prevHash` (src/domain/audit-chain.ts). Nullable only so
+     * Hex SHA-256 of the event's canonical content and `prevHash` (src/record/audit-chain.ts). Nullable only so
      * that the store can chain the events written before migration 0004 (0005's triggers allow that once); the
      * database refuses a new event without one.
      */

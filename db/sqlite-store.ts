@@ -10,7 +10,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Clock } from '../src/clock.js';
-import { auditHash, storedJson } from '../src/domain/audit-chain.js';
+import { auditHash, storedJson } from '../src/record/audit-chain.js';
 import { findItem, validateItemChange } from '../src/domain/checklist.js';
 import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, GoLive, ItemRecord } from '../src/domain/go-live.js';
@@ -38,7 +38,7 @@ import { SqliteJobStore } from './sqlite-jobs.js';
 import type { SqliteHost } from './sqlite-jobs.js';
 import { SqlitePostLaunchStore } from './sqlite-post-launch.js';
 import { auditEvents, deliveries, goLives, items, messages } from './schema.js';
-import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
+import type { AuditRow, ChainedAuditRow } from '../src/record/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
 import type {
   AuditEvent,

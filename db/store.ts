@@ -1,6 +1,6 @@
 // The store: every method is one whole use-case transaction, async at the interface so that a
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
-import type { AuditEvent, ChainedAuditRow } from '../src/domain/audit-chain.js';
+import type { AuditEvent, ChainedAuditRow } from '../src/record/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
 import type { Actor, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
 import type { GroupMembers } from '../src/domain/roles.js';

@@ -1,8 +1,8 @@
 // The record of a go-live as data: the checklist with who did what and when, notes, sign-offs, approvals, the
 // post-launch timeline and the audit trail with its hash chain verdict. A pure function of what the store holds
 // and a name lookup; src/record/markdown.ts writes it in the seed's layout, and JSON is this object itself.
-import { rowOf, verifyChain } from '../domain/audit-chain.js';
-import type { AuditEvent } from '../domain/audit-chain.js';
+import { rowOf, verifyChain } from './audit-chain.js';
+import type { AuditEvent } from './audit-chain.js';
 import { progress, sectionProgress } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
 import type { GoLive, ItemRecord, ItemState } from '../domain/go-live.js';
