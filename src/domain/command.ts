@@ -28,7 +28,7 @@ export type GoliveCommand =
   | { kind: 'start-modal' }
   | { kind: 'status'; service?: string }
   | { kind: 'check'; service: string; section?: string }
-  | { kind: 'report'; service: string }
+  | { kind: 'report'; service: string; environment?: string }
   | { kind: 'abort'; service: string; environment?: string; reason: string }
   | { kind: 'help' };
 
@@ -39,7 +39,7 @@ export const USAGE = {
     '`/golive start <service> [environment] [url] [template=…] [approvers=@a,@b] [primary=@p] [secondary=@s] [dba=@d] [infra=@i] [http_url=…]`, or `/golive start` alone for a form',
   status: '`/golive status [service]`',
   check: '`/golive check <service> [section]`',
-  report: '`/golive report <service>`',
+  report: '`/golive report <service> [env=<environment>]`',
   abort: '`/golive abort <service> [env=<environment>] <reason…>`',
   help: '`/golive help`',
 } as const;
@@ -271,9 +271,14 @@ export function parseCommand(text: string): ParseResult {
     case 'report': {
       const parsed = parseServiceOnly(args, false);
       if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.report);
-      const extra = parsed.rest?.[0];
-      if (extra !== undefined) return fail(`I don't know what to do with ${quote(extra)}.`, USAGE.report);
-      return { ok: true, command: { kind: 'report', service: parsed.value } };
+      const [envWord, extra] = parsed.rest ?? [];
+      const env = /^(?:env|environment)=(.*)$/i.exec(envWord ?? '');
+      const unknown = extra ?? (env ? undefined : envWord);
+      if (unknown !== undefined) return fail(`I don't know what to do with ${quote(unknown)}.`, USAGE.report);
+      if (!env) return { ok: true, command: { kind: 'report', service: parsed.value } };
+      const environment = checkEnvironmentName(env[1] ?? '');
+      if (!environment.ok) return fail(environment.reason, USAGE.report);
+      return { ok: true, command: { kind: 'report', service: parsed.value, environment: environment.value } };
     }
     case 'abort': {
       const parsed = parseServiceOnly(args, false);

@@ -33,6 +33,8 @@ import { SlackPostLaunchNotifier } from './post-launch-notifier.js';
 import { PostLaunchService } from '../services/post-launch.js';
 import type { JobStore } from '../../db/job-store.js';
 import type { PostLaunchStore } from '../../db/post-launch-store.js';
+import * as report from './actions/report.js';
+import { SlackPeople } from './people.js';
 import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
@@ -79,6 +81,8 @@ export interface SlackServices {
   checks: CheckService;
   /** The first hours after Go live: its jobs' handlers, Acknowledge, Roll back. */
   postLaunch: PostLaunchService;
+  /** People by name (users.info, cached) for records and the App Home. */
+  people: SlackPeople;
 }
 
 export interface SlackApp {
@@ -203,6 +207,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // Completed or Rolled back: the root shows it (and loses its buttons).
       onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
     }),
+    people: new SlackPeople(slack, deps.clock),
   };
 
   // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.
@@ -217,6 +222,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   runChecks.register(app, services);
   acknowledge.register(app, services);
   rollBack.register(app, services);
+  report.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;

@@ -8,6 +8,10 @@ export const ACTION = {
   acknowledge: 'golive_acknowledge',
   /** Button on the root message of a live go-live; value: go-live id. Opens the Roll back form. */
   rollBack: 'golive_roll_back',
+  /** Button on the root message (value: go-live id): shares the record in the thread. */
+  report: 'golive_report',
+  /** Button on the root message (value: go-live id): opens the note form. */
+  addNote: 'golive_add_note',
 } as const;
 
 export const VIEW = {

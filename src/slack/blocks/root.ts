@@ -97,20 +97,16 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
     section(`*Progress:* ${p.done}/${p.total}  ${progressBar(p.done, p.total)}\n${counts}`, { block_id: 'root-progress' }),
   );
 
-  if (isActive(goLive.status)) {
-    if (opts.checksRunning) {
-      blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
-    } else {
-      blocks.push({
-        type: 'actions',
-        block_id: 'root-actions',
-        elements: [
-          button('Run checks', ACTION.runChecks, goLive.id, 'primary'),
-          ...(goLive.status === 'live' ? [button('Roll back', ACTION.rollBack, goLive.id, 'danger')] : []),
-        ],
-      });
-    }
-  }
+  const running = isActive(goLive.status) && opts.checksRunning === true;
+  if (running) blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
+  // Notes and the record stay open after the go-live ends: an auditor's questions come later.
+  const controls = [
+    ...(isActive(goLive.status) && !running ? [button('Run checks', ACTION.runChecks, goLive.id, 'primary')] : []),
+    ...(goLive.status === 'live' && !running ? [button('Roll back', ACTION.rollBack, goLive.id, 'danger')] : []),
+    button('Add note', ACTION.addNote, goLive.id),
+    button('Report', ACTION.report, goLive.id),
+  ];
+  blocks.push({ type: 'actions', block_id: 'root-actions', elements: controls });
   blocks.push(context('The checklist is in the thread, one message per section.'));
 
   const text = `Go-live ${title}: ${p.done}/${p.total} done, ${STATUS_WORDS[goLive.status].toLowerCase()}`;

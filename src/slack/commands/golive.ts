@@ -8,6 +8,7 @@ import type { SlackMessage } from '../blocks/common.js';
 import { explainSlackFailure } from '../../services/go-live-service.js';
 import { tellPrivately } from '../respond.js';
 import { checkCommand } from '../actions/run-checks.js';
+import { reportCommand } from '../actions/report.js';
 import type { SlackServices } from '../app.js';
 
 export const COMMAND = '/golive';
@@ -87,6 +88,6 @@ async function run(
     case 'check':
       return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);
     case 'report':
-      return reply(renderError(`\`/golive ${parsed.kind}\` is not available in this version yet.`));
+      return reportCommand(services, { service: parsed.service, ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}), userId: command.user_id }, reply);
   }
 }
