@@ -140,7 +140,7 @@ function text(value: unknown): string | undefined {
 
 /** What an audit event did, in words (who and when are told beside it). */
 export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
-  const reason = text(field(event.after, 'reason')) ?? text(field(event.after, 'justification'));
+  const reason = text(field(event.after, 'reason')) ?? text(field(event.after, 'justification')) ?? text(field(event.after, 'comment'));
   const why = reason ? `: ${reason}` : '';
   switch (event.action) {
     case 'start':
@@ -163,6 +163,8 @@ export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
       return 'completed the post-launch window';
     case 'roll-back':
       return `rolled back${why}`;
+    case 'roles':
+      return 'changed the roles';
     case 'item': {
       const state = text(field(event.after, 'state')) ?? 'changed';
       return `set ${event.subject} to ${state === 'na' ? 'N/A' : state}${why}`;

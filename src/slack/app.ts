@@ -34,6 +34,7 @@ import { PostLaunchService } from '../services/post-launch.js';
 import type { JobStore } from '../../db/job-store.js';
 import type { PostLaunchStore } from '../../db/post-launch-store.js';
 import * as report from './actions/report.js';
+import * as note from './views/note.js';
 import { SlackPeople } from './people.js';
 import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
@@ -223,6 +224,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   acknowledge.register(app, services);
   rollBack.register(app, services);
   report.register(app, services);
+  note.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;

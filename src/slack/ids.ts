@@ -20,6 +20,8 @@ export const VIEW = {
   itemReason: 'golive_item_reason',
   /** Asks why a go-live is rolled back; private_metadata is the go-live id. */
   rollBack: 'golive_roll_back',
+  /** The note form; private_metadata is `goLiveId` or `goLiveId|itemId`. */
+  note: 'golive_note',
 } as const;
 
 /** The message key of a section's n-th message (`security`, `security#2`, …): the renderer and the builders agree. */
@@ -27,7 +29,8 @@ export function sectionMessageKey(sectionId: string, part: number): string {
   return part === 0 ? sectionId : `${sectionId}#${part + 1}`;
 }
 
-export type ItemAction = 'done' | 'na' | 'blocked' | 'open';
+/** `note` opens the note form for the item; the others change its state. */
+export type ItemAction = 'done' | 'na' | 'blocked' | 'open' | 'note';
 
 export interface ItemActionValue {
   action: ItemAction;
@@ -43,6 +46,6 @@ export function encodeItemAction(value: ItemActionValue): string {
 export function decodeItemAction(raw: string): ItemActionValue | undefined {
   const [action, goLiveId, itemId, ...rest] = raw.split('|');
   if (rest.length > 0 || !goLiveId || !itemId) return undefined;
-  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open') return undefined;
+  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open' && action !== 'note') return undefined;
   return { action, goLiveId, itemId };
 }

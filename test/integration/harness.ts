@@ -200,7 +200,7 @@ export class Harness {
   }
 
   /** Submits a modal with these input values (`{ block_id: { action_id: { type, value } } }`), as Slack sends it. */
-  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value?: string; selected_date?: string; selected_user?: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
     return postInteraction(
       this.baseUrl,
       SECRET,

@@ -10,6 +10,7 @@ import { explainSlackFailure } from '../../services/go-live-service.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
 import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
 import type { SlackServices } from '../app.js';
+import { openNoteForm } from '../views/note.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
@@ -20,7 +21,7 @@ export function register(app: App, services: SlackServices): void {
     if (value && (value.action === 'done' || value.action === 'open')) {
       // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
       const saved = (await fromItsMessage(services, body, value.goLiveId))
-        ? await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body))
+        ? await saveTick(services, { ...value, action: value.action }, body.user.id, deliveryKey, clickPlace(body))
         : refuseElsewhere(services, value);
       await ack();
       if (!saved.ok) await services.work.afterAck(() => tell(services, body, saved.message));
@@ -35,6 +36,10 @@ export function register(app: App, services: SlackServices): void {
       }
       try {
         if (!(await fromItsMessage(services, body, value.goLiveId))) return tell(services, body, refuseElsewhere(services, value).message);
+        if (value.action === 'note') {
+          await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) => tell(services, body, message));
+          return;
+        }
         await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
@@ -46,7 +51,7 @@ export function register(app: App, services: SlackServices): void {
 
 async function saveTick(
   services: SlackServices,
-  value: ItemActionValue,
+  value: ItemActionValue & { action: 'done' | 'open' },
   userId: string,
   deliveryKey: string,
   waitingIn: ItemChangeRequest['waitingIn'],
