@@ -5,6 +5,7 @@ import { rowOf, verifyChain } from './audit-chain.js';
 import type { AuditEvent } from './audit-chain.js';
 import { progress, sectionProgress } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
+import { STATUS_WORDS } from '../domain/go-live.js';
 import type { GoLive, ItemRecord, ItemState } from '../domain/go-live.js';
 import type { Note, NoteFields } from '../domain/note.js';
 import type { TemplateItem } from '../domain/template.js';
@@ -105,19 +106,9 @@ export interface GoLiveRecord {
   };
 }
 
-export const STATUS_LABELS: Readonly<Record<string, string>> = {
-  preparing: 'Preparing',
-  awaiting_approval: 'Awaiting approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  live: 'Live',
-  completed: 'Completed',
-  rolled_back: 'Rolled back',
-  aborted: 'Aborted',
-};
-
+/** The status as the root message shows it (`Awaiting approval`). */
 export function statusLabel(status: string): string {
-  return STATUS_LABELS[status] ?? status;
+  return (STATUS_WORDS as Readonly<Record<string, string>>)[status] ?? status;
 }
 
 /** Audit actions of the approval (sign-off) flow; section sign-offs are told under their section. */

@@ -180,6 +180,13 @@ export class SlackGateway {
     });
   }
 
+  /** Shows a person their App Home tab. */
+  publishHome(userId: string, view: { type: 'home'; blocks: Block[] }): Promise<SlackResult<void>> {
+    return this.call('views.publish', async () => {
+      await this.client.views.publish({ user_id: userId, view });
+    });
+  }
+
   /** Members of a user group (`S…`), to tell whether someone belongs to a role given as a group. */
   groupMembers(groupId: string): Promise<SlackResult<string[]>> {
     return this.call('usergroups.users.list', async () => {

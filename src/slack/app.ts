@@ -35,6 +35,8 @@ import type { JobStore } from '../../db/job-store.js';
 import type { PostLaunchStore } from '../../db/post-launch-store.js';
 import * as report from './actions/report.js';
 import * as note from './views/note.js';
+import * as home from './home.js';
+import { HomePublisher } from './home.js';
 import { SlackPeople } from './people.js';
 import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
@@ -84,6 +86,8 @@ export interface SlackServices {
   postLaunch: PostLaunchService;
   /** People by name (users.info, cached) for records and the App Home. */
   people: SlackPeople;
+  /** Each person's App Home, published on opening and refreshed when their go-lives change. */
+  homes: HomePublisher;
 }
 
 export interface SlackApp {
@@ -151,12 +155,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
 
   const slack = new SlackGateway(app.client, logger.child({ component: 'slack' }), deps.metrics);
+  // Built before the services it reads, which exist by the time anything is published.
+  const homes = new HomePublisher(() => services);
   const renderer = new SlackRenderer({
     store: deps.store,
     slack,
     messages: {
       // `checks` is declared below (it renders through this renderer); this runs only once both exist.
-      root: (view): SlackMessage => renderRoot(view, { checksRunning: checks.runningOn(view.goLive.id) !== undefined }),
+      root: (view): SlackMessage => {
+        // Every change re-renders the root: the moment to refresh the App Home of those concerned.
+        homes.changed(view);
+        return renderRoot(view, { checksRunning: checks.runningOn(view.goLive.id) !== undefined });
+      },
       section: (view, sectionId) => renderSection(view, sectionId),
     },
     logger: logger.child({ component: 'renderer' }),
@@ -209,6 +219,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       onEnded: (goLiveId) => renderer.refresh(goLiveId, [ROOT]),
     }),
     people: new SlackPeople(slack, deps.clock),
+    homes,
   };
 
   // Never a stack trace in Slack: listeners answer their own expected failures; anything else ends here.
@@ -225,6 +236,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   rollBack.register(app, services);
   report.register(app, services);
   note.register(app, services);
+  home.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;
@@ -273,6 +285,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       }
       await services.work.idle();
       await renderer.stop();
+      await homes.stop();
       logger.info('Slack app stopped');
     },
     port() {
