@@ -12,7 +12,7 @@ import { main } from '../src/cli.js';
 import { systemClock } from '../src/clock.js';
 import type { Clock } from '../src/clock.js';
 import { flattenItems } from '../src/domain/checklist.js';
-import { auditHash, storedJson } from '../src/domain/audit-chain.js';
+import { auditHash, storedJson } from '../src/record/audit-chain.js';
 import type { ItemState } from '../src/domain/go-live.js';
 import { recordJson, recordMarkdown } from '../src/record/markdown.js';
 import { loadRecordInput, recordOf } from '../src/services/record-service.js';

@@ -4,6 +4,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 import { ACTIVE_STATUSES } from '../src/domain/go-live.js';
 import type { Evidence, GoLiveStatus, ItemState } from '../src/domain/go-live.js';
 import type { Blockers } from '../src/domain/signoff.js';
+import type { NoteFields } from '../src/domain/note.js';
 import type { Template } from '../src/domain/template.js';
 
 export const goLives = sqliteTable(
@@ -72,7 +73,7 @@ export const auditEvents = sqliteTable(
     before: text('before', { mode: 'json' }).$type<unknown>(),
     after: text('after', { mode: 'json' }).$type<unknown>(),
     /**
-     * Hex SHA-256 of the event's canonical content and `prevHash` (src/domain/audit-chain.ts). Nullable only so
+     * Hex SHA-256 of the event's canonical content and `prevHash` (src/record/audit-chain.ts). Nullable only so
      * that the store can chain the events written before migration 0004 (0005's triggers allow that once); the
      * database refuses a new event without one.
      */
@@ -241,3 +242,21 @@ export const checkRuns = sqliteTable('check_runs', {
   startedAt: integer('started_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
 });
+
+/** Notes on a go-live (the seed's Notes block) or on one of its items; written with an audit event, never changed. */
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    goLiveId: text('go_live_id')
+      .notNull()
+      .references(() => goLives.id),
+    /** Null for a note on the whole go-live. */
+    itemId: text('item_id'),
+    by: text('by').notNull(),
+    at: integer('at').notNull(),
+    fields: text('fields', { mode: 'json' }).$type<NoteFields>().notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [index('notes_go_live').on(t.goLiveId, t.id)],
+);

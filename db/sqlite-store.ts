@@ -10,7 +10,7 @@ import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Clock } from '../src/clock.js';
-import { auditHash, storedJson } from '../src/domain/audit-chain.js';
+import { auditHash, storedJson } from '../src/record/audit-chain.js';
 import { findItem, validateItemChange } from '../src/domain/checklist.js';
 import { ACTIVE_STATUSES, GOLIVE_ACTOR, isActive } from '../src/domain/go-live.js';
 import type { Actor, ChecklistView, GoLive, ItemRecord } from '../src/domain/go-live.js';
@@ -37,10 +37,13 @@ import type { CheckpointResult } from './wal-checkpointer.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import type { SqliteHost } from './sqlite-jobs.js';
 import { SqlitePostLaunchStore } from './sqlite-post-launch.js';
-import { auditEvents, checkRuns, deliveries, goLives, items, messages } from './schema.js';
-import type { AuditRow, ChainedAuditRow } from '../src/domain/audit-chain.js';
+import { auditEvents, checkRuns, deliveries, goLives, items, messages, notes } from './schema.js';
+import type { AuditRow, ChainedAuditRow } from '../src/record/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
+import type { Note } from '../src/domain/note.js';
 import type {
+  AddNoteResult,
+  NewNote,
   AuditEvent,
   CheckResultRecord,
   CheckRunClaim,
@@ -209,6 +212,12 @@ function toItem(row: ItemRow): ItemRecord {
   if (row.reason !== null) record.reason = row.reason;
   if (row.evidence !== null) record.evidence = row.evidence;
   return record;
+}
+
+function toNote(row: typeof notes.$inferSelect): Note {
+  const note: Note = { id: row.id, goLiveId: row.goLiveId, by: row.by, at: row.at, fields: row.fields, text: row.text };
+  if (row.itemId !== null) note.itemId = row.itemId;
+  return note;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -884,6 +893,33 @@ export class SqliteStore implements Store {
       .orderBy(asc(auditEvents.id))
       .all();
     return rows.map((r) => ({ ...r, before: r.before ?? null, after: r.after ?? null }));
+  }
+
+  async addNote(input: NewNote): Promise<AddNoteResult> {
+    return this.write((tx): AddNoteResult => {
+      const repeated = input.deliveryKey !== undefined && !this.claim(input.deliveryKey);
+      const head = this.headById(tx, input.goLiveId);
+      if (!head) return { ok: false, reason: 'not-found' };
+      const goLive = this.toGoLive(tx, head);
+      if (input.itemId !== undefined && !findItem(goLive.template, input.itemId)) return { ok: false, reason: 'unknown-item' };
+      if (repeated) {
+        const last = tx.select().from(notes).where(eq(notes.goLiveId, input.goLiveId)).orderBy(desc(notes.id)).limit(1).get();
+        if (last) return { ok: true, note: toNote(last), goLive, repeated: true };
+      }
+      const row = tx
+        .insert(notes)
+        .values({ goLiveId: input.goLiveId, itemId: input.itemId ?? null, by: input.by, at: this.clock.now(), fields: input.fields, text: input.text })
+        .returning()
+        .get();
+      const note = toNote(row);
+      const { id, goLiveId: _g, by: _b, at: _a, ...after } = note;
+      this.audit(tx, { goLiveId: note.goLiveId, at: note.at, actor: note.by, action: 'note', subject: note.itemId ?? 'root', before: null, after: { id, ...after } });
+      return { ok: true, note, goLive, repeated: false };
+    });
+  }
+
+  async notesOf(goLiveId: string): Promise<Note[]> {
+    return this.open().select().from(notes).where(eq(notes.goLiveId, goLiveId)).orderBy(asc(notes.id)).all().map(toNote);
   }
 
   async auditChain(goLiveId: string): Promise<ChainedAuditRow[]> {

@@ -1,10 +1,11 @@
 // The store: every method is one whole use-case transaction, async at the interface so that a
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
-import type { AuditEvent, ChainedAuditRow } from '../src/domain/audit-chain.js';
+import type { AuditEvent, ChainedAuditRow } from '../src/record/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
 import type { Actor, CheckRunHolder, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
 import type { GroupMembers } from '../src/domain/roles.js';
 import type { SignOffRefusal, SignOffState } from '../src/domain/signoff.js';
+import type { Note, NoteFields } from '../src/domain/note.js';
 import type { Template } from '../src/domain/template.js';
 
 export interface NewGoLive {
@@ -127,6 +128,20 @@ export interface CheckRunLease extends CheckRunHolder {
 
 export type CheckRunClaim = { ok: true; lease: CheckRunLease } | { ok: false; holder: CheckRunHolder };
 
+export interface NewNote {
+  goLiveId: string;
+  itemId?: string;
+  by: Actor;
+  fields: NoteFields;
+  text: string;
+  /** The Slack delivery it comes from, claimed in the same transaction: a retried submission adds nothing. */
+  deliveryKey?: string;
+}
+
+export type AddNoteResult =
+  | { ok: true; note: Note; goLive: GoLive; repeated: boolean }
+  | { ok: false; reason: 'not-found' | 'unknown-item' };
+
 export interface Store {
   /** Takes the service+environment lock and creates the go-live, or says who holds the lock. */
   startGoLive(input: NewGoLive): Promise<StartResult>;
@@ -159,6 +174,10 @@ export interface Store {
   /** True when the Slack message `ts` in `channelId` is one of this go-live's messages (its root or a section). */
   isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean>;
   saveMessage(record: MessageRecord): Promise<void>;
+  /** Adds a note (on the go-live or one of its items) with its audit event; ended go-lives take notes too. */
+  addNote(input: NewNote): Promise<AddNoteResult>;
+  /** A go-live's notes, oldest first. */
+  notesOf(goLiveId: string): Promise<Note[]>;
   /** A go-live's audit events in the order they were appended (the order of its hash chain). */
   auditTrail(goLiveId: string): Promise<AuditEvent[]>;
   /** The same events as their rows store them (JSON as text), for recomputing the hash chain. */

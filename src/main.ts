@@ -41,6 +41,9 @@ import { renderRoot } from './slack/blocks/root.js';
 import { renderSection } from './slack/blocks/section.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackGateway } from './slack/gateway.js';
+import { HomePublisher } from './slack/home-publisher.js';
+import { CachedGroupMembers } from './services/group-members.js';
+import { SlackPeople } from './slack/people.js';
 import { SlackNotifier } from './slack/notifier.js';
 import { SlackPostLaunchNotifier } from './slack/post-launch-notifier.js';
 import { SlackSignOffNotifier } from './slack/signoff-notifier.js';
@@ -92,12 +95,18 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     parts.metrics,
   );
   const work = new WorkTracker();
+  const directory = new SlackDirectory(slack);
+  const homes = new HomePublisher({ store, slack, logger: logger.child({ component: 'app-home' }), clock, groups: new CachedGroupMembers(directory, clock) });
   const renderer = new SlackRenderer({
     store,
     slack,
     clock,
     messages: {
-      root: (view) => renderRoot(view, { checksRunning: view.checkRun !== undefined }),
+      root: (view) => {
+        // Every change re-renders the root: the moment to refresh the App Home of those concerned.
+        homes.changed(view);
+        return renderRoot(view, { checksRunning: view.checkRun !== undefined });
+      },
       section: (view, sectionId) => renderSection(view, sectionId),
     },
     logger: logger.child({ component: 'renderer' }),
@@ -125,7 +134,6 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       );
     },
   });
-  const directory = new SlackDirectory(slack);
   const postLaunch = new PostLaunchService({
     store,
     jobs: parts.jobs,
@@ -169,6 +177,8 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       ...(parts.metrics ? { metrics: parts.metrics } : {}),
     }),
     postLaunch,
+    people: new SlackPeople(slack, clock),
+    homes,
   };
   const slackApp = createSlackApp({ config, clock, logger, services, ...(parts.customRoutes !== undefined ? { customRoutes: parts.customRoutes } : {}) });
 
@@ -198,6 +208,7 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       await slackApp.stop();
       await work.idle();
       await renderer.stop();
+      await homes.stop();
       logger.info('Slack app stopped');
     },
     port: () => slackApp.port(),

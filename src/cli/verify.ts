@@ -1,7 +1,7 @@
 // `golive verify <service|go-live-id> [--env E]`: recomputes a go-live's audit hash chain from the database.
 // Exit 0 intact, 1 naming the first event that does not fit, 2 usage or no such go-live.
-import { verifyChain } from '../domain/audit-chain.js';
-import type { ChainedAuditRow } from '../domain/audit-chain.js';
+import { verifyChain } from '../record/audit-chain.js';
+import type { ChainedAuditRow } from '../record/audit-chain.js';
 import { withGoLive } from './go-live-target.js';
 import type { CliIo } from './io.js';
 

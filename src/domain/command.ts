@@ -28,7 +28,7 @@ export type GoliveCommand =
   | { kind: 'start-modal' }
   | { kind: 'status'; service?: string }
   | { kind: 'check'; service: string; section?: string }
-  | { kind: 'report'; service: string }
+  | { kind: 'report'; service: string; environment?: string }
   | { kind: 'abort'; service: string; environment?: string; reason: string }
   | { kind: 'live'; service: string; environment?: string }
   | { kind: 'help' };
@@ -40,7 +40,7 @@ export const USAGE = {
     '`/golive start <service> [environment] [url] [template=…] [approvers=@a,@b] [primary=@p] [secondary=@s] [dba=@d] [infra=@i] [http_url=…]`, or `/golive start` alone for a form',
   status: '`/golive status [service]`',
   check: '`/golive check <service> [section]`',
-  report: '`/golive report <service>`',
+  report: '`/golive report <service> [env=<environment>]`',
   live: '`/golive live <service> [env=<environment>]`',
   abort: '`/golive abort <service> [env=<environment>] <reason…>`',
   help: '`/golive help`',
@@ -152,9 +152,8 @@ function fail(reason: string, usage: string): ParseResult {
 
 const KEY_VALUE = /^([a-z_][a-z0-9_]*)=(.*)$/is;
 
-function parseStart(words: string[]): ParseResult {
-  const usage = USAGE.start;
-  if (words.length === 0) return { ok: true, command: { kind: 'start-modal' } };
+/** The words of a start, split: positional words first, then `key=value` words (a key's people may run on). */
+function splitStartWords(words: readonly string[]): Checked<{ positional: string[]; values: Map<string, string[]> }> {
   const positional: string[] = [];
   const values = new Map<string, string[]>();
   let lastPeopleKey: string | undefined;
@@ -163,9 +162,9 @@ function parseStart(words: string[]): ParseResult {
     if (keyValue && !looksLikeUrl(word)) {
       const key = (keyValue[1] ?? '').toLowerCase();
       if (!ALL_KEYS.includes(key)) {
-        return fail(`${quote(`${key}=`)} is not a key I know; keys: ${ALL_KEYS.map((k) => `\`${k}=\``).join(', ')}.`, usage);
+        return { ok: false, reason: `${quote(`${key}=`)} is not a key I know; keys: ${ALL_KEYS.map((k) => `\`${k}=\``).join(', ')}.` };
       }
-      if (values.has(key)) return fail(`\`${key}=\` is given twice; give it once (people may be comma-separated).`, usage);
+      if (values.has(key)) return { ok: false, reason: `\`${key}=\` is given twice; give it once (people may be comma-separated).` };
       values.set(key, [keyValue[2] ?? '']);
       lastPeopleKey = key in ROLE_KEYS ? key : undefined;
       continue;
@@ -177,10 +176,46 @@ function parseStart(words: string[]): ParseResult {
     }
     lastPeopleKey = undefined;
     if (values.size > 0) {
-      return fail(`${quote(word)} comes after the \`key=value\` words; put the service, environment and URL first.`, usage);
+      return { ok: false, reason: `${quote(word)} comes after the \`key=value\` words; put the service, environment and URL first.` };
     }
     positional.push(word);
   }
+  return { ok: true, value: { positional, values } };
+}
+
+/** The people of one role key's words (`dba=@dba-team`), or why they name nobody usable. */
+function roleMembers(key: string, parts: readonly string[]): Checked<string[]> {
+  const people = parseMentions(parts.join(' '));
+  if (!people.ok) return { ok: false, reason: `\`${key}=\`: ${people.reason}` };
+  if (people.value.length === 0) return { ok: false, reason: `\`${key}=\` names nobody; write \`${key}=@someone\`.` };
+  return people;
+}
+
+/**
+ * Role words alone (`dba=@dba-team primary=@pat`), as the start form's groups field takes them: the same keys
+ * and mentions as the command, and nothing else.
+ */
+export function parseRoleWords(text: string): Checked<Record<string, string[]>> {
+  const split = splitStartWords(text.trim().split(/\s+/).filter((w) => w.length > 0));
+  if (!split.ok) return split;
+  const { positional, values } = split.value;
+  const other = positional[0] ?? [...values.keys()].find((key) => !(key in ROLE_KEYS));
+  if (other !== undefined) return { ok: false, reason: 'Only role=@group words here, such as dba=@dba-team.' };
+  const roles: Record<string, string[]> = {};
+  for (const [key, parts] of values) {
+    const people = roleMembers(key, parts);
+    if (!people.ok) return people;
+    roles[ROLE_KEYS[key as RoleKey]] = people.value;
+  }
+  return { ok: true, value: roles };
+}
+
+function parseStart(words: string[]): ParseResult {
+  const usage = USAGE.start;
+  if (words.length === 0) return { ok: true, command: { kind: 'start-modal' } };
+  const split = splitStartWords(words);
+  if (!split.ok) return fail(split.reason, usage);
+  const { positional, values } = split.value;
 
   const [serviceWord, second, third, ...extra] = positional;
   if (serviceWord === undefined) return fail('which service goes live? Give its name first.', usage);
@@ -220,9 +255,8 @@ function parseStart(words: string[]): ParseResult {
       if (!httpUrl.ok) return fail(httpUrl.reason, usage);
       command.httpUrl = httpUrl.value;
     } else {
-      const people = parseMentions(raw);
-      if (!people.ok) return fail(`\`${key}=\`: ${people.reason}`, usage);
-      if (people.value.length === 0) return fail(`\`${key}=\` names nobody; write \`${key}=@someone\`.`, usage);
+      const people = roleMembers(key, parts);
+      if (!people.ok) return fail(people.reason, usage);
       command.roles[ROLE_KEYS[key as RoleKey]] = people.value;
     }
   }
@@ -273,9 +307,14 @@ export function parseCommand(text: string): ParseResult {
     case 'report': {
       const parsed = parseServiceOnly(args, false);
       if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.report);
-      const extra = parsed.rest?.[0];
-      if (extra !== undefined) return fail(`I don't know what to do with ${quote(extra)}.`, USAGE.report);
-      return { ok: true, command: { kind: 'report', service: parsed.value } };
+      const [envWord, extra] = parsed.rest ?? [];
+      const env = /^(?:env|environment)=(.*)$/i.exec(envWord ?? '');
+      const unknown = extra ?? (env ? undefined : envWord);
+      if (unknown !== undefined) return fail(`I don't know what to do with ${quote(unknown)}.`, USAGE.report);
+      if (!env) return { ok: true, command: { kind: 'report', service: parsed.value } };
+      const environment = checkEnvironmentName(env[1] ?? '');
+      if (!environment.ok) return fail(environment.reason, USAGE.report);
+      return { ok: true, command: { kind: 'report', service: parsed.value, environment: environment.value } };
     }
     case 'live': {
       const parsed = parseServiceOnly(args, false);

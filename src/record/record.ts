@@ -1,8 +1,8 @@
 // The record of a go-live as data: the checklist with who did what and when, notes, sign-offs, approvals, the
 // post-launch timeline and the audit trail with its hash chain verdict. A pure function of what the store holds
 // and a name lookup; src/record/markdown.ts writes it in the seed's layout, and JSON is this object itself.
-import { rowOf, verifyChain } from '../domain/audit-chain.js';
-import type { AuditEvent } from '../domain/audit-chain.js';
+import { rowOf, verifyChain } from './audit-chain.js';
+import type { AuditEvent } from './audit-chain.js';
 import { progress, sectionProgress } from '../domain/checklist.js';
 import type { Progress } from '../domain/checklist.js';
 import { STATUS_WORDS } from '../domain/go-live.js';
@@ -106,6 +106,7 @@ export interface GoLiveRecord {
   };
 }
 
+/** The status as the root message shows it (`Awaiting approval`). */
 export function statusLabel(status: string): string {
   return (STATUS_WORDS as Readonly<Record<string, string>>)[status] ?? status;
 }
@@ -130,7 +131,7 @@ function text(value: unknown): string | undefined {
 
 /** What an audit event did, in words (who and when are told beside it). */
 export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
-  const reason = text(field(event.after, 'reason')) ?? text(field(event.after, 'justification'));
+  const reason = text(field(event.after, 'reason')) ?? text(field(event.after, 'justification')) ?? text(field(event.after, 'comment'));
   const why = reason ? `: ${reason}` : '';
   switch (event.action) {
     case 'start':
@@ -153,6 +154,8 @@ export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
       return 'completed the post-launch window';
     case 'roll-back':
       return `rolled back${why}`;
+    case 'roles':
+      return 'changed the roles';
     case 'item': {
       const state = text(field(event.after, 'state')) ?? 'changed';
       return `set ${event.subject} to ${state === 'na' ? 'N/A' : state}${why}`;

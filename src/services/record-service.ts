@@ -10,8 +10,8 @@ import type { NameOf } from '../record/people.js';
 export async function loadRecordInput(store: Store, goLiveId: string, clock: Clock): Promise<RecordInput | undefined> {
   const view = await store.getChecklist(goLiveId);
   if (!view) return undefined;
-  const trail = await store.auditTrail(goLiveId);
-  return { goLive: view.goLive, items: view.items, trail, notes: [], generatedAt: clock.now() };
+  const [trail, notes] = await Promise.all([store.auditTrail(goLiveId), store.notesOf(goLiveId)]);
+  return { goLive: view.goLive, items: view.items, trail, notes, generatedAt: clock.now() };
 }
 
 /** Looks up every person the record names (a Slack directory, a cache) before building it. */

@@ -16,6 +16,9 @@ import * as itemMenu from './actions/item-menu.js';
 import * as runChecks from './actions/run-checks.js';
 import * as acknowledge from './actions/acknowledge.js';
 import * as rollBack from './actions/roll-back.js';
+import * as report from './actions/report.js';
+import * as note from './views/note.js';
+import * as home from './home.js';
 import * as golive from './commands/golive.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
@@ -115,6 +118,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   rollBack.register(app, services);
   signOffActions.register(app, services);
   signOffViews.register(app, services);
+  report.register(app, services);
+  note.register(app, services);
+  home.register(app, services);
 
   let boundPort: number | undefined;
   let started = false;

@@ -61,6 +61,12 @@ export interface EphemeralInput {
   threadTs?: string;
 }
 
+export interface UploadFile {
+  filename: string;
+  title: string;
+  content: string;
+}
+
 export class SlackGateway {
   constructor(
     private readonly client: webApi.WebClient,
@@ -127,6 +133,57 @@ export class SlackGateway {
   openView(triggerId: string, view: ModalView): Promise<SlackResult<void>> {
     return this.call('views.open', async () => {
       await this.client.views.open({ trigger_id: triggerId, view });
+    });
+  }
+
+  /** A person's name for records an auditor reads: the real name, else the display name, else the handle. */
+  userName(userId: string): Promise<SlackResult<string>> {
+    return this.call('users.info', async () => {
+      const { user } = await this.client.users.info({ user: userId });
+      const name = [user?.profile?.real_name, user?.real_name, user?.profile?.display_name, user?.name].find((n) => typeof n === 'string' && n.trim() !== '');
+      return name?.trim() ?? userId;
+    });
+  }
+
+  /**
+   * Shares files in a thread with Slack's external upload: an upload URL per file, the bytes POSTed to it, then
+   * one completeUploadExternal sharing them all. Until that last step nothing shows in the channel, so a refusal
+   * (`not_in_channel`, `file_upload_failed`) leaves nothing half-posted.
+   */
+  async uploadFiles(input: { channel: string; threadTs?: string; comment: string; files: readonly UploadFile[] }): Promise<SlackResult<void>> {
+    const uploaded: { id: string; title: string }[] = [];
+    for (const file of input.files) {
+      const bytes = Buffer.from(file.content, 'utf8');
+      const target = await this.call('files.getUploadURLExternal', async () => {
+        const answer = await this.client.files.getUploadURLExternal({ filename: file.filename, length: bytes.length });
+        if (typeof answer.upload_url !== 'string' || typeof answer.file_id !== 'string') throw new Error('no upload_url in the answer');
+        return { url: answer.upload_url, id: answer.file_id };
+      });
+      if (!target.ok) return target;
+      const sent = await this.call('files.upload_url', async () => {
+        const response = await fetch(target.value.url, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(30_000) });
+        await response.arrayBuffer();
+        if (!response.ok) throw Object.assign(new Error(`upload answered ${response.status}`), { code: webApi.ErrorCode.HTTPError, statusCode: response.status });
+      });
+      if (!sent.ok) return sent;
+      uploaded.push({ id: target.value.id, title: file.title });
+    }
+    return this.call('files.completeUploadExternal', async () => {
+      const [first, ...rest] = uploaded;
+      if (!first) throw new Error('nothing to upload');
+      await this.client.files.completeUploadExternal({
+        files: [first, ...rest],
+        channel_id: input.channel,
+        initial_comment: input.comment,
+        ...(input.threadTs !== undefined ? { thread_ts: input.threadTs } : {}),
+      });
+    });
+  }
+
+  /** Shows a person their App Home tab. */
+  publishHome(userId: string, view: { type: 'home'; blocks: Block[] }): Promise<SlackResult<void>> {
+    return this.call('views.publish', async () => {
+      await this.client.views.publish({ user_id: userId, view });
     });
   }
 

@@ -19,6 +19,10 @@ export const ACTION = {
   approveWithExceptions: 'golive_approve_exceptions',
   /** Section button; value: `goLiveId|sectionId`. */
   signOffSection: 'golive_sign_off_section',
+  /** Button on the root message (value: go-live id): shares the record in the thread. */
+  report: 'golive_report',
+  /** Button on the root message (value: go-live id): opens the note form. */
+  addNote: 'golive_add_note',
 } as const;
 
 export const VIEW = {
@@ -30,6 +34,8 @@ export const VIEW = {
   /** One text field (reject reason, exceptions justification, abort reason, post-launch change reason). */
   signOffText: 'golive_sign_off_text',
   editRoles: 'golive_edit_roles',
+  /** The note form; private_metadata is `goLiveId` or `goLiveId|itemId`. */
+  note: 'golive_note',
 } as const;
 
 /** An approval request's buttons carry the go-live and the request's round, so an old request's click is refused. */
@@ -48,7 +54,8 @@ export function sectionMessageKey(sectionId: string, part: number): string {
   return part === 0 ? sectionId : `${sectionId}#${part + 1}`;
 }
 
-export type ItemAction = 'done' | 'na' | 'blocked' | 'open';
+/** `note` opens the note form for the item; the others change its state. */
+export type ItemAction = 'done' | 'na' | 'blocked' | 'open' | 'note';
 
 export interface ItemActionValue {
   action: ItemAction;
@@ -64,6 +71,6 @@ export function encodeItemAction(value: ItemActionValue): string {
 export function decodeItemAction(raw: string): ItemActionValue | undefined {
   const [action, goLiveId, itemId, ...rest] = raw.split('|');
   if (rest.length > 0 || !goLiveId || !itemId) return undefined;
-  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open') return undefined;
+  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open' && action !== 'note') return undefined;
   return { action, goLiveId, itemId };
 }

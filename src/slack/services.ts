@@ -10,6 +10,8 @@ import type { SignOffService } from '../services/signoff-service.js';
 import type { WorkTracker } from '../services/work.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import type { SlackGateway } from './gateway.js';
+import type { HomePublisher } from './home-publisher.js';
+import type { SlackPeople } from './people.js';
 import type { SlackRenderer } from './renderer.js';
 
 export interface SlackServices {
@@ -29,4 +31,8 @@ export interface SlackServices {
   postLaunch: PostLaunchService;
   /** Request approval, Approve, Reject, Sign off section, Go live, Edit roles, Abort. */
   signOffs: SignOffService;
+  /** People by name (users.info, cached) for records and the App Home. */
+  people: SlackPeople;
+  /** Each person's App Home, published on opening and refreshed when their go-lives change. */
+  homes: HomePublisher;
 }

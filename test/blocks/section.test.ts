@@ -125,11 +125,12 @@ describe('item menu', () => {
   }
 
   it('leaves out the option for the current state', () => {
-    expect(labels('open')).toEqual(['Done', 'N/A…', 'Blocked…']);
-    expect(labels('done')).toEqual(['N/A…', 'Blocked…', 'Reopen']);
-    expect(labels('na')).toEqual(['Done', 'Blocked…', 'Reopen']);
-    expect(labels('blocked')).toEqual(['Done', 'N/A…', 'Reopen']);
-    expect(labels('failed')).toEqual(['Done', 'N/A…', 'Blocked…', 'Reopen']);
+    expect(labels('open')).toEqual(['Done', 'N/A…', 'Blocked…', 'Add note…']);
+    expect(labels('done')).toEqual(['N/A…', 'Blocked…', 'Reopen', 'Add note…']);
+    expect(labels('na')).toEqual(['Done', 'Blocked…', 'Reopen', 'Add note…']);
+    expect(labels('blocked')).toEqual(['Done', 'N/A…', 'Reopen', 'Add note…']);
+    // Within the overflow's 5 options whatever the state.
+    expect(labels('failed')).toEqual(['Done', 'N/A…', 'Blocked…', 'Reopen', 'Add note…']);
   });
 
   it('encodes what to do, on which go-live and item, in each option', () => {
@@ -140,6 +141,7 @@ describe('item menu', () => {
       { action: 'done', goLiveId: g.id, itemId: 'secrets-1' },
       { action: 'na', goLiveId: g.id, itemId: 'secrets-1' },
       { action: 'blocked', goLiveId: g.id, itemId: 'secrets-1' },
+      { action: 'note', goLiveId: g.id, itemId: 'secrets-1' },
     ]);
   });
 

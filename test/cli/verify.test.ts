@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../db/sqlite-store.js';
 import { main } from '../../src/cli.js';
-import { auditHash } from '../../src/domain/audit-chain.js';
+import { auditHash } from '../../src/record/audit-chain.js';
 import { newGoLive, testClock } from '../db/fixtures.js';
 import { recordingIo } from '../support/cli-io.js';
 

@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { StoreError, openSqliteStore } from '../../db/sqlite-store.js';
-import { auditHash, rowOf, verifyChain } from '../../src/domain/audit-chain.js';
+import { auditHash, rowOf, verifyChain } from '../../src/record/audit-chain.js';
 import { migrationsDir } from '../../src/paths.js';
 import { newGoLive, testClock, useStores } from './fixtures.js';
 

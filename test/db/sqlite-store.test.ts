@@ -31,7 +31,7 @@ describe('opening a database file', () => {
       .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)
       .pluck()
       .all();
-    expect(tables).toEqual(['__drizzle_migrations', 'audit_events', 'check_ins', 'check_runs', 'deliveries', 'go_lives', 'health_probe', 'incidents', 'items', 'jobs', 'messages', 'sign_offs']);
+    expect(tables).toEqual(['__drizzle_migrations', 'audit_events', 'check_ins', 'check_runs', 'deliveries', 'go_lives', 'health_probe', 'incidents', 'items', 'jobs', 'messages', 'notes', 'sign_offs']);
     const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
     expect(raw.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');

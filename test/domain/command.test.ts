@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrl, mentionUserId, parseCommand, parseMentions } from '../../src/domain/command.js';
+import { checkUrl, mentionUserId, parseCommand, parseMentions, parseRoleWords } from '../../src/domain/command.js';
 
 function ok(text: string) {
   const parsed = parseCommand(text);
@@ -194,5 +194,23 @@ describe('mentions and URLs', () => {
   it('keeps a valid URL and refuses garbage', () => {
     expect(checkUrl('https://example.com/a?b=c')).toEqual({ ok: true, value: 'https://example.com/a?b=c' });
     expect(checkUrl('not a url').ok).toBe(false);
+  });
+});
+
+describe('parseRoleWords: the start form groups field', () => {
+  it('reads role words as the command does, people running on after their key', () => {
+    expect(parseRoleWords('dba=<!subteam^S1> primary=<@U1> <@U2>')).toEqual({ ok: true, value: { dba: ['<!subteam^S1>'], primary: ['<@U1>', '<@U2>'] } });
+  });
+
+  it.each([
+    ['checkout-api dba=<!subteam^S1>', 'Only role=@group words here, such as dba=@dba-team.'],
+    ['template=default', 'Only role=@group words here, such as dba=@dba-team.'],
+    ['color=<@U1>', '`color=` is not a key I know'],
+    ['dba=', '`dba=` names nobody'],
+    ['dba=<@U1> dba=<@U2>', '`dba=` is given twice'],
+  ])('refuses %j', (text, reason) => {
+    const parsed = parseRoleWords(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toContain(reason);
   });
 });

@@ -145,7 +145,8 @@ export class Harness {
   async startGoLive(service = 'checkout-api', extra = 'production https://checkout.example.com'): Promise<GoLive> {
     const res = await this.command(`start ${service} ${extra}`);
     if (res.status !== 200) throw new Error(`start answered ${res.status}`);
-    return this.waitThread(service, this.slackApp.services.templates.default.sections.length);
+    const environment = /^([a-z0-9-]+)(?:\s|$)/i.exec(extra)?.[1] ?? 'production';
+    return this.waitThread(service, this.slackApp.services.templates.default.sections.length, environment);
   }
 
   /** Polls an async condition (database reads) until it gives a value; never a sleep for ordering. */
@@ -201,7 +202,7 @@ export class Harness {
   }
 
   /** Submits a modal with these input values (`{ block_id: { action_id: { type, value } } }`), as Slack sends it. */
-  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value?: string; selected_date?: string; selected_user?: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
     return postInteraction(
       this.baseUrl,
       SECRET,
@@ -357,6 +358,20 @@ export class Harness {
       },
       request,
     );
+
+  }
+
+  /** Clicks a button of the root message (Report, Add note, …) as `user`, as Slack sends it. */
+  clickRoot(goLive: GoLive, actionId: string, user = DEPLOYER, triggerId = newTriggerId()): Promise<SlackResponse> {
+    const message = this.fake.message(CHANNEL, goLive.rootTs ?? '');
+    const block = ((message?.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; value?: string; text?: unknown }[] }[]).find(
+      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
+    );
+    const button = block?.elements?.find((e) => e.action_id === actionId);
+    if (!message || !block || !button) throw new Error(`no root button ${actionId}`);
+    const shown = { text: message.text ?? '', blocks: message.blocks ?? [] };
+    const payload = this.blockActionsPayload(user, message, shown, { type: 'button', ...button, block_id: block.block_id ?? 'actions' }, triggerId);
+    return postInteraction(this.baseUrl, SECRET, payload);
   }
 
   /** The go-live's thread: its section messages, and the check summaries posted under them. */

@@ -84,6 +84,8 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.info': ['channels:read', 'groups:read'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'reactions.add': ['reactions:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
 };
 
 /** `client.chat.postMessage(` and `apiCall('chat.update'` in every .ts file under dir. */

@@ -60,6 +60,18 @@ export interface FakeEphemeral {
   at: number;
 }
 
+/** A file of Slack's external upload: announced, its bytes received, then shared by completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  /** What was POSTed to the upload URL (absent until then). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  shared?: { channel: string; thread_ts?: string; title?: string; initial_comment?: string };
+}
+
 export interface FakeUser {
   id: string;
   name: string;
@@ -151,7 +163,7 @@ const ok = (body: SlackArgs = {}): Answer => ({ status: 200, body: { ok: true, .
 const fail = (error: string, extra: SlackArgs = {}): Answer => ({ status: 200, body: { ok: false, error, ...extra } });
 
 /** Fields that @slack/web-api JSON-encodes inside a form body. */
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'response_metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'response_metadata', 'files']);
 
 function parseBody(raw: string, contentType: string | undefined): SlackArgs {
   if (raw.length === 0) return {};
@@ -174,13 +186,17 @@ function parseBody(raw: string, contentType: string | undefined): SlackArgs {
   return args;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -201,6 +217,9 @@ export class FakeSlack {
 
   private readonly allMessages: FakeMessage[] = [];
   private readonly allViews = new Map<string, FakeView>();
+  private readonly allFiles = new Map<string, FakeFile>();
+  /** App Home views published by views.publish, by user id (the latest one). */
+  readonly homes = new Map<string, SlackArgs>();
   private readonly users = new Map<string, FakeUser>();
   private readonly usergroups = new Map<string, string[]>();
   private readonly responseUrls = new Map<string, ResponseUrlState>();
@@ -237,6 +256,9 @@ export class FakeSlack {
       'views.push': (a) => this.openView(a, 'views.push'),
       'views.update': (a) => this.updateView(a),
       'users.info': (a) => this.usersInfo(a),
+      'files.getUploadURLExternal': (a) => this.getUploadUrl(a),
+      'files.completeUploadExternal': (a) => this.completeUpload(a),
+      'views.publish': (a) => this.publishView(a),
       'conversations.info': (a) => this.conversationsInfo(a),
       'usergroups.users.list': (a) => this.usergroupUsers(a),
       'apps.connections.open': (_a, token) => this.connectionsOpen(token),
@@ -263,6 +285,16 @@ export class FakeSlack {
   /** Views opened or pushed so far, in their current state. */
   views(): FakeView[] {
     return [...this.allViews.values()];
+  }
+
+  /** Files shared by files.completeUploadExternal, in the order they were shared. */
+  sharedFiles(): (FakeFile & { content: string })[] {
+    return [...this.allFiles.values()].filter((f) => f.shared && f.bytes).map((f) => ({ ...f, content: f.bytes!.toString('utf8') }));
+  }
+
+  /** Every file announced, shared or not. */
+  files(): FakeFile[] {
+    return [...this.allFiles.values()];
   }
 
   /** Calls of one method (or all). */
@@ -353,6 +385,7 @@ export class FakeSlack {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (url.pathname.startsWith('/upload/')) return this.receiveUpload(url.pathname.slice('/upload/'.length), req, res);
     let raw: string;
     try {
       raw = await readBody(req);
@@ -687,6 +720,71 @@ export class FakeSlack {
       text: m.text ?? '',
       ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
     };
+  }
+
+  // ---- files: Slack's external upload, step by step ------------------------------------------------------
+
+  private getUploadUrl(args: SlackArgs): Answer {
+    const filename = str(args.filename);
+    const length = Number(args.length);
+    if (!filename || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
+    const id = `F${String(++this.counter).padStart(8, '0')}`;
+    this.allFiles.set(id, { id, filename, length });
+    return ok({ upload_url: `${this.baseUrl}/upload/${id}`, file_id: id });
+  }
+
+  /** The upload URL: the bytes in a POST body, exactly as many as announced. */
+  private async receiveUpload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = this.allFiles.get(id);
+    const bytes = await readBytes(req);
+    const answer = (status: number, text: string) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+    if (req.method !== 'POST' || !file || file.bytes || file.shared) return answer(404, 'not found');
+    if (bytes.length !== file.length) return answer(400, `expected ${file.length} bytes, got ${bytes.length}`);
+    file.bytes = bytes;
+    answer(200, `OK - ${bytes.length}`);
+  }
+
+  private completeUpload(args: SlackArgs): Answer {
+    const list = Array.isArray(args.files) ? (args.files as { id?: unknown; title?: unknown }[]) : undefined;
+    if (!list || list.length === 0) return fail('invalid_arguments');
+    const files = list.map((f) => this.allFiles.get(String(f.id)));
+    if (files.some((f) => !f)) return fail('file_not_found');
+    if (files.some((f) => !f!.bytes || f!.shared)) return fail('file_upload_failed');
+    const channel = str(args.channel_id);
+    const threadTs = str(args.thread_ts);
+    if (threadTs !== undefined && (!channel || !this.message(channel, threadTs))) return fail('invalid_thread_ts');
+    if (channel) {
+      list.forEach((f, i) => {
+        files[i]!.shared = {
+          channel,
+          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+          ...(typeof f.title === 'string' ? { title: f.title } : {}),
+          ...(typeof args.initial_comment === 'string' ? { initial_comment: args.initial_comment } : {}),
+        };
+      });
+      // Slack shares the files as one message in the thread, with the comment as its text.
+      this.allMessages.push({
+        channel,
+        ts: this.nextTs(),
+        ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+        ...(typeof args.initial_comment === 'string' ? { text: args.initial_comment } : {}),
+        edited: 0,
+        deleted: false,
+      });
+    }
+    return ok({ files: files.map((f) => ({ id: f!.id, title: f!.shared?.title ?? f!.filename })) });
+  }
+
+  // ---- App Home ----------------------------------------------------------------------------------------
+
+  private publishView(args: SlackArgs): Answer {
+    const user = str(args.user_id);
+    const view = args.view as SlackArgs | undefined;
+    if (!user || !view || view.type !== 'home') return fail('invalid_arguments');
+    const bad = this.checkView('views.publish', args);
+    if (bad) return bad;
+    this.homes.set(user, view);
+    return ok({ view: { ...view, id: `V${++this.counter}` } });
   }
 
   private wireView(v: FakeView): SlackArgs {

@@ -11,6 +11,7 @@ import type { ItemChangeRequest } from '../../services/go-live-service.js';
 import { explainSlackFailure, GO_LIVE_GONE, itemChangeRefusal, NOT_IN_CHECKLIST, checklistClosed, failureText } from '../words.js';
 import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
+import { openNoteForm } from '../views/note.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
@@ -19,14 +20,15 @@ export function register(app: App, services: SlackServices): void {
     const deliveryKey = clickDeliveryKey(body, action);
     const value = decodeItemAction(action.selected_option?.value ?? '');
     if (value && (value.action === 'done' || value.action === 'open')) {
+      const tick = { ...value, action: value.action };
       // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
       const saved = (await fromItsMessage(services, body, value.goLiveId))
-        ? await saveTick(services, value, body.user.id, deliveryKey, clickPlace(body))
+        ? await saveTick(services, tick, body.user.id, deliveryKey, clickPlace(body))
         : refuseElsewhere(services, value);
       await ack();
       if (saved.ok) return;
       // After Go live the checklist is locked: the change needs a reason, asked in a form.
-      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, value));
+      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, tick));
       else await services.work.afterAck(() => tell(services, body, saved.message));
       return;
     }
@@ -39,6 +41,10 @@ export function register(app: App, services: SlackServices): void {
       }
       try {
         if (!(await fromItsMessage(services, body, value.goLiveId))) return tell(services, body, refuseElsewhere(services, value).message);
+        if (value.action === 'note') {
+          await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) => tell(services, body, message));
+          return;
+        }
         await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
@@ -50,7 +56,7 @@ export function register(app: App, services: SlackServices): void {
 
 async function saveTick(
   services: SlackServices,
-  value: ItemActionValue,
+  value: ItemActionValue & { action: 'done' | 'open' },
   userId: string,
   deliveryKey: string,
   waitingIn: ItemChangeRequest['waitingIn'],
@@ -107,7 +113,7 @@ async function askReason(
 }
 
 /** The post-launch change form for a Done or Reopen after Go live. */
-async function askPostLaunchReason(services: SlackServices, body: OverflowArgs['body'], value: ItemActionValue): Promise<void> {
+async function askPostLaunchReason(services: SlackServices, body: OverflowArgs['body'], value: ItemActionValue & { action: 'done' | 'open' }): Promise<void> {
   const goLive = await services.store.getGoLive(value.goLiveId);
   if (!goLive) return tell(services, body, GO_LIVE_GONE);
   const flat = findItem(goLive.template, value.itemId);

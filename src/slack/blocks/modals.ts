@@ -166,7 +166,7 @@ function field(values: ViewStateValues, id: string) {
   return values[id]?.[id];
 }
 
-function textValue(values: ViewStateValues, id: string): string | undefined {
+export function textValue(values: ViewStateValues, id: string): string | undefined {
   const v = field(values, id)?.value?.trim();
   return v ? v : undefined;
 }

@@ -79,7 +79,9 @@ export function rootTitle(view: ChecklistView): string {
 /** The root's buttons: only those that apply to the status (the lifecycle says which). */
 function rootControls(view: ChecklistView, opts: RootOptions): types.Button[] {
   const { goLive } = view;
-  if (!isActive(goLive.status)) return [];
+  // Notes and the record stay open after the go-live ends: an auditor's questions come later.
+  const record = [button('Add note', ACTION.addNote, goLive.id), button('Report', ACTION.report, goLive.id)];
+  if (!isActive(goLive.status)) return record;
   const controls: types.Button[] = [];
   if (!opts.checksRunning) controls.push(button('Run checks', ACTION.runChecks, goLive.id, goLive.status === 'preparing' ? 'primary' : undefined));
   if (allows(goLive, 'request-approval')) controls.push(button('Request approval', ACTION.requestApproval, goLive.id));
@@ -87,7 +89,7 @@ function rootControls(view: ChecklistView, opts: RootOptions): types.Button[] {
   if (allows(goLive, 'roll-back')) controls.push(button('Roll back', ACTION.rollBack, goLive.id, 'danger'));
   controls.push(button('Abort', ACTION.abort, goLive.id, 'danger'));
   controls.push(button('Edit roles', ACTION.editRoles, goLive.id));
-  return controls;
+  return [...controls, ...record];
 }
 
 export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMessage {

@@ -50,8 +50,9 @@ export const SECTION_BUDGET = {
   minShare: 40,
 } as const;
 
-const MENU_LABEL: Record<ItemAction, string> = { done: 'Done', na: 'N/A…', blocked: 'Blocked…', open: 'Reopen' };
-const MENU_ORDER: readonly ItemAction[] = ['done', 'na', 'blocked', 'open'];
+const MENU_LABEL: Record<ItemAction, string> = { done: 'Done', na: 'N/A…', blocked: 'Blocked…', open: 'Reopen', note: 'Add note…' };
+// At most 4 of these show (the current state's is left out): within the overflow's 5 options.
+const MENU_ORDER: readonly ItemAction[] = ['done', 'na', 'blocked', 'open', 'note'];
 /** The menu option that would not change anything is left out. */
 const CURRENT_ACTION: Record<ItemState, ItemAction | undefined> = {
   open: 'open',

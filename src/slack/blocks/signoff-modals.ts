@@ -19,7 +19,7 @@ export type TextFormPurpose =
   | { kind: 'reject'; goLiveId: string; round: number }
   | { kind: 'exceptions'; goLiveId: string; round: number }
   | { kind: 'abort'; goLiveId: string }
-  | { kind: 'post-launch'; goLiveId: string; itemId: string; action: ItemAction };
+  | { kind: 'post-launch'; goLiveId: string; itemId: string; action: Exclude<ItemAction, 'note'> };
 
 const FORM: Record<TextFormPurpose['kind'], { title: string; label: string; hint: string; submit: string; max: number }> = {
   reject: { title: 'Reject go-live', label: 'Why do you reject it?', hint: 'Posted in the thread and sent to the deployer.', submit: 'Reject', max: SIGN_OFF_TEXT_MAX_LENGTH },

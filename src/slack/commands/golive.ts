@@ -12,6 +12,7 @@ import { signOffAnswer } from '../actions/signoff.js';
 import { section } from '../blocks/common.js';
 import { safeName } from '../blocks/mrkdwn.js';
 import type { SlackServices } from '../services.js';
+import { reportCommand } from '../actions/report.js';
 
 export const COMMAND = '/golive';
 
@@ -112,6 +113,6 @@ async function run(
     case 'check':
       return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);
     case 'report':
-      return reply(renderError(`\`/golive ${parsed.kind}\` is not available in this version yet.`));
+      return reportCommand(services, { service: parsed.service, ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}), userId: command.user_id }, reply);
   }
 }

@@ -1,7 +1,7 @@
 // The start form (bare `/golive start`): the same checks as the command, errors shown beside the field, then
 // the same start as the command; the outcome is told privately in the channel the command was typed in.
 import type { App } from '@slack/bolt';
-import { checkEnvironmentName, checkServiceName, checkUrl, parseCommand } from '../../domain/command.js';
+import { checkEnvironmentName, checkServiceName, checkUrl, parseRoleWords } from '../../domain/command.js';
 import type { StartArgs } from '../../domain/command.js';
 import { VIEW } from '../ids.js';
 import { START_FIELD, readStartModal, readStartModalMetadata } from '../blocks/modals.js';
@@ -38,17 +38,9 @@ export function startArgsFromForm(values: ViewStateValues): { ok: true; args: St
   }
   if (form.template !== undefined) args.template = form.template;
   if (form.groups !== undefined) {
-    // Groups are written as the command's key=value words; the command parser reads them.
-    const parsed = parseCommand(`start placeholder ${form.groups}`);
-    if (!parsed.ok) errors[START_FIELD.groups] = plainText(parsed.reason);
-    else if (parsed.command.kind === 'start') {
-      if (parsed.command.template !== undefined || parsed.command.url !== undefined || parsed.command.httpUrl !== undefined) {
-        errors[START_FIELD.groups] = 'Only role=@group words here, such as dba=@dba-team.';
-      }
-      for (const [role, people] of Object.entries(parsed.command.roles)) {
-        args.roles[role] = [...new Set([...(args.roles[role] ?? []), ...people])];
-      }
-    }
+    const roles = parseRoleWords(form.groups);
+    if (!roles.ok) errors[START_FIELD.groups] = plainText(roles.reason);
+    else for (const [role, people] of Object.entries(roles.value)) args.roles[role] = [...new Set([...(args.roles[role] ?? []), ...people])];
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, args };
 }

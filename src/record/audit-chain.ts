@@ -5,7 +5,7 @@
 // holds (or null). Any change to a stored byte shows, and a verifier needs no JSON parsing (100,000 events in
 // well under a second); recompute it elsewhere as sha256 of that compact JSON array, in hex.
 import { hash as digest } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../domain/canonical-json.js';
 
 /** An audit event as its row stores it: before and after as JSON text (null for none). */
 export interface AuditRow {

@@ -1,8 +1,8 @@
 // The chain rule on its own: hashes follow from content and link, and each kind of tampering is named as such.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditHash, rowOf, storedJson, verifyChain } from '../../src/domain/audit-chain.js';
-import type { AuditRow, ChainedAuditRow } from '../../src/domain/audit-chain.js';
+import { auditHash, rowOf, storedJson, verifyChain } from '../../src/record/audit-chain.js';
+import type { AuditRow, ChainedAuditRow } from '../../src/record/audit-chain.js';
 
 function chain(count: number): ChainedAuditRow[] {
   const events: ChainedAuditRow[] = [];

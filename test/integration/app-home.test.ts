@@ -1,0 +1,74 @@
+// The App Home through the real Bolt receiver: a signed app_home_opened event callback publishes the person's
+// view (waiting sign-off, their blocked and open items, active go-lives), refreshed when their go-live changes.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postEvent } from '../support/slack-request.js';
+import { DEPLOYER, Harness, SECRET } from './harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await Harness.start();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+function homeOpened(user: string, tab = 'home') {
+  return postEvent(h.baseUrl, SECRET, {
+    token: 'deprecated-verification-token',
+    team_id: h.fake.teamId,
+    api_app_id: 'A0GOLIVE',
+    event: { type: 'app_home_opened', user, channel: 'D0HOME', tab, event_ts: `${Date.now() / 1000}` },
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+  });
+}
+
+const homeText = (user: string) => JSON.stringify(h.fake.homes.get(user)?.blocks ?? []);
+
+describe('App Home', () => {
+  it('shows an approver the go-live waiting for their sign-off and an owner their open and blocked items', async () => {
+    const goLive = await h.startGoLive('checkout-api', 'production https://checkout.example.com approvers=<@U0ANA> infra=<@U0ANA>');
+    await h.store.changeItem({ goLiveId: goLive.id, itemId: 'debug-disabled', state: 'blocked', actor: 'U0ANA', reason: 'waiting on the config PR' });
+    const requested = await h.store.signOff({ goLiveId: goLive.id, actor: DEPLOYER, groups: new Map() }, { kind: 'request-approval' });
+    expect(requested.ok).toBe(true);
+
+    const res = await homeOpened('U0ANA');
+    expect(res.status).toBe(200);
+    await h.fake.waitFor(() => h.fake.homes.get('U0ANA'), 5000, 'the Home of U0ANA');
+    const text = homeText('U0ANA');
+    expect(text).toContain('Waiting for your sign-off');
+    expect(text).toMatch(/checkout-api · production\* — Awaiting approval, requested by <@U0DEPLOYER>/);
+    expect(text).toContain('⛔ *DEBUG* mode disabled (False) — *checkout-api · production*: _waiting on the config PR_');
+    // Security Configuration is owned by infra: its open items are hers.
+    expect(text).toContain('*SECRET_KEY* generated with cryptographically secure random value (64+ characters) — *checkout-api · production*');
+    expect(text).toMatch(/Active go-lives.*Awaiting approval · 0\/144/);
+    expect((h.fake.homes.get('U0ANA')!.blocks as unknown[]).length).toBeLessThanOrEqual(100);
+    expect(h.fake.invalidPayloads).toEqual([]);
+  });
+
+  it('shows someone with nothing to do only the active go-lives, and ignores the Messages tab', async () => {
+    await h.startGoLive();
+    await homeOpened('U0BYSTANDER', 'messages');
+    await homeOpened('U0BYSTANDER');
+    await h.fake.waitFor(() => h.fake.homes.get('U0BYSTANDER'), 5000, 'the Home');
+    const text = homeText('U0BYSTANDER');
+    expect(text).toContain('Nothing waits for your approval.');
+    expect(text).toContain('No open item in the sections you own.');
+    expect(text).toMatch(/checkout-api · production\* — Preparing · 0\/144/);
+    expect(h.fake.callsOf('views.publish')).toHaveLength(1);
+  });
+
+  it('refreshes the Home of a person concerned once when their go-live changes, coalescing a burst', async () => {
+    const goLive = await h.startGoLive('checkout-api', 'production https://checkout.example.com infra=<@U0ANA>');
+    await homeOpened('U0ANA');
+    await h.fake.waitFor(() => h.fake.homes.get('U0ANA'), 5000, 'the first Home');
+    expect(homeText('U0ANA')).toContain('0/144');
+    for (const itemId of ['secret-key', 'env-file-permissions', 'all-credentials']) await h.click(goLive, itemId, 'done');
+    await h.fake.waitFor(() => homeText('U0ANA').includes('3/144'), 10_000, 'the refreshed Home');
+    await h.slackApp.services.renderer.flush();
+    await h.slackApp.services.homes.stop();
+    expect(h.fake.callsOf('views.publish').filter((c) => c.args.user_id === 'U0ANA').length).toBeLessThanOrEqual(3);
+    expect(homeText('U0ANA')).not.toContain('*SECRET_KEY* generated');
+  });
+});
