@@ -58,6 +58,37 @@ const problem = (variable: keyof typeof FIX, what: string): string => `${variabl
 // Values are shown back only for variables that are not secrets, shortened so a pasted blob stays one line.
 const shown = (value: unknown): string => JSON.stringify(String(value).slice(0, 80));
 
+// The automatic checks' variables: the bot and `golive check` read them with the same rules.
+const CheckEnvSchema = z.object({
+  CHECK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+      const bad = entries.filter((e) => !isHostOrCidr(e));
+      if (bad.length === 0) return entries;
+      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOWED_HOSTS', `has entries that are not a host, address or CIDR (${bad.map(shown).join(', ')})`) });
+      return z.NEVER;
+    }),
+  CHECK_ALLOW_PRIVATE: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const word = v.trim().toLowerCase();
+      if (word === 'true' || word === '1') return true;
+      if (word === 'false' || word === '0') return false;
+      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOW_PRIVATE', `is not true or false (got ${shown(v)})`) });
+      return z.NEVER;
+    }),
+  CHECK_TIMEOUT_MS: z
+    .string()
+    .default('5000')
+    .refine((v) => /^\d{1,6}$/.test(v) && Number(v) >= 1 && Number(v) <= 600_000, {
+      error: (iss) => problem('CHECK_TIMEOUT_MS', `is not a timeout in milliseconds (got ${shown(iss.input)})`),
+    })
+    .transform(Number),
+});
+
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({ error: () => problem('SLACK_BOT_TOKEN', 'is missing') })
@@ -95,33 +126,7 @@ const EnvSchema = z.object({
       ctx.addIssue({ code: 'custom', message: problem('GOLIVE_TICK', `is not a valid duration (${parsed.reason})`) });
       return z.NEVER;
     }),
-  CHECK_ALLOWED_HOSTS: z
-    .string()
-    .default('')
-    .transform((v, ctx) => {
-      const entries = v.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
-      const bad = entries.filter((e) => !isHostOrCidr(e));
-      if (bad.length === 0) return entries;
-      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOWED_HOSTS', `has entries that are not a host, address or CIDR (${bad.map(shown).join(', ')})`) });
-      return z.NEVER;
-    }),
-  CHECK_ALLOW_PRIVATE: z
-    .string()
-    .default('false')
-    .transform((v, ctx) => {
-      const word = v.trim().toLowerCase();
-      if (word === 'true' || word === '1') return true;
-      if (word === 'false' || word === '0') return false;
-      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOW_PRIVATE', `is not true or false (got ${shown(v)})`) });
-      return z.NEVER;
-    }),
-  CHECK_TIMEOUT_MS: z
-    .string()
-    .default('5000')
-    .refine((v) => /^\d{1,6}$/.test(v) && Number(v) >= 1 && Number(v) <= 600_000, {
-      error: (iss) => problem('CHECK_TIMEOUT_MS', `is not a timeout in milliseconds (got ${shown(iss.input)})`),
-    })
-    .transform(Number),
+  ...CheckEnvSchema.shape,
   LOG_LEVEL: z
     .string()
     .default('info')
@@ -129,13 +134,9 @@ const EnvSchema = z.object({
     .pipe(z.enum(LOG_LEVELS, { error: (iss) => problem('LOG_LEVEL', `is not a log level (got ${shown(iss.input)})`) })),
 });
 
-/** Reads the environment table of README.md. Empty values count as unset, as in most .env files. */
+/** Reads the environment table of README.md. */
 export function loadConfig(env: Env = process.env): ConfigResult {
-  const present: Record<string, string> = {};
-  for (const key of Object.keys(EnvSchema.shape)) {
-    const value = env[key]?.trim();
-    if (value !== undefined && value !== '') present[key] = value;
-  }
+  const present = presentValues(env, Object.keys(EnvSchema.shape));
   const parsed = EnvSchema.safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
   if (present.SLACK_APP_TOKEN === undefined && present.SLACK_SIGNING_SECRET === undefined) {
@@ -160,6 +161,26 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       logLevel: e.LOG_LEVEL,
     },
   };
+}
+
+export type CheckConfigResult = { ok: true; checks: Config['checks'] } | { ok: false; problems: string[] };
+
+/** The CHECK_* variables alone, for the CLI: the same values accepted and refused as when the bot starts. */
+export function loadCheckConfig(env: Env = process.env): CheckConfigResult {
+  const parsed = CheckEnvSchema.safeParse(presentValues(env, Object.keys(CheckEnvSchema.shape)));
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
+  const e = parsed.data;
+  return { ok: true, checks: { allowedHosts: e.CHECK_ALLOWED_HOSTS, allowPrivate: e.CHECK_ALLOW_PRIVATE, timeoutMs: e.CHECK_TIMEOUT_MS } };
+}
+
+/** Empty values count as unset, as in most .env files. */
+function presentValues(env: Env, keys: readonly string[]): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const key of keys) {
+    const value = env[key]?.trim();
+    if (value !== undefined && value !== '') present[key] = value;
+  }
+  return present;
 }
 
 /** What the process prints before exiting when configuration is refused: one line per problem. */

@@ -9,6 +9,7 @@ import { CHECK_KINDS, isCheckKind } from '../domain/check-kind.js';
 import type { CheckKind, CheckStatus } from '../domain/check-kind.js';
 import type { Template } from '../domain/template.js';
 import { defaultTemplate } from '../templates/default.js';
+import { loadCheckConfig } from '../config.js';
 import type { CliIo } from './io.js';
 
 export const CHECK_USAGE = `usage: golive check <https-url> [--http-url URL] [--only kind,kind] [--json] [--allow-private] [--timeout MS]
@@ -22,7 +23,6 @@ export const CHECK_USAGE = `usage: golive check <https-url> [--http-url URL] [--
   Exit status: 0 nothing failed, 1 a check failed or errored, 2 usage or configuration error.
 `;
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -31,13 +31,6 @@ function parseTimeout(raw: string, source: string): Parsed<number> {
     return { ok: false, reason: `${source} must be a whole number of milliseconds between 1 and 600000, got "${raw}"` };
   }
   return { ok: true, value: Number(raw) };
-}
-
-function parseBoolean(raw: string, source: string): Parsed<boolean> {
-  const value = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(value)) return { ok: true, value: true };
-  if (['', '0', 'false', 'no', 'off'].includes(value)) return { ok: true, value: false };
-  return { ok: false, reason: `${source} must be true or false, got "${raw}"` };
 }
 
 function parseUrl(raw: string, protocols: readonly string[], what: string): Parsed<URL> {
@@ -167,18 +160,13 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     }
     only = kinds as CheckKind[];
   }
-  // Flags win over the environment.
-  const timeout =
-    values.timeout !== undefined
-      ? parseTimeout(values.timeout, '--timeout')
-      : io.env.CHECK_TIMEOUT_MS !== undefined && io.env.CHECK_TIMEOUT_MS !== ''
-        ? parseTimeout(io.env.CHECK_TIMEOUT_MS, 'CHECK_TIMEOUT_MS')
-        : ({ ok: true, value: DEFAULT_CHECK_TIMEOUT_MS } as const);
+  // The environment is read as the bot reads it (src/config.ts); flags win over it.
+  const env = loadCheckConfig(io.env);
+  if (!env.ok) return usage(env.problems.join('\n'));
+  const timeout = values.timeout !== undefined ? parseTimeout(values.timeout, '--timeout') : ({ ok: true, value: env.checks.timeoutMs } as const);
   if (!timeout.ok) return usage(timeout.reason);
-  const allowPrivateEnv = parseBoolean(io.env.CHECK_ALLOW_PRIVATE ?? '', 'CHECK_ALLOW_PRIVATE');
-  if (!allowPrivateEnv.ok && !values['allow-private']) return usage(allowPrivateEnv.reason);
-  const allowPrivate = values['allow-private'] || (allowPrivateEnv.ok && allowPrivateEnv.value);
-  const allowedHosts = (io.env.CHECK_ALLOWED_HOSTS ?? '').split(/[\s,]+/).filter(Boolean);
+  const allowPrivate = values['allow-private'] === true || env.checks.allowPrivate;
+  const allowedHosts = env.checks.allowedHosts;
 
   let requests: CheckRequest[];
   try {

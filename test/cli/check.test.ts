@@ -70,8 +70,11 @@ describe('golive check: exit codes', () => {
   });
 
   it.each([
-    [{ CHECK_TIMEOUT_MS: '0' }, 'CHECK_TIMEOUT_MS must be a whole number'],
-    [{ CHECK_ALLOW_PRIVATE: 'maybe' }, 'CHECK_ALLOW_PRIVATE must be true or false'],
+    [{ CHECK_TIMEOUT_MS: '0' }, 'CHECK_TIMEOUT_MS is not a timeout in milliseconds (got "0")'],
+    [{ CHECK_ALLOW_PRIVATE: 'maybe' }, 'CHECK_ALLOW_PRIVATE is not true or false (got "maybe")'],
+    // What the bot refuses at start, the CLI refuses too (src/config.ts reads both).
+    [{ CHECK_ALLOW_PRIVATE: 'yes' }, 'CHECK_ALLOW_PRIVATE is not true or false (got "yes")'],
+    [{ CHECK_ALLOWED_HOSTS: 'db.internal,not a host' }, 'CHECK_ALLOWED_HOSTS has entries that are not a host, address or CIDR ("not a host")'],
   ])('exits 2 on configuration error %j', async (env, reason) => {
     const io = recordingIo(env);
     expect(await main(['check', 'https://example.com/', '--only', 'dns'], io)).toBe(2);
