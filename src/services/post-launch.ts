@@ -25,12 +25,8 @@ import {
 import type { CheckInPayload, EscalatePayload, PlannedJob, WindowPayload, WindowSummary } from '../domain/post-launch.js';
 import type { PostLaunchPlan, Template, TemplateItem } from '../domain/template.js';
 import { RetryLater } from '../scheduler/scheduler.js';
+import type { PostLaunch } from './signoff-ports.js';
 import type { JobContext, JobHandler } from '../scheduler/scheduler.js';
-
-/** Called when Go live commits: the window starts at `t0`. */
-export interface PostLaunch {
-  start(goLiveId: string, t0: number): Promise<void>;
-}
 
 /** An escalation level as people read it: the role's label and who holds it (Slack mentions, possibly none). */
 export interface Level {

@@ -35,13 +35,11 @@ export interface SignOffNotifier {
 
 /**
  * Post-launch starts when Go live commits: called once, after the go-live is Live at `t0` in the store, with
- * the go-live's id. The first-24-hours scheduler implements it (it plans its jobs from the template snapshot).
+ * the go-live's id. PostLaunchService (src/services/post-launch.ts) implements it: it plans the first 24 hours'
+ * jobs from the template snapshot.
  * It must not throw for a go-live it already started (a restart may call it again); errors are logged, never
  * undo Go live.
  */
 export interface PostLaunch {
   start(goLiveId: string, t0: number): Promise<void>;
 }
-
-/** Until the scheduler is wired: Go live starts nothing else. */
-export const NO_POST_LAUNCH: PostLaunch = { start: () => Promise.resolve() };
