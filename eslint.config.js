@@ -31,8 +31,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        // node:crypto is pure computation (the audit chain's SHA-256), not the outside world.
-        { patterns: [{ regex: '^(?!\\./|node:crypto$)', message: 'src/domain imports only src/domain: no Slack, database, network or clock.' }] },
+        { patterns: [{ regex: '^(?!\\./)', message: 'src/domain imports only src/domain: no Slack, database, network or clock.' }] },
       ],
     },
   },
