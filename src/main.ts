@@ -96,7 +96,7 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
   );
   const work = new WorkTracker();
   const directory = new SlackDirectory(slack);
-  const homes = new HomePublisher({ store, slack, logger: logger.child({ component: 'app-home' }), clock, groups: new CachedGroupMembers(directory, clock) });
+  const homes = new HomePublisher({ store, jobs: parts.jobs, slack, logger: logger.child({ component: 'app-home' }), clock, groups: new CachedGroupMembers(directory, clock) });
   const renderer = new SlackRenderer({
     store,
     slack,

@@ -4,6 +4,7 @@
 import type { ChecklistView } from '../domain/go-live.js';
 import { homeOf } from '../services/home-service.js';
 import { renderHome } from './blocks/home.js';
+import type { JobStore } from '../../db/job-store.js';
 import type { Store } from '../../db/store.js';
 import type { ClockTimer, TimerHandle } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +17,8 @@ const USER_ID = /^<@([UW][A-Z0-9]+)>$/;
 
 export interface HomeDeps {
   store: Store;
+  /** Scheduled check-ins (the Home lists the next ones a person is on call for). */
+  jobs: JobStore;
   slack: SlackGateway;
   logger: Logger;
   clock: ClockTimer;
@@ -35,9 +38,9 @@ export class HomePublisher {
   /** Publishes a person's Home now. */
   async publish(userId: string): Promise<void> {
     this.seen.add(userId);
-    const { store, slack, logger, groups } = this.deps;
+    const { store, jobs, slack, logger, groups } = this.deps;
     // A group Slack could not list counts as nobody here: the Home shows less, never someone else's work.
-    const home = await homeOf(store, userId, async (ids) => (await groups.read(ids)).members);
+    const home = await homeOf(store, jobs, userId, async (ids) => (await groups.read(ids)).members);
     const published = await slack.publishHome(userId, renderHome(home, () => undefined));
     if (!published.ok) logger.warn({ userId, slackError: published.error }, 'App Home not published');
   }

@@ -1,15 +1,49 @@
 // The App Home through the real Bolt receiver: a signed app_home_opened event callback publishes the person's
 // view (waiting sign-off, their blocked and open items, active go-lives), refreshed when their go-live changes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/ids.js';
 import { postEvent } from '../support/slack-request.js';
 import { DEPLOYER, Harness, SECRET } from './harness.js';
 
+const LIVE_TEMPLATE = `
+id: watched
+name: Watched go-live
+version: 1
+roles:
+  approver: { label: Go-live approver }
+  primary: { label: Primary On-Call }
+  secondary: { label: Secondary On-Call }
+signoff: { role: approver }
+sections:
+  - id: app
+    title: Application
+    groups:
+      - title: Smoke
+        items:
+          - { id: smoke, text: "*Smoke test* passed" }
+postlaunch:
+  duration: 24h
+  ack_within: 15m
+  escalation: [primary, secondary]
+  checkins:
+    - { at: 1h, text: Watch error rates }
+    - { every: 4h, text: Check health endpoints }
+    - { at: 24h, text: Verify backups }
+`;
+
 let h: Harness;
+let templatesDir: string;
 beforeEach(async () => {
-  h = await Harness.start();
+  templatesDir = mkdtempSync(join(tmpdir(), 'golive-home-templates-'));
+  writeFileSync(join(templatesDir, 'watched.yaml'), LIVE_TEMPLATE);
+  h = await Harness.start({ templatesDir });
 });
 afterEach(async () => {
   await h.stop();
+  rmSync(templatesDir, { recursive: true, force: true });
 });
 
 function homeOpened(user: string, tab = 'home') {
@@ -70,5 +104,38 @@ describe('App Home', () => {
     await h.slackApp.services.homes.stop();
     expect(h.fake.callsOf('views.publish').filter((c) => c.args.user_id === 'U0ANA').length).toBeLessThanOrEqual(3);
     expect(homeText('U0ANA')).not.toContain('*SECRET_KEY* generated');
+  });
+
+  it('shows the on-call of a Live go-live the next check-ins they are on call for, soonest first', async () => {
+    const res = await h.command('start payments-api production https://payments.example.com template=watched approvers=<@U0ANA> primary=<@U0PAT> secondary=<@U0SAM>');
+    expect(res.status).toBe(200);
+    const goLive = await h.waitThread('payments-api', 1);
+    await h.store.changeItem({ goLiveId: goLive.id, itemId: 'smoke', state: 'done', actor: 'U0PAT' });
+    await h.clickButton(ACTION.requestApproval, goLive.id, DEPLOYER);
+    await Harness.until(async () => (await h.store.getGoLive(goLive.id))?.status === 'awaiting_approval', 'the approval request');
+    await h.clickButton(ACTION.approve, `${goLive.id}|1`, 'U0ANA');
+    await Harness.until(async () => (await h.store.getGoLive(goLive.id))?.status === 'approved', 'the approval');
+    await h.clickButton(ACTION.goLive, goLive.id, DEPLOYER);
+    await Harness.until(async () => (await h.store.jobs.listJobs(goLive.id)).some((j) => j.kind === 'checkin'), 'the window planned at Go live');
+
+    await homeOpened('U0PAT');
+    await h.fake.waitFor(() => h.fake.homes.get('U0PAT'), 5000, 'the Home of the primary');
+    const text = homeText('U0PAT');
+    expect(text).toContain('Your next check-ins');
+    // Three per go-live, soonest first: 1h, then the 4h repeat, then the 8h one (the 24h check-in is later).
+    const order = ['Watch error rates', 'Check health endpoints', 'Check health endpoints'].map((t) => text.indexOf(t));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect(text.match(/Check health endpoints/g)).toHaveLength(2);
+    expect(text.indexOf('Watch error rates')).toBeLessThan(text.indexOf('Check health endpoints'));
+    expect(text).not.toContain('Verify backups');
+    expect(text).toContain('(you: Primary On-Call)');
+
+    await homeOpened('U0SAM');
+    await h.fake.waitFor(() => h.fake.homes.get('U0SAM'), 5000, 'the Home of the secondary');
+    expect(homeText('U0SAM')).toContain('(you: Secondary On-Call)');
+    await homeOpened('U0ANA');
+    await h.fake.waitFor(() => h.fake.homes.get('U0ANA'), 5000, 'the Home of the approver');
+    expect(homeText('U0ANA')).toContain('No check-in waits for you.');
+    expect(h.fake.invalidPayloads).toEqual([]);
   });
 });

@@ -45,6 +45,11 @@ export function renderHome(home: PersonHome, link: ThreadLink): HomeView {
       lines: home.open.map((i) => `• ${escapeTruncate(i.text, 150)} — ${linked(i.goLive, link)}`),
     },
     {
+      title: 'Your next check-ins',
+      empty: 'No check-in waits for you.',
+      lines: home.checkIns.map((c) => `• ${slackDate(c.dueAt)} — ${escapeTruncate(c.text, 150)} — ${linked(c.goLive, link)} (you: ${escapeTruncate(c.as, 60)})`),
+    },
+    {
       title: 'Active go-lives',
       empty: 'No go-live is running.',
       lines: home.active.map(({ goLive, progress }) => `• ${linked(goLive, link)} — ${STATUS_WORDS[goLive.status]} · ${progress.done}/${progress.total} · since ${slackDate(goLive.startedAt)}`),
