@@ -16,6 +16,8 @@ export const goLives = sqliteTable(
     url: text('url'),
     httpUrl: text('http_url'),
     channelId: text('channel_id').notNull(),
+    /** Started in a private channel, group DM or DM: seen only from there (src/domain/visibility.ts). */
+    privateChannel: integer('private_channel', { mode: 'boolean' }).notNull().default(false),
     rootTs: text('root_ts'),
     startedBy: text('started_by').notNull(),
     /** Epoch milliseconds, from the store's clock. */

@@ -30,6 +30,7 @@ import {
 } from '../src/domain/signoff.js';
 import type { SignOffContext, SignOffRefusal } from '../src/domain/signoff.js';
 import type { Template } from '../src/domain/template.js';
+import { visibleFrom } from '../src/domain/visibility.js';
 import { migrationsDir } from '../src/paths.js';
 import { newId } from './ids.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -204,6 +205,7 @@ function toGoLive(row: GoLiveHead, template: Template): GoLive {
   if (row.httpUrl !== null) goLive.httpUrl = row.httpUrl;
   if (row.rootTs !== null) goLive.rootTs = row.rootTs;
   if (row.liveAt !== null) goLive.liveAt = row.liveAt;
+  if (row.privateChannel) goLive.privateChannel = true;
   return goLive;
 }
 
@@ -465,6 +467,7 @@ export class SqliteStore implements Store {
             url: input.url ?? null,
             httpUrl: input.httpUrl ?? null,
             channelId: input.channelId,
+            privateChannel: input.privateChannel === true,
             rootTs: null,
             startedBy: input.startedBy,
             startedAt: now,
@@ -491,6 +494,7 @@ export class SqliteStore implements Store {
               url: row.url,
               httpUrl: row.httpUrl,
               channelId: row.channelId,
+              ...(row.privateChannel ? { privateChannel: true } : {}),
               roles: row.roles,
               template: { id: input.template.id, version: input.template.version },
             },
@@ -527,20 +531,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  async findLatest(service: string, environment: string): Promise<GoLive | undefined> {
+  async findLatest(service: string, environment: string, from?: string): Promise<GoLive | undefined> {
     return this.read((tx) => {
-      const head = tx
+      const newestFirst = tx
         .select(headColumns)
         .from(goLives)
         .where(and(eq(goLives.service, service), eq(goLives.environment, environment)))
-        .orderBy(desc(goLives.startedAt), desc(goLives.id))
-        .limit(1)
-        .get();
+        .orderBy(desc(goLives.startedAt), desc(goLives.id));
+      const head = from === undefined ? newestFirst.limit(1).get() : newestFirst.all().find((h) => visibleFrom(h, from));
       return head ? this.toGoLive(tx, head) : undefined;
     });
   }
 
-  async listActive(service?: string): Promise<GoLive[]> {
+  async listActive(service?: string, from?: string): Promise<GoLive[]> {
     const active = inArray(goLives.status, [...ACTIVE_STATUSES]);
     return this.read((tx) =>
       tx
@@ -549,6 +552,7 @@ export class SqliteStore implements Store {
         .where(service === undefined ? active : and(active, eq(goLives.service, service)))
         .orderBy(asc(goLives.startedAt), asc(goLives.id))
         .all()
+        .filter((head) => from === undefined || visibleFrom(head, from))
         .map((head) => this.toGoLive(tx, head)),
     );
   }

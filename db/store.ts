@@ -14,6 +14,8 @@ export interface NewGoLive {
   url?: string;
   httpUrl?: string;
   channelId: string;
+  /** The channel is private (absent: public): see src/domain/visibility.ts. */
+  privateChannel?: boolean;
   startedBy: Actor;
   roles: Record<string, string[]>;
   template: Template;
@@ -148,9 +150,13 @@ export interface Store {
   getGoLive(id: string): Promise<GoLive | undefined>;
   getChecklist(id: string): Promise<ChecklistView | undefined>;
   findActive(service: string, environment: string): Promise<GoLive | undefined>;
-  /** The go-live of this service and environment started last, active or ended. */
-  findLatest(service: string, environment: string): Promise<GoLive | undefined>;
-  listActive(service?: string): Promise<GoLive[]>;
+  /**
+   * The go-live of this service and environment started last, active or ended; with `from` (a channel id), the
+   * last one visible from that channel (src/domain/visibility.ts).
+   */
+  findLatest(service: string, environment: string, from?: string): Promise<GoLive | undefined>;
+  /** Active go-lives (of one service), oldest first; with `from` (a channel id), those visible from that channel. */
+  listActive(service?: string, from?: string): Promise<GoLive[]>;
   /** Sets one item's state and appends an audit event, in one transaction. */
   changeItem(change: ItemChange): Promise<ItemChangeResult>;
   /**

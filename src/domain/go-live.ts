@@ -69,6 +69,8 @@ export interface GoLive {
   url?: string;
   httpUrl?: string;
   channelId: string;
+  /** True when `channelId` is a private channel, group DM or DM: seen only from there (src/domain/visibility.ts). */
+  privateChannel?: boolean;
   /** ts of the root message: the thread. Absent until it is posted. */
   rootTs?: string;
   startedBy: Actor;

@@ -98,6 +98,38 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect((await store.listActive()).map((g) => g.id)).toEqual([production.id, staging.id, payments.id]);
       expect((await store.listActive('checkout-api')).map((g) => g.id)).toEqual([production.id, staging.id]);
     });
+    it('keeps whether the channel is private, and finds a private go-live only from its own channel when asked from one', async () => {
+      const clock = testClock();
+      const file = factory.database();
+      const store = factory.open(file, clock);
+      const secret = await started(store, { channelId: 'C0SECRET', privateChannel: true });
+      const open = await started(store, { service: 'payments' });
+      expect(secret.privateChannel).toBe(true);
+      expect(open).not.toHaveProperty('privateChannel');
+      expect(await factory.open(file).getGoLive(secret.id)).toEqual(secret);
+      expect((await store.auditTrail(secret.id))[0]?.after).toMatchObject({ channelId: 'C0SECRET', privateChannel: true });
+
+      expect((await store.listActive(undefined, 'C0SECRET')).map((g) => g.id)).toEqual([secret.id, open.id]);
+      expect((await store.listActive(undefined, 'C0OTHER')).map((g) => g.id)).toEqual([open.id]);
+      expect(await store.listActive('checkout-api', 'C0OTHER')).toEqual([]);
+      expect((await store.listActive('checkout-api')).map((g) => g.id)).toEqual([secret.id]);
+
+      // From elsewhere, the latest is the newest public one (none while only private ones exist).
+      await store.abortGoLive(secret.id, 'U0DEPLOYER', 'moved');
+      clock.advance(1000);
+      const again = await started(store, { channelId: 'C0SECRET', privateChannel: true });
+      expect((await store.findLatest('checkout-api', 'production'))?.id).toBe(again.id);
+      expect((await store.findLatest('checkout-api', 'production', 'C0SECRET'))?.id).toBe(again.id);
+      expect(await store.findLatest('checkout-api', 'production', 'C0OTHER')).toBeUndefined();
+      await store.abortGoLive(again.id, 'U0DEPLOYER', 'moved');
+      clock.advance(1000);
+      const publicOne = await started(store, { channelId: 'C0DEPLOY' });
+      await store.abortGoLive(publicOne.id, 'U0DEPLOYER', 'done');
+      clock.advance(1000);
+      const latestPrivate = await started(store, { channelId: 'C0SECRET', privateChannel: true });
+      expect((await store.findLatest('checkout-api', 'production', 'C0OTHER'))?.id).toBe(publicOne.id);
+      expect((await store.findLatest('checkout-api', 'production', 'C0SECRET'))?.id).toBe(latestPrivate.id);
+    });
     it('keeps the lock in the database: a second store on the same file is refused too', async () => {
       const file = factory.database();
       const first = await started(factory.open(file));

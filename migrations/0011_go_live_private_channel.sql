@@ -1,0 +1,1 @@
+ALTER TABLE `go_lives` ADD `private_channel` integer DEFAULT false NOT NULL;
