@@ -96,12 +96,14 @@ export class CheckService {
     this.policy = createAddressPolicy({ allowPrivate: deps.checks.allowPrivate, allowedHosts: deps.checks.allowedHosts });
   }
 
-  /** The active go-live of a service that `/golive check <service>` means: production, or the only active one. */
-  async findForService(service: string): Promise<FindOutcome> {
-    const { store } = this.deps;
-    const production = await store.findActive(service, PRODUCTION);
+  /**
+   * The active go-live of a service that `/golive check <service>` typed in `channelId` means: production, or the
+   * only active one, among those visible from that channel.
+   */
+  async findForService(service: string, channelId: string): Promise<FindOutcome> {
+    const active = await this.deps.store.listActive(service, channelId);
+    const production = active.find((g) => g.environment === PRODUCTION);
     if (production) return { ok: true, goLive: production };
-    const active = await store.listActive(service);
     const [only, second] = active;
     if (!only) return { ok: false, code: 'not-found', service };
     if (second) return { ok: false, code: 'ambiguous', service, environments: active.map((g) => g.environment) };

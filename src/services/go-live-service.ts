@@ -8,6 +8,7 @@ import type { Progress } from '../domain/checklist.js';
 import type { StartArgs } from '../domain/command.js';
 import { GOLIVE_ACTOR } from '../domain/go-live.js';
 import type { GoLive, ItemState } from '../domain/go-live.js';
+import { visibleFrom } from '../domain/visibility.js';
 import type { TemplateRegistry } from '../templates/loader.js';
 import { ROOT } from './ports.js';
 import type { Directory, Renderer } from './ports.js';
@@ -18,12 +19,16 @@ export type StartOutcome =
   | { ok: false; code: 'unknown-template'; template: string; known: string[] }
   | { ok: false; code: 'unknown-roles'; template: string; roles: string[] }
   | { ok: false; code: 'locked'; holder: GoLive; permalink?: string }
+  /** The lock is held by a go-live in a private channel other than this one: who and where stay unsaid. */
+  | { ok: false; code: 'locked-elsewhere'; service: string; environment: string }
   /** Slack refused the thread's root message (`error` is Slack's code); the lock was released. */
   | { ok: false; code: 'slack'; error: string };
 
 export interface StartRequest {
   args: StartArgs;
   channelId: string;
+  /** The channel is a private channel, group DM or DM (src/domain/visibility.ts `isPrivateChannel`). */
+  privateChannel: boolean;
   userId: string;
 }
 
@@ -57,6 +62,8 @@ export interface AbortRequest {
   environment?: string;
   reason: string;
   userId: string;
+  /** Where the command was typed: a private channel's go-live is not found from elsewhere. */
+  channelId: string;
 }
 
 export type AbortOutcome =
@@ -109,12 +116,14 @@ export class GoLiveService {
       ...(args.url !== undefined ? { url: args.url } : {}),
       ...(args.httpUrl !== undefined ? { httpUrl: args.httpUrl } : {}),
       channelId: request.channelId,
+      privateChannel: request.privateChannel,
       startedBy: request.userId,
       roles: args.roles,
       template,
     });
     if (!started.ok) {
       const holder = started.holder;
+      if (!visibleFrom(holder, request.channelId)) return { ok: false, code: 'locked-elsewhere', service: holder.service, environment: holder.environment };
       const permalink = await this.permalink(holder);
       return { ok: false, code: 'locked', holder, ...(permalink !== undefined ? { permalink } : {}) };
     }
@@ -182,10 +191,10 @@ export class GoLiveService {
     return { ok: false, code: 'ended', goLive };
   }
 
-  /** Active go-lives (of one service, or all) with their progress and a link to each thread. */
-  async status(service?: string): Promise<ActiveGoLive[]> {
+  /** Active go-lives visible from `channelId` (of one service, or all) with their progress and a link to each thread. */
+  async status(request: { service?: string; channelId: string }): Promise<ActiveGoLive[]> {
     const { store } = this.deps;
-    const active = await store.listActive(service);
+    const active = await store.listActive(request.service, request.channelId);
     return Promise.all(
       active.map(async (goLive, index) => {
         const view = await store.getChecklist(goLive.id);
@@ -203,7 +212,7 @@ export class GoLiveService {
   /** Ends a go-live early; only its deployer or one of its approvers may. */
   async abort(request: AbortRequest): Promise<AbortOutcome> {
     const { store, renderer, logger } = this.deps;
-    const active = (await store.listActive(request.service)).filter(
+    const active = (await store.listActive(request.service, request.channelId)).filter(
       (g) => request.environment === undefined || g.environment === request.environment,
     );
     const [goLive, second] = active;

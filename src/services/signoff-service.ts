@@ -130,9 +130,12 @@ export class SignOffService implements SignOffHooks {
     return outcome;
   }
 
-  /** `/golive live <service> [env=…]`: Go live on the service's one active go-live (in that environment). */
-  async goLiveByService(request: { service: string; environment?: string; userId: Actor; deliveryKey?: string }): Promise<SignOffOutcome | { ok: false; code: 'no-active' | 'ambiguous'; environments: string[] }> {
-    const active = (await this.deps.store.listActive(request.service)).filter((g) => request.environment === undefined || g.environment === request.environment);
+  /**
+   * `/golive live <service> [env=…]` typed in `channelId`: Go live on the service's one active go-live (in that
+   * environment) visible from that channel.
+   */
+  async goLiveByService(request: { service: string; environment?: string; userId: Actor; channelId: string; deliveryKey?: string }): Promise<SignOffOutcome | { ok: false; code: 'no-active' | 'ambiguous'; environments: string[] }> {
+    const active = (await this.deps.store.listActive(request.service, request.channelId)).filter((g) => request.environment === undefined || g.environment === request.environment);
     const [only, second] = active;
     if (!only) return { ok: false, code: 'no-active', environments: [] };
     if (second) return { ok: false, code: 'ambiguous', environments: active.map((g) => g.environment) };

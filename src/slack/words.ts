@@ -7,7 +7,7 @@ import type { CheckRefusal, FindOutcome } from '../services/check-service.js';
 import type { AbortOutcome, ItemChangeOutcome, StartOutcome } from '../services/go-live-service.js';
 import type { SlackMessage } from './blocks/common.js';
 
-import { renderError, renderLockHeld } from './blocks/replies.js';
+import { renderError, renderLockHeld, renderLockHeldElsewhere } from './blocks/replies.js';
 import { mention, safeName, slackDate } from './blocks/mrkdwn.js';
 
 /** An unexpected failure (logged with its stack): the person only learns that it is not their fault. */
@@ -68,6 +68,8 @@ export function startAnswer(outcome: StartOutcome): SlackMessage | undefined {
   switch (outcome.code) {
     case 'locked':
       return renderLockHeld(outcome.holder, outcome.permalink);
+    case 'locked-elsewhere':
+      return renderLockHeldElsewhere(outcome);
     case 'unknown-template':
       return renderError(`there is no template \`${outcome.template}\`; templates: ${outcome.known.map((t) => `\`${t}\``).join(', ')}.`);
     case 'unknown-roles':

@@ -30,11 +30,12 @@ describe('start modal', () => {
       templates,
       defaultTemplateId: 'production',
       channelId: 'C123',
+      privateChannel: false,
       roleLabels: { approver: 'Go-live approver', dba: 'Database Admin' },
     });
     expect(formatProblems(validateView(view))).toBe('');
     expect(view.callback_id).toBe(VIEW.startModal);
-    expect(readStartModalMetadata(view.private_metadata ?? '')).toEqual({ channelId: 'C123' });
+    expect(readStartModalMetadata(view.private_metadata ?? '')).toEqual({ channelId: 'C123', privateChannel: false });
     const inputs = view.blocks as unknown as Input[];
     const byId = new Map(inputs.map((b) => [b.block_id, b]));
     expect(byId.get(START_FIELD.service)?.optional).toBeUndefined();
@@ -54,8 +55,15 @@ describe('start modal', () => {
 
   it('stays valid with 150 templates and hostile template names', () => {
     const many = Array.from({ length: 150 }, (_, i) => ({ id: `t${i}`, name: `<!channel> ${'n'.repeat(200)}` }));
-    const view = renderStartModal({ templates: many, channelId: 'C1' });
+    const view = renderStartModal({ templates: many, channelId: 'C1', privateChannel: false });
     expect(formatProblems(validateView(view))).toBe('');
+  });
+
+  it('carries the privacy of the channel it was opened in; a form from before that goes by the channel id', () => {
+    const view = renderStartModal({ templates, channelId: 'C0SECRET', privateChannel: true });
+    expect(readStartModalMetadata(view.private_metadata ?? '')).toEqual({ channelId: 'C0SECRET', privateChannel: true });
+    expect(readStartModalMetadata(JSON.stringify({ channelId: 'C0PUBLIC' }))).toEqual({ channelId: 'C0PUBLIC', privateChannel: false });
+    expect(readStartModalMetadata(JSON.stringify({ channelId: 'G0LEGACY' }))).toEqual({ channelId: 'G0LEGACY', privateChannel: true });
   });
 
   it('reads back what the person submitted', () => {

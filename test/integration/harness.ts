@@ -109,11 +109,18 @@ export class Harness {
     }
   }
 
-  command(text: string, options: { user?: string; channel?: string; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
+  /** `channelName` as Slack names the channel in the payload: `privategroup` for a private channel. */
+  command(text: string, options: { user?: string; channel?: string; channelName?: string; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
     return postCommand(
       this.baseUrl,
       SECRET,
-      { text, user_id: options.user ?? DEPLOYER, channel_id: options.channel ?? CHANNEL, response_url: this.fake.responseUrl() },
+      {
+        text,
+        user_id: options.user ?? DEPLOYER,
+        channel_id: options.channel ?? CHANNEL,
+        ...(options.channelName !== undefined ? { channel_name: options.channelName } : {}),
+        response_url: this.fake.responseUrl(),
+      },
       options.request,
     );
   }
@@ -141,9 +148,12 @@ export class Harness {
     return view;
   }
 
-  /** Starts a go-live with the command and waits until its root and every section message are posted. */
-  async startGoLive(service = 'checkout-api', extra = 'production https://checkout.example.com'): Promise<GoLive> {
-    const res = await this.command(`start ${service} ${extra}`);
+  /**
+   * Starts a go-live with the command (in CHANNEL, or `where` Slack says it was typed) and waits until its root and
+   * every section message are posted.
+   */
+  async startGoLive(service = 'checkout-api', extra = 'production https://checkout.example.com', where: { channel?: string; channelName?: string } = {}): Promise<GoLive> {
+    const res = await this.command(`start ${service} ${extra}`, where);
     if (res.status !== 200) throw new Error(`start answered ${res.status}`);
     const environment = /^([a-z0-9-]+)(?:\s|$)/i.exec(extra)?.[1] ?? 'production';
     return this.waitThread(service, this.slackApp.services.templates.default.sections.length, environment);
@@ -164,7 +174,7 @@ export class Harness {
   async waitThread(service: string, sections: number, environment = 'production'): Promise<GoLive> {
     const goLive = await Harness.until(async () => {
       const found = await this.store.findActive(service, environment);
-      return found?.rootTs && this.fake.thread(CHANNEL, found.rootTs).length >= sections ? found : undefined;
+      return found?.rootTs && this.fake.thread(found.channelId, found.rootTs).length >= sections ? found : undefined;
     }, `the thread of ${service} ${environment}`);
     await this.slackApp.services.work.idle();
     return goLive;
@@ -376,7 +386,7 @@ export class Harness {
 
   /** The go-live's thread: its section messages, and the check summaries posted under them. */
   thread(goLive: GoLive): FakeMessage[] {
-    return this.fake.thread(CHANNEL, goLive.rootTs ?? '');
+    return this.fake.thread(goLive.channelId, goLive.rootTs ?? '');
   }
 
   /** Check summaries posted in the thread. */

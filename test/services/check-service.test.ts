@@ -319,14 +319,14 @@ describe('CheckService.run', () => {
 
 describe('CheckService.findForService', () => {
   it('prefers production, else the only active go-live of the service, and asks when there are several', async () => {
-    expect(await service.findForService('checkout-api')).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await service.findForService('checkout-api', 'C0DEPLOY')).toMatchObject({ ok: false, code: 'not-found' });
     const staging = await startGoLive({ environment: 'staging' });
-    expect(await service.findForService('checkout-api')).toMatchObject({ ok: true, goLive: { id: staging.id } });
+    expect(await service.findForService('checkout-api', 'C0DEPLOY')).toMatchObject({ ok: true, goLive: { id: staging.id } });
     await startGoLive({ environment: 'qa' });
-    const ambiguous = await service.findForService('checkout-api');
+    const ambiguous = await service.findForService('checkout-api', 'C0DEPLOY');
     expect(ambiguous).toMatchObject({ ok: false, code: 'ambiguous', environments: ['staging', 'qa'] });
     expect(!ambiguous.ok && findRefusal(ambiguous)).toContain('`staging`, `qa`');
     const production = await startGoLive();
-    expect(await service.findForService('checkout-api')).toMatchObject({ ok: true, goLive: { id: production.id } });
+    expect(await service.findForService('checkout-api', 'C0DEPLOY')).toMatchObject({ ok: true, goLive: { id: production.id } });
   });
 });

@@ -65,7 +65,7 @@ afterEach(async () => {
 });
 
 async function started(service: GoLiveService, name = 'checkout-api', roles: Record<string, string[]> = {}): Promise<GoLive> {
-  const outcome = await service.start({ args: { service: name, environment: 'production', roles }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
+  const outcome = await service.start({ args: { service: name, environment: 'production', roles }, channelId: CHANNEL, privateChannel: false, userId: 'U0DEPLOYER' });
   if (!outcome.ok) throw new Error(outcome.code);
   return outcome.goLive;
 }
@@ -397,10 +397,10 @@ describe('Renderer: people waiting on a render that fails', () => {
 describe('GoLiveService', () => {
   it('refuses an unknown template and a role the template does not have', async () => {
     const service = makeService(makeRenderer(10));
-    const unknown = await service.start({ args: { service: 'a', environment: 'production', roles: {}, template: 'nope' }, channelId: CHANNEL, userId: 'U1' });
+    const unknown = await service.start({ args: { service: 'a', environment: 'production', roles: {}, template: 'nope' }, channelId: CHANNEL, privateChannel: false, userId: 'U1' });
     expect(unknown).toMatchObject({ ok: false, code: 'unknown-template', template: 'nope' });
     expect(JSON.stringify(startAnswer(unknown))).toMatch(/no template `nope`/);
-    const role = await service.start({ args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } }, channelId: CHANNEL, userId: 'U1' });
+    const role = await service.start({ args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } }, channelId: CHANNEL, privateChannel: false, userId: 'U1' });
     expect(role).toMatchObject({ ok: false, code: 'unknown-roles', roles: ['cfo'] });
     expect(JSON.stringify(startAnswer(role))).toMatch(/no role `cfo`/);
     expect(fake.callsOf('chat.postMessage')).toHaveLength(0);
@@ -410,8 +410,8 @@ describe('GoLiveService', () => {
     const renderer = makeRenderer(10);
     const service = makeService(renderer);
     const goLive = await started(service, 'billing', { approver: ['<!subteam^S0APPROVERS>'] });
-    expect(await service.abort({ service: 'billing', reason: 'no', userId: 'U0STRANGER' })).toMatchObject({ ok: false });
-    expect(await service.abort({ service: 'billing', reason: 'bad canary', userId: 'U0GROUPIE' })).toMatchObject({ ok: true });
+    expect(await service.abort({ service: 'billing', reason: 'no', userId: 'U0STRANGER', channelId: CHANNEL })).toMatchObject({ ok: false });
+    expect(await service.abort({ service: 'billing', reason: 'bad canary', userId: 'U0GROUPIE', channelId: CHANNEL })).toMatchObject({ ok: true });
     expect((await store.getGoLive(goLive.id))?.status).toBe('aborted');
     await renderer.stop();
   });
@@ -420,12 +420,12 @@ describe('GoLiveService', () => {
     const renderer = makeRenderer(10);
     const service = makeService(renderer);
     await started(service, 'api');
-    const staging = await service.start({ args: { service: 'api', environment: 'staging', roles: {} }, channelId: CHANNEL, userId: 'U0DEPLOYER' });
+    const staging = await service.start({ args: { service: 'api', environment: 'staging', roles: {} }, channelId: CHANNEL, privateChannel: false, userId: 'U0DEPLOYER' });
     expect(staging.ok).toBe(true);
-    const ambiguous = await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER' });
+    const ambiguous = await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL });
     expect(ambiguous).toMatchObject({ ok: false, code: 'ambiguous', environments: ['production', 'staging'] });
     expect(!ambiguous.ok && abortRefusal(ambiguous)).toMatch(/env=/);
-    expect(await service.abort({ service: 'api', environment: 'staging', reason: 'x', userId: 'U0DEPLOYER' })).toMatchObject({ ok: true });
+    expect(await service.abort({ service: 'api', environment: 'staging', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL })).toMatchObject({ ok: true });
     await renderer.stop();
   });
 
@@ -441,7 +441,7 @@ describe('GoLiveService', () => {
     expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatch(/^invalid: .*needs a reason/);
     expect(await refused({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatch(/^unknown-item: .*not in this go-live/);
     expect(await refused({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatch(/^not-found: .*no longer exists/);
-    await service.abort({ service: 'checkout-api', reason: 'x', userId: 'U0DEPLOYER' });
+    await service.abort({ service: 'checkout-api', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL });
     expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatch(/^ended: .*aborted/);
     await renderer.stop();
   });

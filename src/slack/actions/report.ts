@@ -55,16 +55,19 @@ export async function shareReport(services: SlackServices, goLive: GoLive, userI
   };
 }
 
-/** `/golive report <service> [env=…]`: the latest go-live of the service in that environment (production by default). */
+/**
+ * `/golive report <service> [env=…]` typed in `channelId`: the latest go-live of the service in that environment
+ * (production by default) visible from that channel.
+ */
 export async function reportCommand(
   services: SlackServices,
-  request: { service: string; environment?: string; userId: string },
+  request: { service: string; environment?: string; userId: string; channelId: string },
   reply: (message: SlackMessage) => Promise<void>,
 ): Promise<void> {
   const environment = request.environment ?? DEFAULT_ENVIRONMENT;
-  const goLive = await services.store.findLatest(request.service, environment);
+  const goLive = await services.store.findLatest(request.service, environment, request.channelId);
   if (!goLive) {
-    const other = request.environment === undefined ? (await services.store.listActive(request.service))[0] : undefined;
+    const other = request.environment === undefined ? (await services.store.listActive(request.service, request.channelId))[0] : undefined;
     const hint = other ? ` It has one in ${safeName(other.environment, NAME_MAX.environment)}: add \`env=${other.environment}\`.` : '';
     return reply(renderError(`there is no go-live of *${safeName(request.service, NAME_MAX.service)}* in ${safeName(environment, NAME_MAX.environment)}.${hint}`));
   }

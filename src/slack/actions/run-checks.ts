@@ -64,13 +64,13 @@ async function handleClick(services: SlackServices, body: BlockButtonAction, act
   }
 }
 
-/** `/golive check <service> [section]`: the active go-live of that service, then the same run as the button. */
+/** `/golive check <service> [section]` typed in `channelId`: the active go-live of that service seen from there, then the same run as the button. */
 export async function checkCommand(
   services: SlackServices,
-  request: { service: string; section?: string; userId: string },
+  request: { service: string; section?: string; userId: string; channelId: string },
   reply: (message: SlackMessage) => Promise<void>,
 ): Promise<void> {
-  const found = await services.checks.findForService(request.service);
+  const found = await services.checks.findForService(request.service, request.channelId);
   if (!found.ok) return reply(renderError(findRefusal(found)));
   const outcome = await services.checks.run({
     goLiveId: found.goLive.id,

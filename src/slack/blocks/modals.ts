@@ -3,6 +3,7 @@
 import { REASON_MAX_LENGTH } from '../../domain/checklist.js';
 import { ROLE_KEYS } from '../../domain/command.js';
 import type { RoleKey, StartArgs } from '../../domain/command.js';
+import { isPrivateChannel } from '../../domain/visibility.js';
 import { VIEW, encodeItemAction } from '../ids.js';
 import type { ItemActionValue } from '../ids.js';
 import type { types } from '@slack/bolt';
@@ -43,6 +44,8 @@ export interface StartModalOptions {
   defaultTemplateId?: string;
   /** Where `/golive start` was typed: the go-live's thread goes there. Carried in private_metadata. */
   channelId: string;
+  /** That channel is private (src/domain/visibility.ts): the go-live is seen only from there. Carried too. */
+  privateChannel: boolean;
   /** Labels of the people fields, from the default template's roles (role id → label). */
   roleLabels?: Readonly<Record<string, string>>;
   /** Prefill, e.g. after a refused submission. */
@@ -51,6 +54,7 @@ export interface StartModalOptions {
 
 export interface StartModalMetadata {
   channelId: string;
+  privateChannel: boolean;
 }
 
 const DEFAULT_ROLE_LABEL: Record<RoleKey, string> = {
@@ -127,7 +131,7 @@ export function renderStartModal(opts: StartModalOptions): ModalView {
       hint: 'Optional, as in the command: dba=<!subteam^S123> infra=<!subteam^S456>',
     }),
   );
-  const metadata: StartModalMetadata = { channelId: opts.channelId };
+  const metadata: StartModalMetadata = { channelId: opts.channelId, privateChannel: opts.privateChannel };
   return {
     type: 'modal',
     callback_id: VIEW.startModal,
@@ -197,7 +201,9 @@ export function readStartModalMetadata(privateMetadata: string): StartModalMetad
   try {
     const parsed: unknown = JSON.parse(privateMetadata);
     if (typeof parsed === 'object' && parsed !== null && 'channelId' in parsed && typeof parsed.channelId === 'string') {
-      return { channelId: parsed.channelId };
+      // A form opened before privacy was carried says nothing of it: its channel id is all there is to go on.
+      const privateChannel = 'privateChannel' in parsed ? parsed.privateChannel === true : isPrivateChannel({ id: parsed.channelId });
+      return { channelId: parsed.channelId, privateChannel };
     }
   } catch {
     // A view we did not build: the caller answers with an error.

@@ -37,7 +37,7 @@ export function renderError(message: string, usage?: string): SlackMessage {
   return { text: truncate(`Golive: ${message}`, 3000), blocks };
 }
 
-function goLiveName(g: GoLive): string {
+function goLiveName(g: Pick<GoLive, 'service' | 'environment'>): string {
   return `${safeName(g.service, NAME_MAX.service)} · ${safeName(g.environment, NAME_MAX.environment)}`;
 }
 
@@ -91,5 +91,13 @@ export function renderLockHeld(holder: GoLive, permalink?: string): SlackMessage
   return {
     text: `${goLiveName(holder)} already has a go-live running.`,
     blocks: [section(`:lock: ${text}${where}\nOnly one go-live per service and environment; finish or abort that one first.`)],
+  };
+}
+
+/** The same, when a private channel's go-live holds the lock: who holds it and where stay in that channel. */
+export function renderLockHeldElsewhere(name: Pick<GoLive, 'service' | 'environment'>): SlackMessage {
+  return {
+    text: `${goLiveName(name)} already has a go-live running.`,
+    blocks: [section(`:lock: ${goLiveName(name)} already has a go-live running, in a private channel.\nOnly one go-live per service and environment; it must end there first.`)],
   };
 }

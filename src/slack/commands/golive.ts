@@ -1,6 +1,7 @@
 // `/golive`: ack at once, then parse → service → a private answer. Only `start` posts in the channel.
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { parseCommand } from '../../domain/command.js';
+import { isPrivateChannel } from '../../domain/visibility.js';
 import type { GoliveCommand } from '../../domain/command.js';
 import { renderError, renderHelp, renderStatus } from '../blocks/replies.js';
 import { renderStartModal } from '../blocks/modals.js';
@@ -52,6 +53,9 @@ async function run(
   reply: (message: SlackMessage) => Promise<void>,
 ): Promise<void> {
   const { goLives, templates, slack } = services;
+  // A private channel's go-live is named and acted on only from its own channel (src/domain/visibility.ts).
+  const channelId = command.channel_id;
+  const privateChannel = isPrivateChannel({ id: channelId, name: command.channel_name });
   switch (parsed.kind) {
     case 'help':
       return reply(renderHelp());
@@ -62,7 +66,8 @@ async function run(
         renderStartModal({
           templates: templates.list().map((t) => ({ id: t.id, name: t.name })),
           defaultTemplateId: templates.default.id,
-          channelId: command.channel_id,
+          channelId,
+          privateChannel,
           roleLabels,
         }),
       );
@@ -71,17 +76,18 @@ async function run(
     }
     case 'start': {
       const { kind: _kind, ...args } = parsed;
-      const outcome = await goLives.start({ args, channelId: command.channel_id, userId: command.user_id });
+      const outcome = await goLives.start({ args, channelId, privateChannel, userId: command.user_id });
       const answer = startAnswer(outcome);
       return answer ? reply(answer) : undefined;
     }
     case 'status':
-      return reply(renderStatus(await goLives.status(parsed.service), parsed.service));
+      return reply(renderStatus(await goLives.status({ channelId, ...(parsed.service !== undefined ? { service: parsed.service } : {}) }), parsed.service));
     case 'abort': {
       const outcome = await goLives.abort({
         service: parsed.service,
         reason: parsed.reason,
         userId: command.user_id,
+        channelId,
         ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
       });
       if (!outcome.ok) return reply(renderError(abortRefusal(outcome)));
@@ -94,6 +100,7 @@ async function run(
       const outcome = await services.signOffs.goLiveByService({
         service: parsed.service,
         userId: command.user_id,
+        channelId,
         ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
       });
       if (!outcome.ok && 'environments' in outcome) {
@@ -111,8 +118,8 @@ async function run(
       return outcome.ok ? reply({ text: `${outcome.goLive.service} is live.`, blocks: [section(`:rocket: *${safeName(outcome.goLive.service)}* · ${safeName(outcome.goLive.environment)} is *Live*; the approval line is in the thread.`)] }) : undefined;
     }
     case 'check':
-      return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id }, reply);
+      return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id, channelId }, reply);
     case 'report':
-      return reportCommand(services, { service: parsed.service, ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}), userId: command.user_id }, reply);
+      return reportCommand(services, { service: parsed.service, ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}), userId: command.user_id, channelId }, reply);
   }
 }

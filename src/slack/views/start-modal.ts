@@ -64,7 +64,7 @@ export function register(app: App, services: SlackServices): void {
     await services.work.afterAck(async () => {
       if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
       try {
-        const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, userId: user });
+        const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, privateChannel: metadata.privateChannel, userId: user });
         const answer = startAnswer(outcome);
         if (answer) await tell(answer);
       } catch (error) {
