@@ -1,6 +1,7 @@
 // What a person's App Home shows, as data: the go-lives waiting for their sign-off, their blocked items and the
 // open items of sections they own, the next check-ins they are on call for, and every active go-live with its
-// progress and status.
+// progress and status. A private channel's go-live is on the Home only of its deployer and role holders
+// (src/domain/visibility.ts): the Home is in no channel.
 import type { JobStore } from '../../db/job-store.js';
 import type { Store } from '../../db/store.js';
 import { flattenItems, progress } from '../domain/checklist.js';
@@ -9,6 +10,7 @@ import type { GoLive, ItemRecord } from '../domain/go-live.js';
 import type { CheckInPayload } from '../domain/post-launch.js';
 import { groupsOfAllRoles, holdsRole } from '../domain/roles.js';
 import type { GroupMembers } from '../domain/roles.js';
+import { visibleOnHome } from '../domain/visibility.js';
 
 export interface HomeItem {
   goLive: GoLive;
@@ -45,6 +47,7 @@ export async function homeOf(store: Store, jobs: JobStore, userId: string, group
   const groups = await groupsOf([...new Set(active.flatMap((g) => groupsOfAllRoles(g)))]);
   const home: PersonHome = { awaitingSignOff: [], blocked: [], open: [], checkIns: [], active: [] };
   for (const goLive of active) {
+    if (!visibleOnHome(goLive, userId, groups)) continue;
     const view = await store.getChecklist(goLive.id);
     if (!view) continue;
     home.active.push({ goLive, progress: progress(view) });

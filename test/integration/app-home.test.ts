@@ -93,6 +93,20 @@ describe('App Home', () => {
     expect(h.fake.callsOf('views.publish')).toHaveLength(1);
   });
 
+  it('shows a private channel’s go-live only to its deployer and role holders', async () => {
+    h.fake.setUsergroup('S0DBA', ['U0DBA']);
+    await h.startGoLive('ledger', 'production https://ledger.example.com approvers=<@U0ANA> dba=<!subteam^S0DBA>', { channel: 'C0SECRET', channelName: 'privategroup' });
+    await h.startGoLive('checkout-api');
+    for (const user of [DEPLOYER, 'U0ANA', 'U0DBA', 'U0BYSTANDER']) {
+      await homeOpened(user);
+      await h.fake.waitFor(() => h.fake.homes.get(user), 5000, `the Home of ${user}`);
+    }
+    for (const user of [DEPLOYER, 'U0ANA', 'U0DBA']) expect(homeText(user), user).toMatch(/ledger · production\* — Preparing · 0\/144/);
+    const bystander = homeText('U0BYSTANDER');
+    expect(bystander).toMatch(/checkout-api · production\* — Preparing · 0\/144/);
+    expect(bystander).not.toContain('ledger');
+  });
+
   it('refreshes the Home of a person concerned once when their go-live changes, coalescing a burst', async () => {
     const goLive = await h.startGoLive('checkout-api', 'production https://checkout.example.com infra=<@U0ANA>');
     await homeOpened('U0ANA');
