@@ -38,6 +38,7 @@ import type { CheckpointResult } from './wal-checkpointer.js';
 import { SqliteJobStore } from './sqlite-jobs.js';
 import type { SqliteHost } from './sqlite-jobs.js';
 import { SqlitePostLaunchStore } from './sqlite-post-launch.js';
+import { AuditChainRows } from './audit-chain-rows.js';
 import { auditEvents, checkRuns, deliveries, goLives, items, messages, notes } from './schema.js';
 import type { AuditRow, ChainedAuditRow } from '../src/record/audit-chain.js';
 import { SignOffRows, sectionSignOffsOf } from './sqlite-signoffs.js';
@@ -275,6 +276,7 @@ export class SqliteStore implements Store {
   private readonly clock: Clock;
   private readonly hot: ReturnType<typeof prepareHotStatements>;
   private readonly signOffRows: SignOffRows;
+  private readonly chainRows: AuditChainRows;
   /** Template snapshots by go-live id, interned by content: 500 go-lives on one template share one object. */
   private readonly templateById = new Map<string, Template>();
   private readonly templateByHash = new Map<string, Template>();
@@ -289,6 +291,7 @@ export class SqliteStore implements Store {
       this.refuseIfBehind();
       this.hot = prepareHotStatements(this.db);
       this.signOffRows = new SignOffRows(this.db);
+      this.chainRows = new AuditChainRows(this.sqlite);
       return;
     }
     if (file !== ':memory:' && file !== '') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -304,6 +307,7 @@ export class SqliteStore implements Store {
       });
       this.hot = prepareHotStatements(db);
       this.signOffRows = new SignOffRows(db);
+      this.chainRows = new AuditChainRows(this.sqlite);
       this.chainUnhashedEvents();
       this.sqlite.pragma('foreign_keys = ON');
       this.sqlite.pragma('synchronous = NORMAL');
@@ -406,7 +410,7 @@ export class SqliteStore implements Store {
       const pending = tx.selectDistinct({ goLiveId: auditEvents.goLiveId }).from(auditEvents).where(isNull(auditEvents.hash)).all();
       for (const { goLiveId } of pending) {
         let prevHash: string | null = null;
-        for (const row of this.chainRows(goLiveId)) {
+        for (const row of this.chainRows.of(goLiveId)) {
           const hash: string = row.hash ?? auditHash(row, prevHash);
           if (row.hash === null) fill.run(hash, prevHash, row.id);
           prevHash = hash;
@@ -927,18 +931,13 @@ export class SqliteStore implements Store {
   }
 
   async auditChain(goLiveId: string): Promise<ChainedAuditRow[]> {
-    this.open();
-    return this.chainRows(goLiveId);
+    return [...this.auditChainRows(goLiveId)];
   }
 
-  /** A go-live's events as stored, JSON as text: straight from SQLite, since verifying 100,000 must be quick. */
-  private chainRows(goLiveId: string): ChainedAuditRow[] {
-    return this.sqlite
-      .prepare(
-        `SELECT id, go_live_id AS goLiveId, at, actor, action, subject, before, after, hash, prev_hash AS prevHash
-         FROM audit_events WHERE go_live_id = ? ORDER BY id`,
-      )
-      .all(goLiveId) as ChainedAuditRow[];
+  /** The same rows as `auditChain`, read a batch at a time on each iteration instead of held all at once. */
+  auditChainRows(goLiveId: string): Iterable<ChainedAuditRow> {
+    this.open();
+    return this.chainRows.of(goLiveId);
   }
 
   async claimCheckRun(claim: { goLiveId: string; by: Actor; leaseMs: number }): Promise<CheckRunClaim> {

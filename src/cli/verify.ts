@@ -16,7 +16,7 @@ function describe(event: ChainedAuditRow): string {
 
 export async function runVerify(args: string[], io: CliIo): Promise<number> {
   return withGoLive('verify', VERIFY_USAGE, args, io, {}, () => undefined, async (store, goLive) => {
-    const verdict = verifyChain(await store.auditChain(goLive.id));
+    const verdict = verifyChain(store.auditChainRows(goLive.id));
     const name = `${goLive.service}/${goLive.environment} (${goLive.id})`;
     if (verdict.ok) {
       io.stdout(`${name}: ${verdict.count} audit events, chain intact; last hash ${verdict.head ?? '(none)'}\n`);
