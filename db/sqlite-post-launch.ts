@@ -1,6 +1,6 @@
 // The post-launch tables on SQLite (check_ins, incidents) and the window's end. Every change is one IMMEDIATE
 // transaction of the owning store, with its audit event appended through that store's one audit function.
-import { checkTransition } from '../src/domain/post-launch.js';
+import { checkTransition, escalationSeries } from '../src/domain/post-launch.js';
 import { transition } from '../src/domain/lifecycle.js';
 import type { Actor, GoLiveStatus } from '../src/domain/go-live.js';
 import type { CheckKind } from '../src/domain/check-kind.js';
@@ -158,7 +158,8 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
       const goLive = this.goLiveStatus(before.goLiveId);
       if (!goLive || ENDED.has(goLive.status)) return { ok: false, reason: 'ended', checkIn: before };
       this.sql.ack.run({ id: checkInId, by, at });
-      const cancelled = this.jobs.cancelPendingInWrite(before.goLiveId, at, `acknowledged by ${by}`, `escalate:${checkInId}`);
+      const note = `acknowledged by ${by}`;
+      const cancelled = Object.values(escalationSeries(checkInId)).reduce((n, series) => n + this.jobs.cancelPendingInWrite(before.goLiveId, at, note, series), 0);
       audit({
         goLiveId: before.goLiveId,
         at,

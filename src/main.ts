@@ -187,12 +187,15 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     slackApp,
     async start() {
       // Read before the receiver listens: a go-live started from now on renders itself, in order.
-      const behind = await store.listActive().then(
-        (active) => active.map((g) => g.id),
-        (error: unknown) => {
-          logger.error({ err: error }, 'could not list active go-lives to catch their threads up');
-          return [];
-        },
+      const active = await store.listActive().catch((error: unknown) => {
+        logger.error({ err: error }, 'could not list active go-lives to catch their threads up');
+        return [];
+      });
+      const behind = active.map((g) => g.id);
+      // Before the scheduler's first tick: a window a crash left unplanned runs, what fell due marked late.
+      await postLaunch.resume(active).then(
+        (planned) => planned > 0 && logger.warn({ goLives: planned }, 'planned the post-launch windows a stop cut off after Go live'),
+        (error: unknown) => logger.error({ err: error }, 'could not plan the post-launch windows a stop cut off'),
       );
       await slackApp.start();
       // Renders a crash cut off are repaired now, not at the next click; unchanged messages cost no Slack call.

@@ -78,7 +78,9 @@ function repeats(every: DurationMs, duration: DurationMs): DurationMs[] {
 /**
  * The escalation of a check-in posted at `postedAt`: one step per `ack_within` to each next role, then one that
  * says nobody answered (the chain stays at its last role). Steps at or after the window's end are left out:
- * nothing posts after the summary.
+ * nothing posts after the summary. Steps missed while Golive was down fold into the latest role reached (one
+ * direct message, to where the chain is now); "nobody answered" is a series of its own, so that folding never
+ * swallows the one step that tells the last role directly.
  */
 export function escalationSteps(plan: PostLaunchPlan, checkInId: string, postedAt: number, windowEndsAt: number): PlannedJob[] {
   const steps: PlannedJob[] = [];
@@ -88,13 +90,18 @@ export function escalationSteps(plan: PostLaunchPlan, checkInId: string, postedA
     steps.push({
       kind: 'escalate',
       key: `escalate:${checkInId}:${level}`,
-      series: `escalate:${checkInId}`,
+      series: level < plan.escalation.length ? escalationSeries(checkInId).roles : escalationSeries(checkInId).nobody,
       dueAt,
       priority: PRIORITY.escalate,
       payload: { checkInId, level },
     });
   }
   return steps;
+}
+
+/** The job series of a check-in's escalation: its steps to roles, and its "nobody answered" step. */
+export function escalationSeries(checkInId: string): { roles: string; nobody: string } {
+  return { roles: `escalate:${checkInId}`, nobody: `escalate:${checkInId}:nobody` };
 }
 
 /** The role an escalation level points at: past the last role, the chain stays on the last one. */

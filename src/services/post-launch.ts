@@ -147,6 +147,22 @@ export class PostLaunchService implements PostLaunch {
     this.deps.logger.info({ goLiveId, t0, jobs: added }, 'post-launch window planned');
   }
 
+  /**
+   * Plans the window of each live go-live that has none: Go live commits Live, then posts the approval line, then
+   * plans; a process that died in between left a go-live Live with nothing scheduled (no check-in, no end, the
+   * lock held for good). Run at start, before the first tick. Answers how many windows it planned.
+   */
+  async resume(goLives: readonly GoLive[]): Promise<number> {
+    let planned = 0;
+    for (const goLive of goLives) {
+      if (goLive.status !== 'live' || goLive.liveAt === undefined || !goLive.template.postlaunch) continue;
+      if ((await this.deps.jobs.listJobs(goLive.id)).length > 0) continue;
+      await this.start(goLive.id, goLive.liveAt);
+      planned += 1;
+    }
+    return planned;
+  }
+
   /** What the scheduler runs, by job kind. */
   handlers(): Record<string, JobHandler> {
     return {

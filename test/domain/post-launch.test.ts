@@ -74,9 +74,17 @@ describe('escalationSteps', () => {
       const steps = escalationSteps(p, 'CI1', c.postedAt, T0 + 24 * H);
       expect(steps.map((s) => (s.payload as { level: number }).level)).toEqual(c.levels);
       expect(steps.map((s) => s.dueAt)).toEqual(c.levels.map((l) => c.postedAt + l * 15 * M));
-      expect(new Set(steps.map((s) => s.series))).toEqual(new Set(c.levels.length ? ['escalate:CI1'] : []));
+      // Steps to roles share a series; "nobody answered" (level 3) has its own.
+      expect(steps.map((s) => s.series)).toEqual(c.levels.map((l) => (l < 3 ? 'escalate:CI1' : 'escalate:CI1:nobody')));
     });
   }
+
+  it('a downtime over the whole chain folds the role steps into the last role and keeps "nobody answered": the last role is still told', () => {
+    const steps = escalationSteps(p, 'CI1', T0 + 15 * M, T0 + 24 * H).map((s) => ({ id: s.key, series: s.series, dueAt: s.dueAt, priority: s.priority }));
+    const { run, collapsed } = collapseDue(steps);
+    expect(run.map((j) => j.id)).toEqual(['escalate:CI1:2', 'escalate:CI1:3']);
+    expect(collapsed.map((c) => [c.job.id, c.into.id])).toEqual([['escalate:CI1:1', 'escalate:CI1:2']]);
+  });
 
   it('names the role of each level and stays on the last one', () => {
     expect([0, 1, 2, 3, 4].map((l) => escalationRole(p, l))).toEqual(['primary', 'secondary', 'infra', 'infra', 'infra']);

@@ -17,6 +17,7 @@ import type { ItemAction } from '../../src/slack/ids.js';
 import { REASON_FIELD } from '../../src/slack/blocks/modals.js';
 import { loadTemplates } from '../../src/templates/loader.js';
 import type { TemplateRegistry } from '../../src/templates/loader.js';
+import { blockActionsPayload } from '../support/block-actions.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import type { FakeMessage, FakeSlack, FakeView } from '../support/fake-slack.js';
 import { newTriggerId, postCommand, postInteraction } from '../support/slack-request.js';
@@ -240,22 +241,7 @@ export class Harness {
     triggerId = newTriggerId(),
     channel = CHANNEL,
   ): unknown {
-    return {
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
-      api_app_id: 'A0GOLIVE',
-      token: 'deprecated-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, thread_ts: message.thread_ts },
-      trigger_id: triggerId,
-      team: { id: this.fake.teamId, domain: 'golive-test' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: channel, name: channel === CHANNEL ? 'deploys' : 'directmessage' },
-      message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, ...shown },
-      state: { values: {} },
-      response_url: this.fake.responseUrl({ channel, ts: message.ts }),
-      actions: [{ ...action, action_ts: `${Date.now() / 1000}` }],
-    };
+    return blockActionsPayload({ user, channel, message, shown, action, triggerId, teamId: this.fake.teamId, responseUrl: this.fake.responseUrl({ channel, ts: message.ts }) });
   }
 
   /** A block_actions payload for choosing `action` in an item's menu, as Slack sends it. */

@@ -126,6 +126,10 @@ describe('escalation', () => {
     expect(world.directMessages()).toEqual([]);
     const audit = (await world.store.auditTrail(goLive.id)).filter((e) => e.action === 'acknowledge');
     expect(audit).toEqual([expect.objectContaining({ actor: 'U0ANYONE', subject: checkInId, at: T0 + 19 * M })]);
+    // Every step of its chain was cancelled by the acknowledgement, "nobody answered" included.
+    const steps = (await world.store.jobs.listJobs(goLive.id)).filter((j) => j.key.startsWith(`escalate:${checkInId}:`));
+    expect(steps.map((j) => [j.key, j.state, j.note])).toEqual([1, 2, 3].map((l) => [`escalate:${checkInId}:${l}`, 'cancelled', 'acknowledged by U0ANYONE']));
+    expect(audit[0]?.after).toMatchObject({ escalationsCancelled: 3 });
   });
 });
 
@@ -167,6 +171,7 @@ describe('downtime', () => {
     const before = world.checkIns(goLive).length;
     expect(before).toBe(3); // 15m, 1h hourly, 1h resource usage
     await world.restart();
+    const dmsBefore = world.directMessages().length;
     // Golive was down from 1h01 to 5h10.
     world.sched.clock.set(T0 + 5 * H + 10 * M);
     await world.scheduler.tick();
@@ -176,9 +181,17 @@ describe('downtime', () => {
     expect(late.every((t) => t.includes(':hourglass: _late by '))).toBe(true);
     expect(late.find((t) => t.includes('Check health endpoints'))).toContain('3 missed repeats folded into this one');
     expect(late.find((t) => t.includes('Test critical paths'))).toContain('late by 3h 10m');
-    // The 15m and 1h check-ins' escalations were missed too: each fires once, at its latest step.
+    // The 1h check-ins' escalations were missed too: each fires once, at its latest step.
     await world.scheduler.tick();
     expect(world.checkIns(goLive)).toHaveLength(5);
+    // The whole chain (secondary 1h15, infra 1h30, nobody answered 1h45) fell in the downtime: the role it
+    // stays with is still told directly, late, before the thread says nobody answered; secondary is skipped.
+    const missed = world.directMessages().slice(dmsBefore);
+    for (const task of ['Monitor resource usage (CPU, memory, disk)', 'Check health endpoints']) {
+      expect(missed.filter((d) => d.text.includes(`"${task}"`))).toEqual([{ to: INFRA, text: `Escalation for checkout-api production: check-in "${task}" not acknowledged` }]);
+      const thread = world.thread(goLive).map((m) => m.text ?? '').filter((t) => t.includes(`"${task}"`));
+      expect(thread.slice(-2)).toEqual([`Escalation for checkout-api production: check-in "${task}" not acknowledged`, `Nobody answered the check-in "${task}" for checkout-api production`]);
+    }
     await world.runToEnd();
     const jobs = await world.store.jobs.listJobs(goLive.id);
     const checkinJobs = jobs.filter((j) => j.kind === 'checkin');

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
 import { packageRoot } from '../../src/paths.js';
 import { ACTION, encodeItemAction } from '../../src/slack/ids.js';
 import type { FakeMessage } from './fake-slack.js';
-import { newTriggerId, postInteraction } from './slack-request.js';
+import { blockActionsPayload } from './block-actions.js';
+import { postInteraction } from './slack-request.js';
 import type { SlackResponse } from './slack-request.js';
 
 export interface LogLine {
@@ -116,28 +117,19 @@ export class BotProcess {
 
 /** `done` chosen in an item's menu on a thread message, signed and shaped as Slack delivers it. */
 export function tickItem(baseUrl: string, secret: string, goLiveId: string, message: Pick<FakeMessage, 'channel' | 'ts' | 'thread_ts'>, itemId: string, user: string): Promise<SlackResponse> {
-  return postInteraction(baseUrl, secret, {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0GOLIVE' },
-    api_app_id: 'A0GOLIVE',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false, thread_ts: message.thread_ts },
-    trigger_id: newTriggerId(),
-    team: { id: 'T0GOLIVE', domain: 'golive-test' },
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: message.channel, name: 'deploys' },
-    message: { type: 'message', ts: message.ts, thread_ts: message.thread_ts, text: '', blocks: [] },
-    state: { values: {} },
-    response_url: 'http://127.0.0.1:9/no-response-url',
-    actions: [
-      {
+  return postInteraction(
+    baseUrl,
+    secret,
+    blockActionsPayload({
+      user,
+      channel: message.channel,
+      message,
+      action: {
         type: 'overflow',
         action_id: ACTION.itemMenu,
         block_id: `item-${itemId}`,
         selected_option: { text: { type: 'plain_text', text: 'done' }, value: encodeItemAction({ action: 'done', goLiveId, itemId }) },
-        action_ts: `${Date.now() / 1000}`,
       },
-    ],
-  });
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 // A fake Slack Web API on loopback: keeps messages, threads, views, ephemerals, users and groups, records every
 // call, refuses any blocks payload that breaks a Block Kit limit, and answers with errors or 429 on demand. It can
-// also play an outage (HTTP 500 or reset connections, for N calls or until told) and enforce a rate tier.
+// also play an outage (HTTP 500, reset connections or no answer, for N calls or until told) and enforce a rate tier.
 // The app under test talks to it through SLACK_API_URL exactly as it would talk to slack.com.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -121,8 +121,8 @@ interface Injection {
   times: number;
 }
 
-/** How calls fail during an outage: HTTP 500, or the connection reset without an answer. */
-export type OutageAnswer = 'http-500' | 'reset';
+/** How calls fail during an outage: HTTP 500, the connection reset, or no answer at all (the caller's timeout ends it). */
+export type OutageAnswer = 'http-500' | 'reset' | 'hang';
 
 export interface OutageOptions {
   answer?: OutageAnswer;
@@ -315,8 +315,9 @@ export class FakeSlack {
   }
 
   /**
-   * Slack is down for `method` (`*`: every method): calls answer HTTP 500 or have their connection reset, for
-   * `calls` calls or until `end()`. Refused calls are recorded with status 500 or 0 and error `http_500`/`reset`.
+   * Slack is down for `method` (`*`: every method): calls answer HTTP 500, have their connection reset or get no
+   * answer, for `calls` calls or until `end()`. Refused calls are recorded with status 500 or 0 and error
+   * `http_500`, `reset` or `hang`.
    */
   outage(method: string, options: OutageOptions = {}): Outage {
     const state: OutageState = { method, answer: options.answer ?? 'http-500', callsLeft: options.calls ?? Infinity, refused: 0, ended: false };
@@ -408,10 +409,11 @@ export class FakeSlack {
     const { token: _omit, ...cleanArgs } = args;
     const down = this.takeOutage(method);
     if (down) {
-      const reset = down.answer === 'reset';
-      this.calls.push({ method, args: cleanArgs, at: Date.now(), ...(token !== undefined ? { token } : {}), status: reset ? 0 : 500, error: reset ? 'reset' : 'http_500' });
-      if (reset) req.socket.destroy();
-      else res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      const http500 = down.answer === 'http-500';
+      this.calls.push({ method, args: cleanArgs, at: Date.now(), ...(token !== undefined ? { token } : {}), status: http500 ? 500 : 0, error: http500 ? 'http_500' : down.answer });
+      if (down.answer === 'reset') req.socket.destroy();
+      else if (http500) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      // 'hang': never answered; the caller's own timeout, or its death, ends the request.
       return;
     }
     const answer = this.tierAnswer(method) ?? this.dispatch(method, cleanArgs, token);

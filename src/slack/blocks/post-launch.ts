@@ -21,9 +21,10 @@ function name(service: string, environment: string): string {
 }
 
 function late(lateMs: number | undefined, replaces = 0): string {
-  if (lateMs === undefined) return '';
-  const missed = replaces > 0 ? `; ${replaces} missed repeat${replaces === 1 ? '' : 's'} folded into this one` : '';
-  return ` :hourglass: _late by ${formatElapsed(lateMs)} (Golive was not running when it was due${missed})_`;
+  const missed = `${replaces} missed repeat${replaces === 1 ? '' : 's'} folded into this one`;
+  // A repeat folded into one that itself fired on time was still missed: say so, or it vanishes unseen.
+  if (lateMs === undefined) return replaces > 0 ? ` :hourglass: _${missed} (Golive was not running when ${replaces === 1 ? 'it was' : 'they were'} due)_` : '';
+  return ` :hourglass: _late by ${formatElapsed(lateMs)} (Golive was not running when it was due${replaces > 0 ? `; ${missed}` : ''})_`;
 }
 
 /** The check-in message: its text, the check results, who is asked, and Acknowledge or who acknowledged. */
