@@ -33,7 +33,8 @@ export type GoliveCommand =
   | { kind: 'live'; service: string; environment?: string }
   | { kind: 'help' };
 
-export type ParseResult = { ok: true; command: GoliveCommand } | { ok: false; reason: string; usage: string };
+export type ParseFailure = { ok: false; reason: string; usage: string };
+export type ParseResult = { ok: true; command: GoliveCommand } | ParseFailure;
 
 export const USAGE = {
   start:
@@ -146,7 +147,7 @@ export function mentionGroupId(mention: string): string | undefined {
   return GROUP_MENTION.exec(mention)?.[1];
 }
 
-function fail(reason: string, usage: string): ParseResult {
+function fail(reason: string, usage: string): ParseFailure {
   return { ok: false, reason, usage };
 }
 
@@ -273,6 +274,19 @@ function parseServiceOnly(words: string[], optional: boolean): Checked<string | 
   return { ok: true, value: service.value, rest };
 }
 
+/** `<service> [env=<environment>]`, nothing else (report, live). */
+function parseServiceAndEnvironment(args: string[], usage: string): { ok: true; value: { service: string; environment?: string } } | ParseFailure {
+  const parsed = parseServiceOnly(args, false);
+  if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, usage);
+  const [envText, extra] = parsed.rest ?? [];
+  const envWord = envText === undefined ? undefined : /^(?:env|environment)=(.*)$/i.exec(envText);
+  if (extra !== undefined || (envText !== undefined && !envWord)) return fail(`I don't know what to do with ${quote(extra ?? envText ?? '')}.`, usage);
+  if (!envWord) return { ok: true, value: { service: parsed.value } };
+  const environment = checkEnvironmentName(envWord[1] ?? '');
+  if (!environment.ok) return fail(environment.reason, usage);
+  return { ok: true, value: { service: parsed.value, environment: environment.value } };
+}
+
 /** Parses the text after `/golive`. */
 export function parseCommand(text: string): ParseResult {
   if (text.length > COMMAND_TEXT_MAX_LENGTH) {
@@ -304,28 +318,11 @@ export function parseCommand(text: string): ParseResult {
       if (!section.ok) return fail(section.reason, USAGE.check);
       return { ok: true, command: { kind: 'check', service: parsed.value, section: section.value } };
     }
-    case 'report': {
-      const parsed = parseServiceOnly(args, false);
-      if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.report);
-      const [envWord, extra] = parsed.rest ?? [];
-      const env = /^(?:env|environment)=(.*)$/i.exec(envWord ?? '');
-      const unknown = extra ?? (env ? undefined : envWord);
-      if (unknown !== undefined) return fail(`I don't know what to do with ${quote(unknown)}.`, USAGE.report);
-      if (!env) return { ok: true, command: { kind: 'report', service: parsed.value } };
-      const environment = checkEnvironmentName(env[1] ?? '');
-      if (!environment.ok) return fail(environment.reason, USAGE.report);
-      return { ok: true, command: { kind: 'report', service: parsed.value, environment: environment.value } };
-    }
+    case 'report':
     case 'live': {
-      const parsed = parseServiceOnly(args, false);
-      if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.live);
-      const [envText, extra] = parsed.rest ?? [];
-      const envWord = envText === undefined ? undefined : /^(?:env|environment)=(.*)$/i.exec(envText);
-      if (extra !== undefined || (envText !== undefined && !envWord)) return fail(`I don't know what to do with ${quote(extra ?? envText ?? '')}.`, USAGE.live);
-      if (!envWord) return { ok: true, command: { kind: 'live', service: parsed.value } };
-      const checked = checkEnvironmentName(envWord[1] ?? '');
-      if (!checked.ok) return fail(checked.reason, USAGE.live);
-      return { ok: true, command: { kind: 'live', service: parsed.value, environment: checked.value } };
+      const parsed = parseServiceAndEnvironment(args, USAGE[verb]);
+      if (!parsed.ok) return parsed;
+      return { ok: true, command: { kind: verb, ...parsed.value } };
     }
     case 'abort': {
       const parsed = parseServiceOnly(args, false);

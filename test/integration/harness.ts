@@ -338,23 +338,7 @@ export class Harness {
   /** Submits a modal with plain-text answers (block id = action id = field name), as Slack sends it. */
   submitForm(view: FakeView, fields: Record<string, string>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
     const values = Object.fromEntries(Object.entries(fields).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]));
-    return postInteraction(
-      this.baseUrl,
-      SECRET,
-      {
-        type: 'view_submission',
-        team: { id: this.fake.teamId, domain: 'golive-test' },
-        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
-        api_app_id: 'A0GOLIVE',
-        token: 'deprecated-verification-token',
-        trigger_id: newTriggerId(),
-        view: { ...view.view, id: view.id, team_id: this.fake.teamId, hash: view.hash, state: { values } },
-        response_urls: [],
-        is_enterprise_install: false,
-      },
-      request,
-    );
-
+    return this.submitView(view, values, user, request);
   }
 
   /** Clicks a button of the root message (Report, Add note, …) as `user`, as Slack sends it. */
