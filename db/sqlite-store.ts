@@ -188,6 +188,21 @@ function prepareHotStatements(db: Db) {
       .from(checkRuns)
       .where(and(eq(checkRuns.goLiveId, sql.placeholder('goLiveId')), gt(checkRuns.expiresAt, sql.placeholder('now'))))
       .prepare(),
+    // An item's change shows on the root and on its own section's message only (a section message shows its own
+    // items and the go-live's status): the other sections' messages that showed the version before it show this
+    // one too. `sections` is a JSON array of their ids; a section's further parts (`id#2`) are left behind.
+    keepSectionsCurrent: db
+      .update(messages)
+      .set({ renderedVersion: bound('version') })
+      .where(
+        and(
+          eq(messages.goLiveId, sql.placeholder('goLiveId')),
+          sql`${messages.renderedVersion} = ${sql.placeholder('version')} - 1`,
+          sql`${messages.ts} is not null`,
+          sql`${messages.key} in (select value from json_each(${sql.placeholder('sections')}))`,
+        ),
+      )
+      .prepare(),
     forgetDeliveries: db.delete(deliveries).where(lt(deliveries.at, sql.placeholder('before'))).prepare(),
     claimDelivery: db.insert(deliveries).values({ key: bound('key'), at: bound('at') }).onConflictDoNothing().prepare(),
   };
@@ -640,7 +655,14 @@ export class SqliteStore implements Store {
     this.hot.setVersion.run({ version, id: row.id });
     this.audit(tx, { goLiveId: row.id, subject: item.itemId, ...event });
     const changed: ItemChanged = { ok: true, changed: true, goLive: { ...goLive, version }, item };
-    return event.action === 'item' ? this.revokeOnChange(tx, { ...row, version }, changed, event) : changed;
+    const result = event.action === 'item' ? this.revokeOnChange(tx, { ...row, version }, changed, event) : changed;
+    // What it revoked may show on every message (as the service renders it): those then wait for their render.
+    const sectionId = findItem(goLive.template, item.itemId)?.sectionId;
+    if (result.revoked === undefined && result.goLive.status === row.status && sectionId !== undefined) {
+      const sections = JSON.stringify(goLive.template.sections.flatMap((s) => (s.id === sectionId ? [] : [s.id])));
+      this.hot.keepSectionsCurrent.run({ goLiveId: row.id, version, sections });
+    }
+    return result;
   }
 
   /** Inside a write, after an item change: revokes what the change voids (see `persist`); nothing when nothing stands. */
@@ -862,6 +884,24 @@ export class SqliteStore implements Store {
       const record: MessageRecord = { goLiveId: r.goLiveId, key: r.key, renderedVersion: r.renderedVersion };
       if (r.ts !== null) record.ts = r.ts;
       if (r.renderedHash !== null) record.renderedHash = r.renderedHash;
+      return record;
+    });
+  }
+
+  async listActiveMessages(): Promise<MessageRecord[]> {
+    this.open();
+    // Straight from SQLite as arrays: 60,000 rows for 5,000 go-lives, read once at start.
+    const rows = this.sqlite
+      .prepare(
+        `SELECT m.go_live_id, m.key, m.ts, m.rendered_version, m.rendered_hash
+         FROM go_lives g JOIN messages m ON m.go_live_id = g.id WHERE ${ACTIVE_STATUS_SQL}`,
+      )
+      .raw()
+      .all() as [string, string, string | null, number, string | null][];
+    return rows.map(([goLiveId, key, ts, renderedVersion, renderedHash]) => {
+      const record: MessageRecord = { goLiveId, key, renderedVersion };
+      if (ts !== null) record.ts = ts;
+      if (renderedHash !== null) record.renderedHash = renderedHash;
       return record;
     });
   }

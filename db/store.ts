@@ -116,6 +116,10 @@ export interface MessageRecord {
   /** `root` or a section id. */
   key: string;
   ts?: string;
+  /**
+   * The go-live version the message is known to show: set when it is rendered, and moved on by an item's change
+   * on the messages of the other sections, which do not show that item.
+   */
   renderedVersion: number;
   /** Hash of the text and blocks the message last showed (absent for messages rendered before it was kept). */
   renderedHash?: string;
@@ -177,6 +181,8 @@ export interface Store {
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;
   getMessages(goLiveId: string): Promise<MessageRecord[]>;
+  /** The message records of every active go-live, in one read: what a restart compares with their versions. */
+  listActiveMessages(): Promise<MessageRecord[]>;
   /** True when the Slack message `ts` in `channelId` is one of this go-live's messages (its root or a section). */
   isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean>;
   saveMessage(record: MessageRecord): Promise<void>;
