@@ -148,6 +148,9 @@ export type AddNoteResult =
   | { ok: true; note: Note; goLive: GoLive; repeated: boolean }
   | { ok: false; reason: 'not-found' | 'unknown-item' };
 
+/** A message record without its content hash: 60,000 of them are read at a start. */
+export type MessageVersion = Pick<MessageRecord, 'goLiveId' | 'key' | 'ts' | 'renderedVersion'>;
+
 export interface Store {
   /** Takes the service+environment lock and creates the go-live, or says who holds the lock. */
   startGoLive(input: NewGoLive): Promise<StartResult>;
@@ -181,8 +184,8 @@ export interface Store {
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;
   getMessages(goLiveId: string): Promise<MessageRecord[]>;
-  /** The message records of every active go-live, in one read: what a restart compares with their versions. */
-  listActiveMessages(): Promise<MessageRecord[]>;
+  /** Which message of every active go-live shows which version, in one read: what a restart compares. */
+  listActiveMessages(): Promise<MessageVersion[]>;
   /** True when the Slack message `ts` in `channelId` is one of this go-live's messages (its root or a section). */
   isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean>;
   saveMessage(record: MessageRecord): Promise<void>;

@@ -8,7 +8,7 @@
 // database when Slack answers again, so an outage is caught up by itself.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { MessageRecord, Store } from '../../db/store.js';
+import type { MessageRecord, MessageVersion, Store } from '../../db/store.js';
 import { systemClock } from '../clock.js';
 import type { ClockTimer, TimerHandle } from '../clock.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -249,7 +249,7 @@ export class SlackRenderer implements Renderer {
   private async behindTargets(goLiveIds: readonly string[]): Promise<Map<string, RenderTarget[]>> {
     const behind = new Map<string, RenderTarget[]>();
     let active: GoLive[];
-    let records: MessageRecord[];
+    let records: MessageVersion[];
     try {
       [active, records] = await Promise.all([this.options.store.listActive(), this.options.store.listActiveMessages()]);
     } catch (error) {
@@ -257,7 +257,7 @@ export class SlackRenderer implements Renderer {
       return behind;
     }
     const wanted = new Set(goLiveIds);
-    const byGoLive = new Map<string, Map<string, MessageRecord>>();
+    const byGoLive = new Map<string, Map<string, MessageVersion>>();
     for (const r of records) {
       if (!wanted.has(r.goLiveId)) continue;
       const own = byGoLive.get(r.goLiveId);
@@ -266,8 +266,8 @@ export class SlackRenderer implements Renderer {
     }
     for (const goLive of active) {
       if (!wanted.has(goLive.id)) continue;
-      const own = byGoLive.get(goLive.id) ?? new Map<string, MessageRecord>();
-      const current = (r: MessageRecord | undefined): boolean => r?.ts !== undefined && r.renderedVersion >= goLive.version;
+      const own = byGoLive.get(goLive.id) ?? new Map<string, MessageVersion>();
+      const current = (r: MessageVersion | undefined): boolean => r?.ts !== undefined && r.renderedVersion >= goLive.version;
       const stale = new Set<RenderTarget>();
       const root = own.get(ROOT);
       if (this.rootStateChanged.has(goLive.id) || goLive.rootTs === undefined || root?.ts !== goLive.rootTs || !current(root)) stale.add(ROOT);
