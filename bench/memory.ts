@@ -1,12 +1,14 @@
-// Memory and restart catch-up, two figures:
+// Memory and restart catch-up, three figures:
 // 1. the resident set of the Golive process that ran 200 `/golive start`s (each posting its whole thread) and one
 //    tick in each, once everything has rendered and it has idled IDLE_MS (its reading 1 s after the last render is
 //    printed too);
-// 2. that database, grown to 5,000 active go-lives whose threads are up to date (bench/support/seed-go-lives.ts),
-//    opened by a fresh process (as after a restart or a deploy, the usual idle state), started as `npm start`
-//    starts it (dist/src/main.js with the start script's node flags): how long its catch-up of the 5,000 threads
-//    takes and how many Slack calls it makes (nothing is stale: auth.test only), then its RSS once it has idled
-//    IDLE_MS.
+// 2. that database, grown to 5,000 active go-lives, each ticked once and its thread up to date (written straight
+//    into the file by bench/support/seed-go-lives.ts, not through Slack), opened by a fresh process (as after a
+//    restart or a deploy, the usual idle state) started as `npm start` starts it (dist/src/main.js with the start
+//    script's node flags): how long from spawn until its catch-up of the 5,000 threads is done, how many Slack
+//    calls it makes (nothing is stale: auth.test only), then its RSS once it has idled IDLE_MS;
+// 3. the same after STALE go-lives were ticked with no process running (as when a crash cut their renders off):
+//    only their messages may cost calls (the root and the ticked section of each).
 // Golive runs in child processes of its own (with --expose-gc) so that neither this bench, the fake Slack nor the
 // other benches count in its RSS; the fake Slack and the client stay here. The children run compiled JS with plain
 // node, as `npm start` does: under tsx the loader thread and transpiled sources alone add tens of MB.
@@ -21,6 +23,11 @@ import { startFakeSlack } from '../test/support/fake-slack.js';
 import type { FakeSlack } from '../test/support/fake-slack.js';
 import { postCommand } from '../test/support/slack-request.js';
 import { baseUrl, CHANNEL, DEPLOYER, SECRET, click, findMenuOption, fmt, isMain, startBenchGolive } from './ack.js';
+import { openSqliteStore } from '../db/sqlite-store.js';
+import { systemClock } from '../src/clock.js';
+import { flattenItems } from '../src/domain/checklist.js';
+import { ROOT } from '../src/services/ports.js';
+import { defaultTemplate } from '../src/templates/default.js';
 import { seedGoLives } from './support/seed-go-lives.js';
 import type { BenchApp, ThreadRef } from './ack.js';
 
@@ -29,6 +36,8 @@ const GO_LIVES = 200;
 const RESTART_GO_LIVES = 5_000;
 /** Catch-up target after a restart when nothing is stale: this long at most, and auth.test as the only call. */
 const CATCH_UP_TARGET_S = 10;
+/** Go-lives ticked while no process ran, for the third figure. */
+const STALE = 10;
 /** `/golive start`s in flight at once. */
 const CONCURRENCY = 8;
 const LIMIT_MS = 180_000;
@@ -261,19 +270,29 @@ function verdict(rss: number, active: number, want = GO_LIVES): string {
 }
 
 interface FreshFigure {
-  snapshot: Snapshot;
+  /** Undefined when not asked for (`idle: false`). */
+  snapshot?: Snapshot;
   gc: boolean;
   caughtUp: { goLives: number; failed: number; posts: number; updates: number; unchanged: number; skipped: number };
   catchUpSeconds: number;
-  slackCalls: number;
+  /** Every Slack call from spawn until the catch-up was done, by method. */
+  slackCalls: Map<string, number>;
   errors: string[];
+}
+
+function total(calls: Map<string, number>): number {
+  return [...calls.values()].reduce((a, b) => a + b, 0);
+}
+
+function listed(calls: Map<string, number>): string {
+  return [...calls].map(([method, n]) => `${n} ${method}`).join(', ') || 'none';
 }
 
 /**
  * A new Golive process on `file`, started as `npm start` starts it (compiled main.js, the start script's node
- * flags, configuration from the environment), measured once its catch-up is done and it has idled IDLE_MS.
+ * flags, configuration from the environment): its catch-up, then (`idle`) its memory once it has idled IDLE_MS.
  */
-async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probeFile: string): Promise<FreshFigure> {
+async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probeFile: string, idle: boolean): Promise<FreshFigure> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(SLACK_|GOLIVE_|CHECK_|DATABASE_URL$|PORT$|LOG_LEVEL$)/.test(key)) env[key] = value;
@@ -313,13 +332,46 @@ async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probe
       });
     });
     const catchUpSeconds = (performance.now() - started) / 1000;
+    const slackCalls = new Map<string, number>();
+    for (const call of fake.calls.slice(callsBefore)) slackCalls.set(call.method, (slackCalls.get(call.method) ?? 0) + 1);
+    if (!idle) return { gc: false, caughtUp, catchUpSeconds, slackCalls, errors };
     await new Promise((r) => setTimeout(r, IDLE_MS));
     proc.send({ kind: 'measure', idleMs: 0 } satisfies ToChild);
     const measured = (await nextMessage(proc, 'measured')) as unknown as { snapshot: Snapshot; gc: boolean };
-    const slackCalls = fake.calls.length - callsBefore;
     return { snapshot: measured.snapshot, gc: measured.gc, caughtUp, catchUpSeconds, slackCalls, errors };
   } finally {
     await ended(proc, exited, () => proc.kill('SIGTERM'));
+  }
+}
+
+/** The seeded threads' messages, in the fake Slack as if they had been posted there: a repair updates them. */
+async function postedBefore(fake: FakeSlack, file: string, ids: readonly string[]): Promise<void> {
+  const store = openSqliteStore({ file, clock: systemClock });
+  try {
+    const seeded = new Set(ids);
+    const records = (await store.listActiveMessages()).filter((r) => seeded.has(r.goLiveId) && r.ts !== undefined);
+    const roots = new Map(records.filter((r) => r.key === ROOT).map((r) => [r.goLiveId, r.ts]));
+    for (const r of records) {
+      const root = roots.get(r.goLiveId);
+      fake.addMessage({ channel: CHANNEL, ts: r.ts ?? '', ...(r.key !== ROOT && root !== undefined ? { thread_ts: root } : {}) });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** One tick in each of these go-lives through the store, with no renderer running: their threads fall behind. */
+async function tickWithoutRendering(file: string, ids: readonly string[]): Promise<void> {
+  const store = openSqliteStore({ file, clock: systemClock });
+  try {
+    // The seeded go-lives run the default template; its last item is not the one the seed ticked.
+    const last = flattenItems(defaultTemplate()).at(-1)?.item.id ?? '';
+    for (const id of ids) {
+      const ticked = await store.changeItem({ goLiveId: id, itemId: last, state: 'done', actor: 'U0TEAM02' });
+      if (!ticked.ok || !ticked.changed) throw new Error(`memory bench: the tick of ${id} did not change it`);
+    }
+  } finally {
+    await store.close();
   }
 }
 
@@ -385,31 +437,50 @@ export default async function memoryBench(): Promise<void> {
     await ended(proc, exited, () => proc.send({ kind: 'stop' } satisfies ToChild));
     const seedStarted = performance.now();
     const seeded = await seedGoLives({ file, count: RESTART_GO_LIVES - GO_LIVES, channelId: CHANNEL, startedBy: DEPLOYER, prefix: 'seeded' });
-    console.log(`  grown to ${GO_LIVES + seeded} active go-lives, threads up to date, in ${fmt((performance.now() - seedStarted) / 1000)} s`);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    await postedBefore(fake, file, seeded);
+    console.log(`  grown to ${GO_LIVES + seeded.length} active go-lives (each ticked once, threads up to date) in ${fmt(seedSeconds)} s, straight into the file`);
     if (!compiled.ok) {
       console.log('memory idle, fresh process on the same database: not measured (it runs compiled main.js, and compiling failed)');
       return;
     }
     const probeFile = join(keepDir, 'probe.mjs');
     writeFileSync(probeFile, PROBE);
-    const fresh = await freshProcess(fake, join(BUILD_DIR, 'src', 'main.js'), file, probeFile);
+    const mainJs = join(BUILD_DIR, 'src', 'main.js');
+    const fresh = await freshProcess(fake, mainJs, file, probeFile, true);
     const { caughtUp } = fresh;
-    const catchUpOk = fresh.catchUpSeconds <= CATCH_UP_TARGET_S && fresh.slackCalls === 1;
+    const calls = total(fresh.slackCalls);
+    const catchUpOk = fresh.catchUpSeconds <= CATCH_UP_TARGET_S && calls === 1;
     console.log(
-      `restart catch-up of ${caughtUp.goLives} active go-lives, nothing stale: ${fmt(fresh.catchUpSeconds)} s after spawn, ${fresh.slackCalls} Slack call(s) ` +
+      `restart catch-up of ${caughtUp.goLives} active go-lives, nothing stale: ${fmt(fresh.catchUpSeconds)} s from spawn, ${calls} Slack call(s) (${listed(fresh.slackCalls)}) ` +
         `(target ≤ ${CATCH_UP_TARGET_S} s with 1 call) ${catchUpOk ? 'ok' : 'OVER TARGET'}`,
     );
+    const rss = fresh.snapshot?.rss ?? NaN;
     console.log(
-      `memory idle with ${caughtUp.goLives} active go-lives, a fresh process on the same database (after a restart; idle ${IDLE_MS / 1000} s after its catch-up): RSS ${fmt(fresh.snapshot.rss / MB)} MB ${verdict(fresh.snapshot.rss, caughtUp.goLives, RESTART_GO_LIVES)}`,
+      `memory idle with ${caughtUp.goLives} active go-lives, a fresh process on the same database (after a restart; idle ${IDLE_MS / 1000} s after its catch-up): RSS ${fmt(rss / MB)} MB ${verdict(rss, caughtUp.goLives, RESTART_GO_LIVES)}`,
     );
-    console.log(`  ${details(fresh.snapshot)}`);
+    if (fresh.snapshot) console.log(`  ${details(fresh.snapshot)}`);
     console.log(
-      `  started as npm start (node ${[...startFlags(), 'dist/src/main.js'].join(' ')}); catch-up of ${caughtUp.goLives} go-lives done ${fmt(fresh.catchUpSeconds)} s after spawn ` +
-        `(${caughtUp.posts} posts, ${caughtUp.updates} updates, ${caughtUp.unchanged} re-rendered unchanged, ${caughtUp.skipped} already current, ${caughtUp.failed} failed; ${fresh.slackCalls} Slack calls in all), ` +
+      `  started as npm start (node ${[...startFlags(), 'dist/src/main.js'].join(' ')}); catch-up: ${caughtUp.posts} posts, ${caughtUp.updates} updates, ` +
+        `${caughtUp.unchanged} re-rendered unchanged, ${caughtUp.skipped} messages already current, ${caughtUp.failed} failed; ` +
         `${fresh.gc ? 'after gc()' : 'no --expose-gc: settled only'}; app errors logged: ${fresh.errors.length}`,
     );
     if (caughtUp.goLives < RESTART_GO_LIVES || caughtUp.failed > 0 || fresh.errors.length > 0) {
       throw new Error(`memory bench: the fresh process caught up ${caughtUp.goLives} go-lives (${caughtUp.failed} failed), errors: ${fresh.errors.slice(0, 3).join(' | ')}`);
+    }
+
+    // Ticks that no process rendered, as when a crash cut their renders off: the next start repairs only those.
+    await tickWithoutRendering(file, seeded.slice(0, STALE));
+    const repaired = await freshProcess(fake, mainJs, file, probeFile, false);
+    const repairs = repaired.slackCalls.get('chat.update') ?? 0;
+    console.log(
+      `restart catch-up of ${repaired.caughtUp.goLives} active go-lives, ${STALE} of them stale: ${fmt(repaired.catchUpSeconds)} s from spawn, ${total(repaired.slackCalls)} Slack calls ` +
+        `(${listed(repaired.slackCalls)}): ${repaired.caughtUp.updates} updates for the ${STALE} roots and ${STALE} ticked sections, ` +
+        `${repaired.caughtUp.unchanged} re-rendered unchanged, ${repaired.caughtUp.skipped} messages already current; ` +
+        `past the budget's burst of 10 the updates go at Tier 3's 50 a minute (src/slack/update-budget.ts)`,
+    );
+    if (repairs !== 2 * STALE || repaired.caughtUp.failed > 0 || repaired.errors.length > 0) {
+      throw new Error(`memory bench: the stale restart made ${repairs} chat.update (want ${2 * STALE}), ${repaired.caughtUp.failed} failed, errors: ${repaired.errors.slice(0, 3).join(' | ')}`);
     }
   } finally {
     if (proc.connected) proc.send({ kind: 'stop' } satisfies ToChild);

@@ -116,6 +116,10 @@ export interface MessageRecord {
   /** `root` or a section id. */
   key: string;
   ts?: string;
+  /**
+   * The go-live version the message is known to show: set when it is rendered, and moved on by an item's change
+   * on the messages of the other sections, which do not show that item.
+   */
   renderedVersion: number;
   /** Hash of the text and blocks the message last showed (absent for messages rendered before it was kept). */
   renderedHash?: string;
@@ -143,6 +147,9 @@ export interface NewNote {
 export type AddNoteResult =
   | { ok: true; note: Note; goLive: GoLive; repeated: boolean }
   | { ok: false; reason: 'not-found' | 'unknown-item' };
+
+/** A message record without its content hash: 60,000 of them are read at a start. */
+export type MessageVersion = Pick<MessageRecord, 'goLiveId' | 'key' | 'ts' | 'renderedVersion'>;
 
 export interface Store {
   /** Takes the service+environment lock and creates the go-live, or says who holds the lock. */
@@ -177,6 +184,8 @@ export interface Store {
   abortGoLive(id: string, actor: Actor, reason: string): Promise<GoLive | undefined>;
   setRootTs(id: string, ts: string): Promise<void>;
   getMessages(goLiveId: string): Promise<MessageRecord[]>;
+  /** Which message of every active go-live shows which version, in one read: what a restart compares. */
+  listActiveMessages(): Promise<MessageVersion[]>;
   /** True when the Slack message `ts` in `channelId` is one of this go-live's messages (its root or a section). */
   isMessageOf(goLiveId: string, channelId: string, ts: string): Promise<boolean>;
   saveMessage(record: MessageRecord): Promise<void>;

@@ -8,7 +8,7 @@
 // database when Slack answers again, so an outage is caught up by itself.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { MessageRecord, Store } from '../../db/store.js';
+import type { MessageRecord, MessageVersion, Store } from '../../db/store.js';
 import { systemClock } from '../clock.js';
 import type { ClockTimer, TimerHandle } from '../clock.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -85,6 +85,12 @@ export interface CatchUpReport {
 
 /** A render's outcome; `retry` when Slack did not take it for now (no answer, 429s), so it is rendered again. */
 type Rendered = { ok: true } | { ok: false; error: string; retry: boolean };
+
+/** What renders a message: the root, or the section a part (`id#2`, see sectionMessageKey) belongs to. */
+function targetOf(key: string): RenderTarget {
+  const part = key.indexOf('#');
+  return part < 0 ? key : key.slice(0, part);
+}
 
 function failed(result: SlackFailure): Rendered {
   return { ok: false, error: result.error, retry: result.kind !== 'platform' };
@@ -191,31 +197,39 @@ export class SlackRenderer implements Renderer {
   }
 
   /**
-   * Renders every message of these go-lives from the database, a few go-lives at a time and each one message
-   * after another, so that 500 go-lives never put thousands of calls in flight. Messages that already show the
-   * current state cost no Slack call. For the start of the process: renders a crash cut off are repaired
-   * without waiting for someone to click. idle() waits for it; stop() lets it finish only the go-lives it is on.
+   * Brings every message of these go-lives up to date from the database, a few go-lives at a time and each one
+   * message after another, so that 500 go-lives never put thousands of calls in flight. Which messages are behind
+   * (older version, no ts, missing) is read for all of them at once; only those are rendered, and one whose
+   * content did not change costs no Slack call. For the start of the process: renders a crash cut off are
+   * repaired without waiting for someone to click. idle() waits for it; stop() lets it finish only the go-lives
+   * it is on.
    */
   catchUp(goLiveIds: readonly string[]): Promise<CatchUpReport> {
     const queue = [...new Set(goLiveIds)];
-    // Every message is rendered here, so the first click need not render them all again.
+    // Every message is brought up to date here, so the first click need not render them all again.
     for (const id of queue) this.known.add(id);
     const before = { ...this.stats };
     let done = 0;
     let failed = 0;
-    const worker = async (): Promise<void> => {
-      for (let id = queue.shift(); id !== undefined && !this.stopping && !this.stopped; id = queue.shift()) {
-        // The store answers without real I/O: yield to the event loop so acks are not held up behind 500 go-lives.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.stopping || this.stopped) break;
-        done += 1;
-        if (await this.upToDate(id)) continue;
-        if (!(await this.renderAll(id)).ok) failed += 1;
-      }
+    const run = async (): Promise<void> => {
+      // After the caller's start: the reads below take a moment for thousands of go-lives.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const behind = await this.behindTargets(queue);
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined && !this.stopping && !this.stopped; id = queue.shift()) {
+          done += 1;
+          const targets = behind.get(id);
+          if (targets?.length === 0) continue;
+          // The store answers without real I/O: yield to the event loop so acks are not held up behind the renders.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.stopping || this.stopped) break;
+          if (!(await this.renderTargets(id, targets)).ok) failed += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.catchUpConcurrency, queue.length) }, () => worker()));
     };
-    const workers = Array.from({ length: Math.min(this.catchUpConcurrency, queue.length) }, () => worker());
     return this.track(
-      Promise.all(workers).then(() => ({
+      run().then(() => ({
         goLives: done,
         failed,
         posts: this.stats.posts - before.posts,
@@ -227,26 +241,48 @@ export class SlackRenderer implements Renderer {
   }
 
   /**
-   * Every message of the go-live already shows its current version: two reads instead of rendering each message
-   * to find that out (a restart on 5,000 up-to-date go-lives would render 60,000 messages for nothing). As on
-   * the per-message path, a newer version is what makes a message stale; the content hash is not re-checked.
+   * The messages of each active go-live among these that are behind, from two reads for all of them (a restart on
+   * 5,000 go-lives must not render 60,000 messages to find out). As on the per-message path, a newer version is
+   * what makes a message stale; the content hash is compared only when it is rendered. Messages found current are
+   * counted as skipped; a go-live it cannot judge (not active, or the reads failed) is absent: rendered in full.
    */
-  private async upToDate(goLiveId: string): Promise<boolean> {
-    if (this.rootStateChanged.has(goLiveId)) return false;
+  private async behindTargets(goLiveIds: readonly string[]): Promise<Map<string, RenderTarget[]>> {
+    const behind = new Map<string, RenderTarget[]>();
+    let active: GoLive[];
+    let records: MessageVersion[];
     try {
-      const [goLive, records] = await Promise.all([this.options.store.getGoLive(goLiveId), this.options.store.getMessages(goLiveId)]);
-      if (goLive?.rootTs === undefined) return false;
-      const current = (r: MessageRecord): boolean => r.ts !== undefined && r.renderedVersion >= goLive.version;
-      const byKey = new Map(records.map((r) => [r.key, r]));
-      const root = byKey.get(ROOT);
-      if (root === undefined || root.ts !== goLive.rootTs || !records.every(current)) return false;
-      if (!goLive.template.sections.every((section) => byKey.has(section.id))) return false;
-      this.stats.skipped += records.length;
-      return true;
-    } catch {
-      // Unreadable now: the full render below says what went wrong.
-      return false;
+      [active, records] = await Promise.all([this.options.store.listActive(), this.options.store.listActiveMessages()]);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not read which messages are behind: catching up every message');
+      return behind;
     }
+    const wanted = new Set(goLiveIds);
+    const byGoLive = new Map<string, Map<string, MessageVersion>>();
+    for (const r of records) {
+      if (!wanted.has(r.goLiveId)) continue;
+      const own = byGoLive.get(r.goLiveId);
+      if (own) own.set(r.key, r);
+      else byGoLive.set(r.goLiveId, new Map([[r.key, r]]));
+    }
+    for (const goLive of active) {
+      if (!wanted.has(goLive.id)) continue;
+      const own = byGoLive.get(goLive.id) ?? new Map<string, MessageVersion>();
+      const current = (r: MessageVersion | undefined): boolean => r?.ts !== undefined && r.renderedVersion >= goLive.version;
+      const stale = new Set<RenderTarget>();
+      const root = own.get(ROOT);
+      if (this.rootStateChanged.has(goLive.id) || goLive.rootTs === undefined || root?.ts !== goLive.rootTs || !current(root)) stale.add(ROOT);
+      for (const section of goLive.template.sections) if (!own.has(section.id)) stale.add(section.id);
+      for (const [key, record] of own) if (!current(record) && key !== ROOT) stale.add(targetOf(key));
+      let skipped = 0;
+      for (const key of own.keys()) if (!stale.has(targetOf(key))) skipped += 1;
+      this.stats.skipped += skipped;
+      // In thread order: the root, then the sections as the template lists them.
+      behind.set(
+        goLive.id,
+        [ROOT, ...goLive.template.sections.map((s) => s.id)].filter((target) => stale.has(target)),
+      );
+    }
+    return behind;
   }
 
   /** Resolves when no render is waiting or running. */
@@ -391,19 +427,26 @@ export class SlackRenderer implements Renderer {
 
   // ---- rendering from the database -------------------------------------------------------------------
 
-  /** The root, then every section, each in turn with any coalesced render of it; the first failure is returned. */
-  private async renderAll(goLiveId: string): Promise<RenderResult> {
-    let goLive: GoLive | undefined;
-    try {
-      goLive = await this.options.store.getGoLive(goLiveId);
-    } catch (error) {
-      this.stats.failures += 1;
-      this.options.logger.error({ err: error, goLiveId }, 'could not read a go-live to render it');
-      return { ok: false, error: 'render failed' };
+  /**
+   * These messages (all of them when undefined: the root, then every section), each in turn with any coalesced
+   * render of it; the first failure is returned.
+   */
+  private async renderTargets(goLiveId: string, only?: readonly RenderTarget[]): Promise<RenderResult> {
+    let targets = only;
+    if (targets === undefined) {
+      let goLive: GoLive | undefined;
+      try {
+        goLive = await this.options.store.getGoLive(goLiveId);
+      } catch (error) {
+        this.stats.failures += 1;
+        this.options.logger.error({ err: error, goLiveId }, 'could not read a go-live to render it');
+        return { ok: false, error: 'render failed' };
+      }
+      if (!goLive) return { ok: false, error: 'go-live not found' };
+      targets = [ROOT, ...goLive.template.sections.map((s) => s.id)];
     }
-    if (!goLive) return { ok: false, error: 'go-live not found' };
     let outcome: RenderResult = { ok: true };
-    for (const target of [ROOT, ...goLive.template.sections.map((s) => s.id)]) {
+    for (const target of targets) {
       const result = await this.exclusive(goLiveId, target, () => this.render(goLiveId, target, 'background'));
       if (!result.ok && outcome.ok) outcome = result;
     }

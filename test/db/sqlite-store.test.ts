@@ -224,6 +224,23 @@ describe('messages and the thread', () => {
     expect(await store.getMessages(goLive.id)).toEqual([{ goLiveId: goLive.id, key: 'database', ts: '2.2', renderedVersion: 4 }]);
   });
 
+  it("an item's change keeps the other sections' messages at the new version, not its own section's, the root's or one behind", async () => {
+    const store = stores.open(join(stores.dir(), 'golive.db'));
+    const goLive = await started(store);
+    for (const [key, ts] of [['root', '1.1'], ['security', '1.2'], ['database', '1.3']] as const) {
+      await store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: 1 });
+    }
+    const versions = async () => Object.fromEntries((await store.getMessages(goLive.id)).map((r) => [r.key, r.renderedVersion]));
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'done', actor: 'U0DANA' });
+    expect(await versions()).toEqual({ root: 1, security: 1, database: 2 });
+    // The security message has not shown version 2: a change elsewhere does not make it current.
+    await store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U0DANA' });
+    expect(await versions()).toEqual({ root: 1, security: 1, database: 2 });
+    expect(await store.listActiveMessages()).toHaveLength(3);
+    await store.abortGoLive(goLive.id, 'U0DANA', 'called off');
+    expect(await store.listActiveMessages()).toEqual([]);
+  });
+
   it('setRootTs is audited once per new ts and refuses an unknown go-live', async () => {
     const store = stores.open(join(stores.dir(), 'golive.db'));
     const goLive = await started(store);

@@ -198,9 +198,12 @@ describe('Renderer', () => {
     const service = makeService(renderer);
     const goLive = await started(service);
     const [first, second] = goLive.template.sections;
-    // A change in the second section moves the go-live's version: the first section is behind, yet unchanged.
+    // A change in the second section moves the go-live's version; the first section's record is left at the version
+    // before (as one written before the store kept other sections current): behind, yet unchanged.
+    const posted = (await store.getMessages(goLive.id)).find((r) => r.key === first?.id);
     await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 1, 0), state: 'done', userId: 'U0DANA' });
     await renderer.flush();
+    if (posted) await store.saveMessage(posted);
     const calls = fake.callsOf().length;
     const before = renderer.stats.unchanged;
     renderer.refresh(goLive.id, [first?.id ?? '']);
@@ -262,6 +265,23 @@ describe('Renderer', () => {
     expect(again).toMatchObject({ goLives: 3, updates: 0, posts: 0, unchanged: 0, skipped: 36 });
     expect(fake.callsOf().length).toBe(callsBefore + 3);
     await first.stop();
+    await second.stop();
+  });
+
+  it('catchUp renders nothing for go-lives whose ticks were all rendered before the restart', async () => {
+    const first = makeRenderer(10);
+    const service = makeService(first);
+    const goLives = [await started(service, 'checkout-api'), await started(service, 'billing')];
+    for (const [i, goLive] of goLives.entries()) {
+      await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 2 + i, 0), state: 'done', userId: 'U0DANA' });
+    }
+    await first.stop();
+    const callsBefore = fake.callsOf().length;
+
+    const second = makeRenderer(10);
+    const report = await second.catchUp(goLives.map((g) => g.id));
+    expect(report).toMatchObject({ goLives: 2, failed: 0, posts: 0, updates: 0, unchanged: 0, skipped: 2 * 12 });
+    expect(fake.callsOf().length).toBe(callsBefore);
     await second.stop();
   });
 

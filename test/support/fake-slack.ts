@@ -337,6 +337,11 @@ export class FakeSlack {
     this.tiers.set(method, { ...limit, tokens: limit.burst, at: Date.now() });
   }
 
+  /** A message posted before this fake started (the threads of a database filled without Slack): chat.update finds it. */
+  addMessage(message: Pick<FakeMessage, 'channel' | 'ts' | 'thread_ts'>): void {
+    this.allMessages.push({ ...message, edited: 0, deleted: false });
+  }
+
   /** Someone deleted a message by hand: chat.update on it now answers message_not_found. */
   deleteMessage(channel: string, ts: string): void {
     const m = this.message(channel, ts);

@@ -104,11 +104,16 @@ function asBlocks(raw: unknown): unknown[] | undefined {
 
 /** Every text object (`{ type: plain_text|mrkdwn, text }`) anywhere below `node`: what Slack budgets. */
 export function countBlockText(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce<number>((n, child) => n + countBlockText(child), 0);
-  if (!isObj(node)) return 0;
+  // Plain loops: a section's fitting counts its blocks several times per render.
   let n = 0;
+  if (Array.isArray(node)) {
+    for (const child of node as unknown[]) n += countBlockText(child);
+    return n;
+  }
+  if (!isObj(node)) return 0;
   if ((node.type === 'plain_text' || node.type === 'mrkdwn') && typeof node.text === 'string') n += node.text.length;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
+    const value = node[key];
     if (key !== 'text' || typeof value !== 'string') n += countBlockText(value);
   }
   return n;
