@@ -31,7 +31,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'src/domain imports only src/domain: no Slack, database, network or clock.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'src/domain imports only src/domain: no Slack, database, network or clock.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -42,7 +49,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/slack/**', '@slack/*'], message: 'Services speak data: Slack words and calls live in src/slack, behind the ports of src/services/ports.ts.' },
+            {
+              group: ['**/slack/**', '@slack/*'],
+              message:
+                'Services speak data: Slack words and calls live in src/slack, behind the ports of src/services/ports.ts.',
+            },
           ],
         },
       ],

@@ -186,13 +186,22 @@ export async function startGoLive(app: BenchApp, service: string): Promise<GoLiv
 }
 
 /** The message showing an item's menu and the menu's option value for `action`, as a person would click it. */
-export function findMenuOption(fake: FakeSlack, goLive: ThreadRef, itemId: string, action: ItemAction): { message: FakeMessage; blockId: string; value: string } | undefined {
+export function findMenuOption(
+  fake: FakeSlack,
+  goLive: ThreadRef,
+  itemId: string,
+  action: ItemAction,
+): { message: FakeMessage; blockId: string; value: string } | undefined {
   const wanted = encodeItemAction({ action, goLiveId: goLive.id, itemId });
   for (const message of fake.messages(CHANNEL)) {
     if (message.ts !== goLive.rootTs && message.thread_ts !== goLive.rootTs) continue;
-    for (const block of (message.blocks ?? []) as { block_id?: string; accessory?: { action_id?: string; options?: { value: string }[] } }[]) {
+    for (const block of (message.blocks ?? []) as {
+      block_id?: string;
+      accessory?: { action_id?: string; options?: { value: string }[] };
+    }[]) {
       if (block.accessory?.action_id !== ACTION.itemMenu) continue;
-      if (block.accessory.options?.some((o) => o.value === wanted)) return { message, blockId: block.block_id ?? '', value: wanted };
+      if (block.accessory.options?.some((o) => o.value === wanted))
+        return { message, blockId: block.block_id ?? '', value: wanted };
     }
   }
   return undefined;
@@ -219,7 +228,13 @@ export function clickPayload(fake: FakeSlack, click: Click): unknown {
     user: { id: click.user, username: click.user.toLowerCase(), name: click.user.toLowerCase(), team_id: fake.teamId },
     api_app_id: 'A0GOLIVE',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: click.messageTs, channel_id: CHANNEL, is_ephemeral: false, thread_ts: rootTs },
+    container: {
+      type: 'message',
+      message_ts: click.messageTs,
+      channel_id: CHANNEL,
+      is_ephemeral: false,
+      thread_ts: rootTs,
+    },
     trigger_id: newTriggerId(),
     team: { id: fake.teamId, domain: 'golive-bench' },
     enterprise: null,
@@ -233,7 +248,10 @@ export function clickPayload(fake: FakeSlack, click: Click): unknown {
         type: 'overflow',
         action_id: ACTION.itemMenu,
         block_id: click.blockId,
-        selected_option: { text: { type: 'plain_text', text: click.action }, value: encodeItemAction({ action: click.action, goLiveId: click.goLive.id, itemId: click.itemId }) },
+        selected_option: {
+          text: { type: 'plain_text', text: click.action },
+          value: encodeItemAction({ action: click.action, goLiveId: click.goLive.id, itemId: click.itemId }),
+        },
         action_ts: `${(Date.now() / 1000).toFixed(6)}`,
       },
     ],
@@ -282,7 +300,8 @@ function startBareHandler(secret: string): Promise<Server> {
       const signature = String(req.headers['x-slack-signature'] ?? '');
       const fresh = Number.isFinite(ts) && Math.abs(Date.now() / 1000 - ts) <= 5 * 60;
       const expected = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-      const valid = fresh && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+      const valid =
+        fresh && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
       res.writeHead(valid ? 200 : 401).end();
     });
   });
@@ -291,9 +310,18 @@ function startBareHandler(secret: string): Promise<Server> {
 
 /** Bolt's own cost: the same receiver and listener matching, with a listener that only acks (no Golive work). */
 async function startBoltAckOnly(secret: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: secret, endpoints: ['/slack/events'], processBeforeResponse: false, logLevel: LogLevel.ERROR });
+  const receiver = new HTTPReceiver({
+    signingSecret: secret,
+    endpoints: ['/slack/events'],
+    processBeforeResponse: false,
+    logLevel: LogLevel.ERROR,
+  });
   // A fixed authorization: no auth.test, no network.
-  const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-bench-token', botId: 'B0GOLIVE', botUserId: 'U0GOLIVEBOT' }), logLevel: LogLevel.ERROR });
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken: 'xoxb-bench-token', botId: 'B0GOLIVE', botUserId: 'U0GOLIVEBOT' }),
+    logLevel: LogLevel.ERROR,
+  });
   app.action({ action_id: ACTION.itemMenu, type: 'block_actions' }, async ({ ack }) => {
     await ack();
   });
@@ -433,7 +461,12 @@ export default async function ackBench(): Promise<void> {
       for (const flat of flattenItems(goLive.template)) {
         const found = findMenuOption(app.fake, goLive, flat.item.id, 'done');
         if (!found) throw new Error(`item ${flat.item.id} has no Done option in its message`);
-        targets.push({ goLive, itemId: flat.item.id, messageTs: messages.get(flat.sectionId) ?? found.message.ts, blockId: found.blockId });
+        targets.push({
+          goLive,
+          itemId: flat.item.id,
+          messageTs: messages.get(flat.sectionId) ?? found.message.ts,
+          blockId: found.blockId,
+        });
       }
     }
     let counter = 0;
@@ -451,10 +484,12 @@ export default async function ackBench(): Promise<void> {
     const barePort = (bare.address() as AddressInfo).port;
 
     const ports: Record<Responder, number> = { bare: barePort, bolt: bolt.port, golive: app.port };
-    const figures = Object.fromEntries(SERVERS.map((name) => [name, { latencies: [] as number[], elapsedMs: 0, statuses: {} as Record<string, number> }])) as Record<
-      Responder,
-      { latencies: number[]; elapsedMs: number; statuses: Record<string, number> }
-    >;
+    const figures = Object.fromEntries(
+      SERVERS.map((name) => [
+        name,
+        { latencies: [] as number[], elapsedMs: 0, statuses: {} as Record<string, number> },
+      ]),
+    ) as Record<Responder, { latencies: number[]; elapsedMs: number; statuses: Record<string, number> }>;
     const measure = async (name: Responder, n: number, counted: boolean) => {
       const result = await load.run(ports[name], nextBodies(n, name === 'golive'));
       if (!counted) return;
@@ -483,7 +518,9 @@ export default async function ackBench(): Promise<void> {
       loopDelay.max = Math.max(loopDelay.max, chunkDelay.max);
       await app.idle();
     }
-    const sorted = Object.fromEntries(SERVERS.map((name) => [name, [...figures[name].latencies].sort((a, b) => a - b)])) as Record<Responder, number[]>;
+    const sorted = Object.fromEntries(
+      SERVERS.map((name) => [name, [...figures[name].latencies].sort((a, b) => a - b)]),
+    ) as Record<Responder, number[]>;
     const p = (which: Responder, q: number) => percentile(sorted[which], q);
     const ratio99 = p('golive', 99) / p('bare', 99);
     const ratio50 = p('golive', 50) / p('bare', 50);
@@ -494,12 +531,15 @@ export default async function ackBench(): Promise<void> {
     console.log(
       `ack p99 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 99), 2)} ms vs bare ${fmt(p('bare', 99), 2)} ms = ${fmt(ratio99, 2)}× (target ≤ 2×) ${verdict(ratio99)}`,
     );
-    console.log(`ack p50 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 50), 2)} ms vs bare ${fmt(p('bare', 50), 2)} ms = ${fmt(ratio50, 2)}× (no target)`);
+    console.log(
+      `ack p50 at ${CONCURRENCY} concurrent: golive ${fmt(p('golive', 50), 2)} ms vs bare ${fmt(p('bare', 50), 2)} ms = ${fmt(ratio50, 2)}× (no target)`,
+    );
     console.log(
       `  reference, Bolt's HTTPReceiver with a listener that only acks: p50 ${fmt(p('bolt', 50), 2)} ms, p99 ${fmt(p('bolt', 99), 2)} ms ` +
         `(${fmt(p('bolt', 99) / p('bare', 99), 2)}× bare at p99)`,
     );
-    const rate = (name: Responder) => `${name} ${sorted[name].length} at ${fmt((sorted[name].length / figures[name].elapsedMs) * 1000, 0)}/s ${JSON.stringify(figures[name].statuses)}`;
+    const rate = (name: Responder) =>
+      `${name} ${sorted[name].length} at ${fmt((sorted[name].length / figures[name].elapsedMs) * 1000, 0)}/s ${JSON.stringify(figures[name].statuses)}`;
     console.log(
       `  requests: ${SERVERS.map(rate).join(', ')}; golive max ${fmt(sorted.golive.at(-1) ?? Number.NaN, 1)} ms; ` +
         `load average ${fmt(load1, 2)} on this ${cpus().length}-CPU machine when measuring`,
@@ -518,10 +558,12 @@ export default async function ackBench(): Promise<void> {
     const openBad: string[] = [];
     for (const { rate: offered, seconds } of OPEN_RATES) {
       const perChunk = Math.round((offered * seconds) / OPEN_CHUNKS);
-      const got = Object.fromEntries(SERVERS.map((name) => [name, { latencies: [] as number[], statuses: {} as Record<string, number>, sendLagP99: 0 }])) as Record<
-        Responder,
-        { latencies: number[]; statuses: Record<string, number>; sendLagP99: number }
-      >;
+      const got = Object.fromEntries(
+        SERVERS.map((name) => [
+          name,
+          { latencies: [] as number[], statuses: {} as Record<string, number>, sendLagP99: 0 },
+        ]),
+      ) as Record<Responder, { latencies: number[]; statuses: Record<string, number>; sendLagP99: number }>;
       const openDelay = { p99: 0, max: 0 };
       for (let chunk = 0; chunk < OPEN_CHUNKS; chunk += 1) {
         for (const name of SERVERS) {
@@ -540,7 +582,9 @@ export default async function ackBench(): Promise<void> {
           }
         }
       }
-      const at = Object.fromEntries(SERVERS.map((name) => [name, [...got[name].latencies].sort((a, b) => a - b)])) as Record<Responder, number[]>;
+      const at = Object.fromEntries(
+        SERVERS.map((name) => [name, [...got[name].latencies].sort((a, b) => a - b)]),
+      ) as Record<Responder, number[]>;
       const q = (which: Responder, pct: number) => percentile(at[which], pct);
       const r99 = q('golive', 99) / q('bare', 99);
       const r50 = q('golive', 50) / q('bare', 50);
@@ -556,7 +600,9 @@ export default async function ackBench(): Promise<void> {
       for (const name of SERVERS) {
         const answered = Object.entries(got[name].statuses);
         if (at[name].length < perChunk * OPEN_CHUNKS || answered.some(([status]) => status !== '200')) {
-          openBad.push(`${name} at ${offered}/s: ${at[name].length}/${perChunk * OPEN_CHUNKS} ${JSON.stringify(got[name].statuses)}`);
+          openBad.push(
+            `${name} at ${offered}/s: ${at[name].length}/${perChunk * OPEN_CHUNKS} ${JSON.stringify(got[name].statuses)}`,
+          );
         }
       }
     }
@@ -570,18 +616,29 @@ export default async function ackBench(): Promise<void> {
         if ((view?.items.get(flat.item.id)?.state ?? 'open') !== want) wrong += 1;
       }
     }
-    console.log(`  items whose state in the database is not their last click: ${wrong}; private error replies: ${app.fake.ephemerals.length}`);
+    console.log(
+      `  items whose state in the database is not their last click: ${wrong}; private error replies: ${app.fake.ephemerals.length}`,
+    );
     if (wrong > 0 || app.fake.ephemerals.length > 0) throw new Error('ack bench: clicks were not applied');
-    const bad = SERVERS.flatMap((name) => Object.entries(figures[name].statuses).filter(([status]) => status !== '200'));
+    const bad = SERVERS.flatMap((name) =>
+      Object.entries(figures[name].statuses).filter(([status]) => status !== '200'),
+    );
     if (bad.length > 0 || sorted.golive.length < MEASURED || app.errors.length > 0) {
-      throw new Error(`ack bench: non-200 answers ${JSON.stringify(bad)}, ${sorted.golive.length}/${MEASURED} done, errors ${app.errors.slice(0, 3).join(' | ')}`);
+      throw new Error(
+        `ack bench: non-200 answers ${JSON.stringify(bad)}, ${sorted.golive.length}/${MEASURED} done, errors ${app.errors.slice(0, 3).join(' | ')}`,
+      );
     }
 
     // The WAL checkpoint was the largest part of the remaining tail: it ran inside whichever commit crossed ~1000 pages.
     const tails = await commitTails();
-    console.log('a click\'s commit on the store (claim + change + audit), the same clicks on two files, chunks interleaved:');
+    console.log(
+      "a click's commit on the store (claim + change + audit), the same clicks on two files, chunks interleaved:",
+    );
     for (const t of tails) {
-      const where = t.mode === 'inline' ? 'checkpoint inside commits (SQLite auto-checkpoint, before)' : 'checkpoint in the worker thread (now)';
+      const where =
+        t.mode === 'inline'
+          ? 'checkpoint inside commits (SQLite auto-checkpoint, before)'
+          : 'checkpoint in the worker thread (now)';
       console.log(
         `  ${where}: ${t.clicks} clicks, p50 ${fmt(t.p50, 3)} ms, p99 ${fmt(t.p99, 3)} ms, p99.9 ${fmt(t.p999, 2)} ms, max ${fmt(t.max, 2)} ms`,
       );

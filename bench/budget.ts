@@ -7,7 +7,18 @@
 // minutes: every time below is ×10 in a real workspace, the counts are the same.
 import { flattenItems } from '../src/domain/checklist.js';
 import type { GoLive } from '../src/domain/go-live.js';
-import { CHANNEL, click, findMenuOption, fmt, isMain, percentile, startBenchApp, startGoLive, UNTHROTTLED, withLimit } from './ack.js';
+import {
+  CHANNEL,
+  click,
+  findMenuOption,
+  fmt,
+  isMain,
+  percentile,
+  startBenchApp,
+  startGoLive,
+  UNTHROTTLED,
+  withLimit,
+} from './ack.js';
 import type { BenchApp, Click } from './ack.js';
 
 const GO_LIVES = 20;
@@ -52,7 +63,15 @@ async function run(label: string, shared: boolean): Promise<RunFigures> {
         const itemId = items[(p * Math.floor(items.length / PEOPLE)) % items.length] as string;
         const found = findMenuOption(app.fake, goLive, itemId, 'done');
         if (!found) throw new Error(`item ${itemId} has no Done option`);
-        clicks.push({ goLive, itemId, action: 'done', user: `U0P${String(p).padStart(2, '0')}`, messageTs: found.message.ts, blockId: found.blockId, sentAt: 0 });
+        clicks.push({
+          goLive,
+          itemId,
+          action: 'done',
+          user: `U0P${String(p).padStart(2, '0')}`,
+          messageTs: found.message.ts,
+          blockId: found.blockId,
+          sentAt: 0,
+        });
       }
     }
     app.fake.enforceTier('chat.update', TIER);
@@ -68,12 +87,15 @@ async function run(label: string, shared: boolean): Promise<RunFigures> {
       'the clicks',
       RUN_LIMIT_MS,
     );
-    if (answers.some((s) => s !== 200)) throw new Error(`budget bench: answers ${JSON.stringify(answers.filter((s) => s !== 200))}`);
+    if (answers.some((s) => s !== 200))
+      throw new Error(`budget bench: answers ${JSON.stringify(answers.filter((s) => s !== 200))}`);
     await withLimit(app.idle(), 'rendering the clicks', RUN_LIMIT_MS);
     const updates = app.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update');
     const shown = clicks.map((c) => {
       // People and items repeat across go-lives: only an update of the message the person clicked in counts.
-      const first = updates.find((u) => u.status === 200 && u.args.ts === c.messageTs && shows(u.args.blocks, c.itemId, c.user));
+      const first = updates.find(
+        (u) => u.status === 200 && u.args.ts === c.messageTs && shows(u.args.blocks, c.itemId, c.user),
+      );
       return first ? first.at - c.sentAt : Infinity;
     });
     let lostInDb = 0;
@@ -82,10 +104,13 @@ async function run(label: string, shared: boolean): Promise<RunFigures> {
       const view = await app.store.getChecklist(c.goLive.id);
       const record = view?.items.get(c.itemId);
       if (record?.state !== 'done' || record.by !== c.user) lostInDb += 1;
-      const onScreen = app.fake.messages(CHANNEL).some((m) => m.thread_ts === c.goLive.rootTs && shows(m.blocks, c.itemId, c.user));
+      const onScreen = app.fake
+        .messages(CHANNEL)
+        .some((m) => m.thread_ts === c.goLive.rootTs && shows(m.blocks, c.itemId, c.user));
       if (!onScreen) lostInMessages += 1;
     }
-    if (app.errors.length > 0) throw new Error(`budget bench (${label}): errors logged: ${app.errors.slice(0, 3).join(' | ')}`);
+    if (app.errors.length > 0)
+      throw new Error(`budget bench (${label}): errors logged: ${app.errors.slice(0, 3).join(' | ')}`);
     return {
       label,
       clicks: clicks.length,

@@ -59,7 +59,14 @@ async function burst(app: BenchApp, goLive: GoLive, spreadMs: number, seed: numb
   const clicks: Click[] = items.map((itemId) => {
     const found = findMenuOption(app.fake, goLive, itemId, 'done');
     if (!found) throw new Error(`item ${itemId} has no Done option in the thread`);
-    return { goLive, itemId, action: 'done', user: owner.get(itemId) as string, messageTs: found.message.ts, blockId: found.blockId };
+    return {
+      goLive,
+      itemId,
+      action: 'done',
+      user: owner.get(itemId) as string,
+      messageTs: found.message.ts,
+      blockId: found.blockId,
+    };
   });
   const callsBefore = app.fake.calls.length;
   const started = performance.now();
@@ -74,12 +81,20 @@ async function burst(app: BenchApp, goLive: GoLive, spreadMs: number, seed: numb
   );
   const statuses = await withLimit(Promise.all(acks), 'the burst', SETTLE_LIMIT_MS);
   const burstSeconds = (performance.now() - started) / 1000;
-  if (statuses.some((s) => s !== 200)) throw new Error(`burst: answers ${JSON.stringify(statuses.filter((s) => s !== 200))}`);
+  if (statuses.some((s) => s !== 200))
+    throw new Error(`burst: answers ${JSON.stringify(statuses.filter((s) => s !== 200))}`);
   await withLimit(app.idle(), 'rendering after the burst', SETTLE_LIMIT_MS);
   const settleSeconds = (performance.now() - started) / 1000 - burstSeconds;
 
-  const threadTs = new Set(app.fake.messages(CHANNEL).filter((m) => m.ts === goLive.rootTs || m.thread_ts === goLive.rootTs).map((m) => m.ts));
-  const updates = app.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update' && c.error === undefined && threadTs.has(String(c.args.ts)));
+  const threadTs = new Set(
+    app.fake
+      .messages(CHANNEL)
+      .filter((m) => m.ts === goLive.rootTs || m.thread_ts === goLive.rootTs)
+      .map((m) => m.ts),
+  );
+  const updates = app.fake.calls
+    .slice(callsBefore)
+    .filter((c) => c.method === 'chat.update' && c.error === undefined && threadTs.has(String(c.args.ts)));
   const perMessage = new Map<string, number>();
   for (const u of updates) perMessage.set(String(u.args.ts), (perMessage.get(String(u.args.ts)) ?? 0) + 1);
 
@@ -132,7 +147,8 @@ function report(label: string, f: BurstFigures): boolean {
       `all rendered ${fmt(f.settleSeconds, 2)} s after the last ack; ` +
       `not done in the database: ${f.lostInDb.length}, not shown done in the thread: ${f.lostInMessages.length}, root shows ${f.ticks}/${f.ticks}: ${f.rootShowsAll ? 'yes' : 'NO'}`,
   );
-  if (lost > 0) console.log(`  lost items: ${[...new Set([...f.lostInDb, ...f.lostInMessages])].slice(0, 10).join(', ')}`);
+  if (lost > 0)
+    console.log(`  lost items: ${[...new Set([...f.lostInDb, ...f.lostInMessages])].slice(0, 10).join(', ')}`);
   return ok;
 }
 
@@ -150,10 +166,14 @@ export default async function burstBench(): Promise<void> {
     const problems = [
       ...app.errors.map((e) => `logged error: ${e}`),
       ...(app.fake.ephemerals.length > 0 ? [`${app.fake.ephemerals.length} private error replies`] : []),
-      ...(app.fake.invalidPayloads.length > 0 ? [`${app.fake.invalidPayloads.length} payloads broke a Block Kit limit`] : []),
+      ...(app.fake.invalidPayloads.length > 0
+        ? [`${app.fake.invalidPayloads.length} payloads broke a Block Kit limit`]
+        : []),
     ];
     const stats = app.slackApp.services.renderer.stats;
-    console.log(`  renderer: ${stats.updates} updates, ${stats.skipped} skipped, ${stats.rateLimited} rate-limited, ${stats.failures} failures; problems: ${problems.length === 0 ? 'none' : problems.slice(0, 5).join(' | ')}`);
+    console.log(
+      `  renderer: ${stats.updates} updates, ${stats.skipped} skipped, ${stats.rateLimited} rate-limited, ${stats.failures} failures; problems: ${problems.length === 0 ? 'none' : problems.slice(0, 5).join(' | ')}`,
+    );
     const lost = [a, b].some((f) => f.lostInDb.length + f.lostInMessages.length > 0 || !f.rootShowsAll);
     if (lost || problems.length > 0) throw new Error('burst bench: ticks were lost or the app misbehaved (see above)');
   } finally {

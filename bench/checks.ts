@@ -141,7 +141,10 @@ function answer(req: IncomingMessage | Http2ServerRequest, res: ServerResponse |
   }
 }
 
-function listen(server: { listen: (port: number, host: string, cb: () => void) => void; address: () => unknown }): Promise<number> {
+function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => void;
+  address: () => unknown;
+}): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
@@ -154,8 +157,20 @@ interface BenchSite {
 async function serveSite(dir: string, legacy = false): Promise<BenchSite> {
   const https = createSecureServer(
     legacy
-      ? { key: readFileSync(join(dir, 'rsa-key.pem')), cert: readFileSync(join(dir, 'rsa-cert.pem')), allowHTTP1: true, ciphers: LEGACY_CIPHERS, noDelay: true }
-      : { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true, ciphers: AEAD_ONLY, noDelay: true },
+      ? {
+          key: readFileSync(join(dir, 'rsa-key.pem')),
+          cert: readFileSync(join(dir, 'rsa-cert.pem')),
+          allowHTTP1: true,
+          ciphers: LEGACY_CIPHERS,
+          noDelay: true,
+        }
+      : {
+          key: readFileSync(join(dir, 'key.pem')),
+          cert: readFileSync(join(dir, 'cert.pem')),
+          allowHTTP1: true,
+          ciphers: AEAD_ONLY,
+          noDelay: true,
+        },
     handle,
   );
   const httpsPort = await listen(https);
@@ -180,7 +195,10 @@ async function measure(httpsPort: number, httpPort: number): Promise<void> {
     url: new URL(`https://localhost:${httpsPort}/`),
     httpUrl: new URL(`http://localhost:${httpPort}/`),
   };
-  const options = { timeoutMs: TIMEOUT_MS, policy: createAddressPolicy({ allowPrivate: false, allowedHosts: ['localhost'] }) };
+  const options = {
+    timeoutMs: TIMEOUT_MS,
+    policy: createAddressPolicy({ allowPrivate: false, allowedHosts: ['localhost'] }),
+  };
   const requests = cliCheckRequests(defaultTemplate());
   const run = (subset: CheckRequest[]) => runChecks(subset, target, options);
   const timed = async (subset: CheckRequest[]) => {
@@ -206,7 +224,8 @@ async function measure(httpsPort: number, httpPort: number): Promise<void> {
     suite = measured.result;
     suiteTimes.push(measured.ms);
     suiteCpu.push(measured.cpuMs);
-    for (const result of suite.results) inSuiteTimes.set(key(result), [...(inSuiteTimes.get(key(result)) ?? []), result.durationMs]);
+    for (const result of suite.results)
+      inSuiteTimes.set(key(result), [...(inSuiteTimes.get(key(result)) ?? []), result.durationMs]);
     for (const request of requests) {
       singleTimes.set(key(request), [...(singleTimes.get(key(request)) ?? []), (await timed([request])).ms]);
     }
@@ -219,13 +238,17 @@ async function measure(httpsPort: number, httpPort: number): Promise<void> {
     if (ms > slowest.ms) slowest = { ms, name };
     if (process.env.BENCH_VERBOSE) {
       const inSuite = median(inSuiteTimes.get(name) ?? []);
-      console.log(`  ${name}: alone ${ms.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(' ')}), in the suite ${inSuite} ms`);
+      console.log(
+        `  ${name}: alone ${ms.toFixed(1)} ms (${times.map((t) => t.toFixed(0)).join(' ')}), in the suite ${inSuite} ms`,
+      );
     }
   }
   // The checker's own CPU per suite: on loopback, with nothing to wait for, the suite cannot be faster than this.
-  if (process.env.BENCH_VERBOSE) console.log(`  suite CPU in the checker ${median(suiteCpu).toFixed(0)} ms (wall ${suiteMs.toFixed(0)} ms)`);
+  if (process.env.BENCH_VERBOSE)
+    console.log(`  suite CPU in the checker ${median(suiteCpu).toFixed(0)} ms (wall ${suiteMs.toFixed(0)} ms)`);
   const notPassing = suite.results.filter((r) => r.status !== 'pass').map((r) => `${r.kind}: ${r.status} ${r.summary}`);
-  if (notPassing.length > 0) console.log(`note: not passing against the bench site (${label}):\n  ${notPassing.join('\n  ')}`);
+  if (notPassing.length > 0)
+    console.log(`note: not passing against the bench site (${label}):\n  ${notPassing.join('\n  ')}`);
   console.log(
     `checks (${label}): suite ${suiteMs.toFixed(0)} ms, slowest single ${slowest.ms.toFixed(0)} ms (${slowest.name}), ` +
       `ratio ${(suiteMs / slowest.ms).toFixed(2)} (target ≤ 1.3)`,
@@ -244,15 +267,21 @@ export default async function benchChecks(): Promise<void> {
       // The site runs here and the checks in the child, as a real target would be another machine.
       site = await serveSite(dir, run.legacy);
       siteLatencyMs = run.siteLatencyMs;
-      const proxies = run.rttMs > 0
-        ? await Promise.all([startLatencyProxy(site.httpsPort, run.rttMs), startLatencyProxy(site.httpPort, run.rttMs)])
-        : undefined;
+      const proxies =
+        run.rttMs > 0
+          ? await Promise.all([
+              startLatencyProxy(site.httpsPort, run.rttMs),
+              startLatencyProxy(site.httpPort, run.rttMs),
+            ])
+          : undefined;
       const [httpsPort, httpPort] = proxies ? [proxies[0].port, proxies[1].port] : [site.httpsPort, site.httpPort];
       redirectHttpsPort = proxies ? httpsPort : 0;
       try {
         // Same runtime flags (tsx's loader when run from source), plus the CA trusted from start-up.
         // BENCH_CPU_PROF=dir writes one V8 CPU profile per checker child there (--cpu-prof), to see where the suite's time goes.
-        const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+        const profile = process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+          : [];
         const child = spawn(process.execPath, [...process.execArgv, ...profile, self], {
           env: {
             ...process.env,

@@ -82,8 +82,29 @@ function compile(): Promise<{ ok: true; entry: string } | { ok: false; reason: s
   const entry = join(BUILD_DIR, relative(root, here).replace(/\.ts$/, '.js'));
   // The options of tsconfig.json that change emitted code; tsconfig.build.json builds src and db only.
   // src/main.ts too: the fresh process runs the real composition root, as `npm start` does.
-  const args = [tsc, here, join(root, 'src', 'main.ts'), '--outDir', BUILD_DIR, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext'];
-  args.push('--target', 'es2022', '--esModuleInterop', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--noCheck');
+  const args = [
+    tsc,
+    here,
+    join(root, 'src', 'main.ts'),
+    '--outDir',
+    BUILD_DIR,
+    '--rootDir',
+    root,
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+  ];
+  args.push(
+    '--target',
+    'es2022',
+    '--esModuleInterop',
+    '--resolveJsonModule',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--noCheck',
+  );
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: root, timeout: 180_000 }, (error, stdout) => {
       if (existsSync(entry)) resolve({ ok: true, entry });
@@ -190,7 +211,10 @@ async function child(apiUrl: string): Promise<void> {
 
 function nextMessage(proc: ChildProcess, kind: FromChild['kind']): Promise<FromChild> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`memory bench: no '${kind}' from the Golive process within ${LIMIT_MS / 1000} s`)), LIMIT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`memory bench: no '${kind}' from the Golive process within ${LIMIT_MS / 1000} s`)),
+      LIMIT_MS,
+    );
     const onMessage = (message: FromChild) => {
       if (message.kind !== kind) return;
       clearTimeout(timer);
@@ -223,7 +247,10 @@ async function startAll(fake: FakeSlack, port: number, deadline: number): Promis
   // Each start posts its root and 11 section messages; wait (bounded) until all of them are there.
   const want = GO_LIVES * 12;
   for (;;) {
-    const posted = fake.calls.reduce((n, c) => n + (c.method === 'chat.postMessage' && c.error === undefined ? 1 : 0), 0);
+    const posted = fake.calls.reduce(
+      (n, c) => n + (c.method === 'chat.postMessage' && c.error === undefined ? 1 : 0),
+      0,
+    );
     if (posted >= want) return;
     if (Date.now() > deadline) throw new Error(`memory bench: only ${posted}/${want} thread messages posted in time`);
     await new Promise((r) => setTimeout(r, 100));
@@ -258,7 +285,10 @@ async function ended(proc: ChildProcess, exited: Promise<void>, stop: () => void
 }
 
 function details(s: Snapshot): string {
-  const parts = s.rssAnon !== undefined && s.rssFile !== undefined ? ` (anonymous ${fmt(s.rssAnon / MB)}, file-backed ${fmt(s.rssFile / MB)})` : '';
+  const parts =
+    s.rssAnon !== undefined && s.rssFile !== undefined
+      ? ` (anonymous ${fmt(s.rssAnon / MB)}, file-backed ${fmt(s.rssFile / MB)})`
+      : '';
   return (
     `RSS ${fmt(s.rss / MB)} MB${parts}; heap used ${fmt(s.heapUsed / MB)} of ${fmt(s.heapTotal / MB)} MB, ` +
     `external ${fmt(s.external / MB)} MB (array buffers ${fmt(s.arrayBuffers / MB)}); peak RSS ${fmt(s.maxRss / MB)} MB, peak heap ${fmt(s.peakHeapTotal / MB)} MB`
@@ -292,7 +322,13 @@ function listed(calls: Map<string, number>): string {
  * A new Golive process on `file`, started as `npm start` starts it (compiled main.js, the start script's node
  * flags, configuration from the environment): its catch-up, then (`idle`) its memory once it has idled IDLE_MS.
  */
-async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probeFile: string, idle: boolean): Promise<FreshFigure> {
+async function freshProcess(
+  fake: FakeSlack,
+  mainJs: string,
+  file: string,
+  probeFile: string,
+  idle: boolean,
+): Promise<FreshFigure> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(SLACK_|GOLIVE_|CHECK_|DATABASE_URL$|PORT$|LOG_LEVEL$)/.test(key)) env[key] = value;
@@ -307,13 +343,22 @@ async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probe
   });
   const callsBefore = fake.calls.length;
   const started = performance.now();
-  const proc = fork(mainJs, [], { execArgv: [...childArgs(), '--import', pathToFileURL(probeFile).href], env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const proc = fork(mainJs, [], {
+    execArgv: [...childArgs(), '--import', pathToFileURL(probeFile).href],
+    env,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const exited = exitOf(proc);
   const errors: string[] = [];
   try {
     const caughtUp = await new Promise<FreshFigure['caughtUp']>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`memory bench: the fresh process did not catch up within ${LIMIT_MS / 1000} s`)), LIMIT_MS);
-      void exited.then(() => reject(new Error(`memory bench: the fresh process exited (${proc.exitCode}) before its catch-up ended`)));
+      const timer = setTimeout(
+        () => reject(new Error(`memory bench: the fresh process did not catch up within ${LIMIT_MS / 1000} s`)),
+        LIMIT_MS,
+      );
+      void exited.then(() =>
+        reject(new Error(`memory bench: the fresh process exited (${proc.exitCode}) before its catch-up ended`)),
+      );
       createInterface({ input: proc.stdout! }).on('line', (line) => {
         let entry: { level?: number; msg?: string } & Partial<FreshFigure['caughtUp']>;
         try {
@@ -323,7 +368,8 @@ async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probe
           return;
         }
         if ((entry.level ?? 0) >= 50) errors.push(entry.msg ?? line);
-        if (entry.msg === 'catching up the threads failed') reject(new Error('memory bench: the fresh process could not catch up its threads'));
+        if (entry.msg === 'catching up the threads failed')
+          reject(new Error('memory bench: the fresh process could not catch up its threads'));
         if (entry.msg === 'threads caught up') {
           clearTimeout(timer);
           const { goLives = 0, failed = 0, posts = 0, updates = 0, unchanged = 0, skipped = 0 } = entry;
@@ -333,7 +379,8 @@ async function freshProcess(fake: FakeSlack, mainJs: string, file: string, probe
     });
     const catchUpSeconds = (performance.now() - started) / 1000;
     const slackCalls = new Map<string, number>();
-    for (const call of fake.calls.slice(callsBefore)) slackCalls.set(call.method, (slackCalls.get(call.method) ?? 0) + 1);
+    for (const call of fake.calls.slice(callsBefore))
+      slackCalls.set(call.method, (slackCalls.get(call.method) ?? 0) + 1);
     if (!idle) return { gc: false, caughtUp, catchUpSeconds, slackCalls, errors };
     await new Promise((r) => setTimeout(r, IDLE_MS));
     proc.send({ kind: 'measure', idleMs: 0 } satisfies ToChild);
@@ -353,7 +400,11 @@ async function postedBefore(fake: FakeSlack, file: string, ids: readonly string[
     const roots = new Map(records.filter((r) => r.key === ROOT).map((r) => [r.goLiveId, r.ts]));
     for (const r of records) {
       const root = roots.get(r.goLiveId);
-      fake.addMessage({ channel: CHANNEL, ts: r.ts ?? '', ...(r.key !== ROOT && root !== undefined ? { thread_ts: root } : {}) });
+      fake.addMessage({
+        channel: CHANNEL,
+        ts: r.ts ?? '',
+        ...(r.key !== ROOT && root !== undefined ? { thread_ts: root } : {}),
+      });
     }
   } finally {
     await store.close();
@@ -377,7 +428,9 @@ async function tickWithoutRendering(file: string, ids: readonly string[]): Promi
 
 export default async function memoryBench(): Promise<void> {
   const compiled = await compile();
-  const mode = compiled.ok ? 'compiled JS on plain node, as npm start runs it' : `under tsx (compiling failed: ${compiled.reason})`;
+  const mode = compiled.ok
+    ? 'compiled JS on plain node, as npm start runs it'
+    : `under tsx (compiling failed: ${compiled.reason})`;
   const fake = await startFakeSlack();
   const keepDir = mkdtempSync(join(tmpdir(), 'golive-bench-memory-'));
   const proc = fork(compiled.ok ? compiled.entry : here, ['--child', fake.apiUrl], {
@@ -400,7 +453,14 @@ export default async function memoryBench(): Promise<void> {
         first.threads.slice(i, i + CONCURRENCY).map(async (thread) => {
           const found = findMenuOption(fake, thread, 'secret-key', 'done');
           if (!found) throw new Error(`go-live ${thread.id} shows no Done option for secret-key`);
-          const res = await click(app, { goLive: thread, itemId: 'secret-key', action: 'done', user: 'U0TEAM01', messageTs: found.message.ts, blockId: found.blockId });
+          const res = await click(app, {
+            goLive: thread,
+            itemId: 'secret-key',
+            action: 'done',
+            user: 'U0TEAM01',
+            messageTs: found.message.ts,
+            blockId: found.blockId,
+          });
           if (res.status !== 200) throw new Error(`tick answered ${res.status}`);
         }),
       );
@@ -427,7 +487,9 @@ export default async function memoryBench(): Promise<void> {
         `${idle.gc ? 'after gc()' : 'no --expose-gc: settled only'}; Golive ran ${mode}; app errors logged: ${idle.errors.length}`,
     );
     if (idle.active < GO_LIVES || idle.errors.length > 0 || fake.invalidPayloads.length > 0) {
-      throw new Error(`memory bench: ${idle.active} active, errors: ${idle.errors.slice(0, 3).join(' | ')}, invalid payloads: ${fake.invalidPayloads.length}`);
+      throw new Error(
+        `memory bench: ${idle.active} active, errors: ${idle.errors.slice(0, 3).join(' | ')}, invalid payloads: ${fake.invalidPayloads.length}`,
+      );
     }
 
     // The same database, a new process: what a restart or a deploy leaves running until the next click.
@@ -436,12 +498,22 @@ export default async function memoryBench(): Promise<void> {
     await nextMessage(proc, 'kept');
     await ended(proc, exited, () => proc.send({ kind: 'stop' } satisfies ToChild));
     const seedStarted = performance.now();
-    const seeded = await seedGoLives({ file, count: RESTART_GO_LIVES - GO_LIVES, channelId: CHANNEL, startedBy: DEPLOYER, prefix: 'seeded' });
+    const seeded = await seedGoLives({
+      file,
+      count: RESTART_GO_LIVES - GO_LIVES,
+      channelId: CHANNEL,
+      startedBy: DEPLOYER,
+      prefix: 'seeded',
+    });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     await postedBefore(fake, file, seeded);
-    console.log(`  grown to ${GO_LIVES + seeded.length} active go-lives (each ticked once, threads up to date) in ${fmt(seedSeconds)} s, straight into the file`);
+    console.log(
+      `  grown to ${GO_LIVES + seeded.length} active go-lives (each ticked once, threads up to date) in ${fmt(seedSeconds)} s, straight into the file`,
+    );
     if (!compiled.ok) {
-      console.log('memory idle, fresh process on the same database: not measured (it runs compiled main.js, and compiling failed)');
+      console.log(
+        'memory idle, fresh process on the same database: not measured (it runs compiled main.js, and compiling failed)',
+      );
       return;
     }
     const probeFile = join(keepDir, 'probe.mjs');
@@ -466,7 +538,9 @@ export default async function memoryBench(): Promise<void> {
         `${fresh.gc ? 'after gc()' : 'no --expose-gc: settled only'}; app errors logged: ${fresh.errors.length}`,
     );
     if (caughtUp.goLives < RESTART_GO_LIVES || caughtUp.failed > 0 || fresh.errors.length > 0) {
-      throw new Error(`memory bench: the fresh process caught up ${caughtUp.goLives} go-lives (${caughtUp.failed} failed), errors: ${fresh.errors.slice(0, 3).join(' | ')}`);
+      throw new Error(
+        `memory bench: the fresh process caught up ${caughtUp.goLives} go-lives (${caughtUp.failed} failed), errors: ${fresh.errors.slice(0, 3).join(' | ')}`,
+      );
     }
 
     // Ticks that no process rendered, as when a crash cut their renders off: the next start repairs only those.
@@ -480,7 +554,9 @@ export default async function memoryBench(): Promise<void> {
         `past the budget's burst of 10 the updates go at Tier 3's 50 a minute (src/slack/update-budget.ts)`,
     );
     if (repairs !== 2 * STALE || repaired.caughtUp.failed > 0 || repaired.errors.length > 0) {
-      throw new Error(`memory bench: the stale restart made ${repairs} chat.update (want ${2 * STALE}), ${repaired.caughtUp.failed} failed, errors: ${repaired.errors.slice(0, 3).join(' | ')}`);
+      throw new Error(
+        `memory bench: the stale restart made ${repairs} chat.update (want ${2 * STALE}), ${repaired.caughtUp.failed} failed, errors: ${repaired.errors.slice(0, 3).join(' | ')}`,
+      );
     }
   } finally {
     if (proc.connected) proc.send({ kind: 'stop' } satisfies ToChild);

@@ -28,7 +28,14 @@ async function outage(answer: OutageAnswer): Promise<void> {
       await sleep(at - (Date.now() - started));
       const found = findMenuOption(app.fake, goLive, items[i] as string, 'done');
       if (!found) throw new Error('no Done option');
-      const res = await click(app, { goLive, itemId: items[i] as string, action: 'done', user: users[i] as string, messageTs: found.message.ts, blockId: found.blockId });
+      const res = await click(app, {
+        goLive,
+        itemId: items[i] as string,
+        action: 'done',
+        user: users[i] as string,
+        messageTs: found.message.ts,
+        blockId: found.blockId,
+      });
       if (res.status !== 200) throw new Error(`tick answered ${res.status}`);
     }
     await sleep(OUTAGE_MS - (Date.now() - started));
@@ -36,7 +43,14 @@ async function outage(answer: OutageAnswer): Promise<void> {
     const recovered = Date.now();
     const shown = () =>
       items.every((item, i) =>
-        app.fake.messages().some((m) => m.thread_ts === goLive.rootTs && JSON.stringify(m.blocks ?? []).includes(`_done_ by <@${users[i] ?? ''}>`) && JSON.stringify(m.blocks).includes(`item:${item}`)),
+        app.fake
+          .messages()
+          .some(
+            (m) =>
+              m.thread_ts === goLive.rootTs &&
+              JSON.stringify(m.blocks ?? []).includes(`_done_ by <@${users[i] ?? ''}>`) &&
+              JSON.stringify(m.blocks).includes(`item:${item}`),
+          ),
       ) && JSON.stringify(app.fake.message(goLive.channelId, goLive.rootTs ?? '')?.blocks ?? []).includes('3/144');
     await withLimit(
       (async () => {
@@ -49,7 +63,7 @@ async function outage(answer: OutageAnswer): Promise<void> {
     await app.idle();
     const updates = app.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update');
     const refused = updates.filter((c) => c.status !== 200);
-    const gaps = refused.slice(1).map((c, i) => fmt(((c.at - (refused[i]?.at ?? c.at)) / 1000), 1));
+    const gaps = refused.slice(1).map((c, i) => fmt((c.at - (refused[i]?.at ?? c.at)) / 1000, 1));
     console.log(
       `outage (${answer}) of ${OUTAGE_MS / 1000} s, ticks at ${TICKS_AT_MS.map((t) => t / 1000).join(', ')} s: all three shown ${fmt(caughtUpMs / 1000, 2)} s after Slack answered again; ` +
         `chat.update calls: ${refused.length} refused during the outage (one at a time, ${gaps.join(' s, ')} s apart), ${updates.length - refused.length} answered after it ` +

@@ -124,7 +124,15 @@ async function verifyBench(dir: string): Promise<void> {
     for (let i = 1; i < VERIFY_EVENTS; i++) {
       const at = now + i * 1000;
       const after = { itemId: items[i % items.length]!, state: i % 2 ? 'done' : 'open', by: `U0PERSON${i % 20}`, at };
-      const row = { goLiveId: started.goLive.id, at, actor: after.by, action: 'item', subject: after.itemId, before: null, after: storedJson(after) };
+      const row = {
+        goLiveId: started.goLive.id,
+        at,
+        actor: after.by,
+        action: 'item',
+        subject: after.itemId,
+        before: null,
+        after: storedJson(after),
+      };
       const hash = auditHash(row, prevHash);
       insert.run(row.goLiveId, at, row.actor, 'item', row.subject, null, row.after, hash, prevHash);
       prevHash = hash;
@@ -132,7 +140,12 @@ async function verifyBench(dir: string): Promise<void> {
   })();
   db.close();
 
-  const io = { stdout: () => undefined, stderr: (text: string) => console.log(text), env: { DATABASE_URL: file }, isTTY: false };
+  const io = {
+    stdout: () => undefined,
+    stderr: (text: string) => console.log(text),
+    env: { DATABASE_URL: file },
+    isTTY: false,
+  };
   const load = loadavg()[0]!;
   const verify = await timed(async () => {
     if ((await main(['verify', 'payments'], io)) !== 0) throw new Error('the bench chain did not verify');

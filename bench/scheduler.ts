@@ -52,7 +52,14 @@ async function world(goLives: number): Promise<World> {
   const template = defaultTemplate();
   const goLiveIds: string[] = [];
   for (let i = 0; i < goLives; i++) {
-    const started = await store.startGoLive({ service: `svc-${i}`, environment: 'production', channelId: 'C0BENCH', startedBy: 'U0BENCH', roles: {}, template });
+    const started = await store.startGoLive({
+      service: `svc-${i}`,
+      environment: 'production',
+      channelId: 'C0BENCH',
+      startedBy: 'U0BENCH',
+      roles: {},
+      template,
+    });
     if (!started.ok) throw new Error('start failed');
     goLiveIds.push(started.goLive.id);
   }
@@ -64,7 +71,15 @@ async function world(goLives: number): Promise<World> {
 
 function scheduler(w: World, handler: JobHandler, owner = 'bench'): Scheduler {
   const handlers = { bench: handler, preflight: handler, checkin: handler, escalate: handler, end: handler };
-  return new Scheduler({ jobs: w.store.jobs, clock: { now: () => w.now.value }, tickMs: TICK_MS, owner, handlers, logger: silent, metrics: createMetrics() });
+  return new Scheduler({
+    jobs: w.store.jobs,
+    clock: { now: () => w.now.value },
+    tickMs: TICK_MS,
+    owner,
+    handlers,
+    logger: silent,
+    metrics: createMetrics(),
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -87,16 +102,28 @@ function row(label: string, samples: readonly Timed[], clock: TimeAccounting): s
   if (slow.length > 0) {
     const total = slow.reduce((sum, t) => sum + t.wallMs, 0);
     const wait = slow.reduce((sum, t) => sum + t.waitMs, 0);
-    const cpu = Math.min(total - wait, slow.reduce((sum, t) => sum + t.cpuMs, 0));
+    const cpu = Math.min(
+      total - wait,
+      slow.reduce((sum, t) => sum + t.cpuMs, 0),
+    );
     over =
       `${slow.length}: ${share(wait, total)} waiting for a CPU, ${share(cpu, total)} on one, ${share(total - wait - cpu, total)} blocked; ` +
       `${slow.filter((t) => clock.duringGc(t)).length} during a GC`;
   }
-  const cols = [percentile(wall, 0.5), percentile(wall, 0.99), percentile(wall, 0.999), wall.at(-1) ?? NaN, meanCpu].map(fmt);
+  const cols = [
+    percentile(wall, 0.5),
+    percentile(wall, 0.99),
+    percentile(wall, 0.999),
+    wall.at(-1) ?? NaN,
+    meanCpu,
+  ].map(fmt);
   return `| ${label} | ${samples.length} | ${cols.join(' | ')} | ${over} |`;
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 export default async function bench(): Promise<void> {
   const loadBefore = load();
@@ -107,7 +134,15 @@ export default async function bench(): Promise<void> {
   const busy = await world(GO_LIVES);
   // 20 jobs per go-live spread over the next 24 hours: 10,000 pending.
   const jobs: NewJob[] = busy.goLiveIds.flatMap((goLiveId, g) =>
-    Array.from({ length: JOBS_PER_GO_LIVE }, (_, k) => ({ goLiveId, kind: 'bench', key: `j${k}`, series: `s${k}`, dueAt: T0 + MINUTE + ((g * 37 + k * 72) % 1440) * MINUTE, priority: 10, payload: {} })),
+    Array.from({ length: JOBS_PER_GO_LIVE }, (_, k) => ({
+      goLiveId,
+      kind: 'bench',
+      key: `j${k}`,
+      series: `s${k}`,
+      dueAt: T0 + MINUTE + ((g * 37 + k * 72) % 1440) * MINUTE,
+      priority: 10,
+      payload: {},
+    })),
   );
   await busy.store.jobs.schedule(jobs);
   const pending = (await busy.store.jobs.countByState()).pending;
@@ -128,7 +163,15 @@ export default async function bench(): Promise<void> {
   // Six hours of 15 s ticks, each claiming and running (a no-op handler) and completing the jobs that fell due.
   await busy.store.jobs.schedule(
     busy.goLiveIds.flatMap((goLiveId, g) =>
-      Array.from({ length: LATER_PER_GO_LIVE }, (_, k) => ({ goLiveId, kind: 'bench', key: `later${k}`, series: `later${k}`, dueAt: T0 + 25 * HOUR + g * MINUTE + k, priority: 10, payload: {} })),
+      Array.from({ length: LATER_PER_GO_LIVE }, (_, k) => ({
+        goLiveId,
+        kind: 'bench',
+        key: `later${k}`,
+        series: `later${k}`,
+        dueAt: T0 + 25 * HOUR + g * MINUTE + k,
+        priority: 10,
+        payload: {},
+      })),
     ),
   );
   const pendingBefore = (await busy.store.jobs.countByState()).pending;
@@ -150,13 +193,23 @@ export default async function bench(): Promise<void> {
   clock.stop();
 
   console.log(`load average ${loadBefore} before, ${load()} after; ${WARM_UP} ticks of each kind first, not counted`);
-  console.log(`| tick (target ≤ ${TARGET_MS} ms) | ticks | p50 | p99 | p99.9 | max | on a CPU, mean | over ${TARGET_MS} ms: where their time went |`);
+  console.log(
+    `| tick (target ≤ ${TARGET_MS} ms) | ticks | p50 | p99 | p99.9 | max | on a CPU, mean | over ${TARGET_MS} ms: where their time went |`,
+  );
   console.log(`|---|---|---|---|---|---|---|---|`);
   console.log(row('empty database (baseline of the next row, alternating with it)', idleBaseline, clock));
   console.log(row(`${pending} pending over ${GO_LIVES} live go-lives, none due`, idle, clock));
   console.log(row('empty database (baseline of the next rows, alternating with them)', dueBaseline, clock));
-  console.log(row(`${pendingBefore} → ${pendingAfter} pending, 15 s apart: ${ran} due jobs claimed, run and completed`, due, clock));
-  console.log(row(`of those, the ticks that ran jobs (${(ran / Math.max(1, running.length)).toFixed(1)} each)`, running, clock));
+  console.log(
+    row(
+      `${pendingBefore} → ${pendingAfter} pending, 15 s apart: ${ran} due jobs claimed, run and completed`,
+      due,
+      clock,
+    ),
+  );
+  console.log(
+    row(`of those, the ticks that ran jobs (${(ran / Math.max(1, running.length)).toFixed(1)} each)`, running, clock),
+  );
   await empty.store.close();
   await busy.store.close();
   rmSync(empty.dir, { recursive: true, force: true });
@@ -165,8 +218,21 @@ export default async function bench(): Promise<void> {
   // The default template's whole window on an injected clock: the scheduler and store part, no Slack.
   const plan = await world(1);
   const goLiveId = plan.goLiveIds[0] ?? '';
-  const planned = planPostLaunch(defaultTemplate().postlaunch ?? { durationMs: 0, ackWithinMs: 0, escalation: [], checkins: [] }, T0);
-  await plan.store.jobs.schedule(planned.map((j) => ({ goLiveId, kind: j.kind, key: j.key, series: j.series, dueAt: j.dueAt, priority: j.priority, payload: j.payload })));
+  const planned = planPostLaunch(
+    defaultTemplate().postlaunch ?? { durationMs: 0, ackWithinMs: 0, escalation: [], checkins: [] },
+    T0,
+  );
+  await plan.store.jobs.schedule(
+    planned.map((j) => ({
+      goLiveId,
+      kind: j.kind,
+      key: j.key,
+      series: j.series,
+      dueAt: j.dueAt,
+      priority: j.priority,
+      payload: j.payload,
+    })),
+  );
   const planScheduler = scheduler(plan, noop);
   const started = performance.now();
   let ticks = 0;
@@ -175,7 +241,9 @@ export default async function bench(): Promise<void> {
     await planScheduler.tick();
     ticks++;
   }
-  console.log(`default 24-hour plan (${planned.length} jobs) on an injected clock: ${ticks} ticks in ${fmt(performance.now() - started)}`);
+  console.log(
+    `default 24-hour plan (${planned.length} jobs) on an injected clock: ${ticks} ticks in ${fmt(performance.now() - started)}`,
+  );
   await plan.store.close();
   rmSync(plan.dir, { recursive: true, force: true });
 
@@ -185,7 +253,17 @@ export default async function bench(): Promise<void> {
   const liveStore = openSqliteStore({ file: join(live.dir, 'golive.db'), clock: { now: realNow } });
   const base = Date.now() + 500;
   const dueTimes = Array.from({ length: 20 }, (_, i) => base + Math.floor(((i * 7919) % 8000) + (i % 3) * 13));
-  await liveStore.jobs.schedule(dueTimes.map((dueAt, i) => ({ goLiveId: live.goLiveIds[i % 4] ?? '', kind: 'bench', key: `rt${i}`, series: `rt${i}`, dueAt, priority: 10, payload: {} })));
+  await liveStore.jobs.schedule(
+    dueTimes.map((dueAt, i) => ({
+      goLiveId: live.goLiveIds[i % 4] ?? '',
+      kind: 'bench',
+      key: `rt${i}`,
+      series: `rt${i}`,
+      dueAt,
+      priority: 10,
+      payload: {},
+    })),
+  );
   const lateness: number[] = [];
   const realScheduler = new Scheduler({
     jobs: liveStore.jobs,
@@ -208,4 +286,3 @@ export default async function bench(): Promise<void> {
   await live.store.close();
   rmSync(live.dir, { recursive: true, force: true });
 }
-

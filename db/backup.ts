@@ -8,7 +8,8 @@ export type BackupResult = { ok: true; pages: number } | { ok: false; reason: st
 
 export async function backupDatabase(fromFile: string, toFile: string): Promise<BackupResult> {
   if (fromFile === ':memory:') return { ok: false, reason: 'an in-memory database (:memory:) cannot be backed up' };
-  if (!existsSync(fromFile)) return { ok: false, reason: `no database at ${fromFile} (set DATABASE_URL to the bot's file)` };
+  if (!existsSync(fromFile))
+    return { ok: false, reason: `no database at ${fromFile} (set DATABASE_URL to the bot's file)` };
   if (resolve(fromFile) === resolve(toFile)) return { ok: false, reason: 'the backup file is the database itself' };
   if (existsSync(toFile)) return { ok: false, reason: `${toFile} exists already: choose a new file name` };
   mkdirSync(dirname(resolve(toFile)), { recursive: true });

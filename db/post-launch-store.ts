@@ -44,7 +44,9 @@ export type AcknowledgeResult =
   | { ok: true; changed: boolean; checkIn: CheckIn }
   | { ok: false; reason: 'not-found' | 'ended'; checkIn?: CheckIn };
 
-export type EscalateResult = { status: 'escalated'; checkIn: CheckIn } | { status: 'acknowledged' | 'not-found' | 'ended' };
+export type EscalateResult =
+  | { status: 'escalated'; checkIn: CheckIn }
+  | { status: 'acknowledged' | 'not-found' | 'ended' };
 
 export type EndWindowResult =
   | { ok: true; status: GoLiveStatus; cancelled: number }
@@ -70,5 +72,11 @@ export interface PostLaunchStore {
    * Ends the window through the lifecycle (`complete` or `roll-back`): status, the lock released, pending jobs
    * cancelled and the audit event, in one transaction.
    */
-  endWindow(goLiveId: string, event: 'complete' | 'roll-back', actor: Actor, at: number, reason?: string): Promise<EndWindowResult>;
+  endWindow(
+    goLiveId: string,
+    event: 'complete' | 'roll-back',
+    actor: Actor,
+    at: number,
+    reason?: string,
+  ): Promise<EndWindowResult>;
 }

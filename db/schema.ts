@@ -43,9 +43,7 @@ export const goLives = sqliteTable(
   (t) => [
     // The lock: at most one active go-live per service and environment, enforced by the database itself,
     // for every active status (src/domain/go-live.ts).
-    uniqueIndex('go_lives_active_lock')
-      .on(t.service, t.environment)
-      .where(sql.raw(ACTIVE_STATUS_SQL)),
+    uniqueIndex('go_lives_active_lock').on(t.service, t.environment).where(sql.raw(ACTIVE_STATUS_SQL)),
     index('go_lives_status').on(t.status),
   ],
 );
@@ -148,8 +146,12 @@ export const signOffs = sqliteTable(
   (t) => [
     index('sign_offs_go_live').on(t.goLiveId, t.kind, t.round),
     // One approval per person per request, and one standing sign-off per person per section: a repeat is a no-op.
-    uniqueIndex('sign_offs_one_approval').on(t.goLiveId, t.round, t.by).where(sql`kind = 'approval'`),
-    uniqueIndex('sign_offs_one_section').on(t.goLiveId, t.sectionId, t.by).where(sql`kind = 'section' and revoked_at is null`),
+    uniqueIndex('sign_offs_one_approval')
+      .on(t.goLiveId, t.round, t.by)
+      .where(sql`kind = 'approval'`),
+    uniqueIndex('sign_offs_one_section')
+      .on(t.goLiveId, t.sectionId, t.by)
+      .where(sql`kind = 'section' and revoked_at is null`),
   ],
 );
 
@@ -228,7 +230,11 @@ export const incidents = sqliteTable(
     recoveryPostedAt: integer('recovery_posted_at'),
   },
   // One open failure per check kind: a second run that sees it fail changes nothing.
-  (t) => [uniqueIndex('incidents_open').on(t.goLiveId, t.kind).where(sql`recovered_at is null`)],
+  (t) => [
+    uniqueIndex('incidents_open')
+      .on(t.goLiveId, t.kind)
+      .where(sql`recovered_at is null`),
+  ],
 );
 
 /** One row, rewritten by every readiness probe: a committed write, so /health/ready sees a file that refuses writes. */

@@ -103,11 +103,15 @@ function prepare(db: Database.Database) {
          AND go_live_id NOT IN (SELECT go_live_id FROM jobs WHERE state = 'claimed' AND lease_expires_at > @now)
        ORDER BY due_at, priority, id LIMIT @limit`,
     ),
-    endedGoLives: db.prepare(`SELECT id FROM go_lives WHERE status IN (${ENDED_SQL}) AND id IN (SELECT value FROM json_each(@ids))`),
+    endedGoLives: db.prepare(
+      `SELECT id FROM go_lives WHERE status IN (${ENDED_SQL}) AND id IN (SELECT value FROM json_each(@ids))`,
+    ),
     cancelOne: db.prepare(
       `UPDATE jobs SET state = 'cancelled', note = 'the go-live ended', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`,
     ),
-    collapse: db.prepare(`UPDATE jobs SET state = 'done', note = @note, finished_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`),
+    collapse: db.prepare(
+      `UPDATE jobs SET state = 'done', note = @note, finished_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE id = @id`,
+    ),
     claim: db.prepare(
       `UPDATE jobs SET state = 'claimed', lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1 WHERE id = @id`,
     ),
@@ -159,13 +163,13 @@ export class SqliteJobStore implements JobStore {
     for (const job of jobs) {
       const now = this.host.clock.now();
       added += this.sql.insert.run({
-          id: newId(now),
-          goLiveId: job.goLiveId,
-          kind: job.kind,
-          key: job.key,
-          series: job.series,
-          dueAt: job.dueAt,
-          priority: job.priority,
+        id: newId(now),
+        goLiveId: job.goLiveId,
+        kind: job.kind,
+        key: job.key,
+        series: job.series,
+        dueAt: job.dueAt,
+        priority: job.priority,
         payload: JSON.stringify(job.payload ?? {}),
         now,
       }).changes;
@@ -178,13 +182,20 @@ export class SqliteJobStore implements JobStore {
     if (this.sql.anythingDue.get({ now }) === 0) return { jobs: [], cancelled: 0, collapsed: 0 };
     return this.host.write((): ClaimResult => {
       const cancelled = this.sql.cancelEnded.run({ now }).changes;
-      const rows = [...(this.sql.expiredClaims.all({ now, limit }) as JobRow[]), ...(this.sql.duePending.all({ now, limit }) as JobRow[])];
+      const rows = [
+        ...(this.sql.expiredClaims.all({ now, limit }) as JobRow[]),
+        ...(this.sql.duePending.all({ now, limit }) as JobRow[]),
+      ];
       if (rows.length === 0) return { jobs: [], cancelled, collapsed: 0 };
       let candidates = rows.map(toJob);
       const oldestDueAt = Math.min(...candidates.map((j) => j.dueAt));
       // A lease that expired on a go-live that has ended since: cancelled, not run.
       const ended = new Set(
-        (this.sql.endedGoLives.all({ ids: JSON.stringify([...new Set(candidates.map((j) => j.goLiveId))]) }) as { id: string }[]).map((r) => r.id),
+        (
+          this.sql.endedGoLives.all({ ids: JSON.stringify([...new Set(candidates.map((j) => j.goLiveId))]) }) as {
+            id: string;
+          }[]
+        ).map((r) => r.id),
       );
       let endedCancelled = 0;
       candidates = candidates.filter((job) => {
@@ -199,7 +210,8 @@ export class SqliteJobStore implements JobStore {
       let collapsed = 0;
       for (const jobs of byGoLive.values()) {
         const { run, collapsed: folded } = collapseDue(jobs);
-        for (const { job, into } of folded) this.sql.collapse.run({ id: job.id, now, note: `collapsed into ${into.key}` });
+        for (const { job, into } of folded)
+          this.sql.collapse.run({ id: job.id, now, note: `collapsed into ${into.key}` });
         collapsed += folded.length;
         for (const job of run) {
           this.sql.claim.run({ id: job.id, owner, expires: now + leaseMs });
@@ -218,7 +230,10 @@ export class SqliteJobStore implements JobStore {
   }
 
   async saveProgress(id: string, owner: string, progress: readonly string[], leaseExpiresAt: number): Promise<boolean> {
-    return this.host.write(() => this.sql.progress.run({ id, owner, progress: JSON.stringify(progress), expires: leaseExpiresAt }).changes === 1);
+    return this.host.write(
+      () =>
+        this.sql.progress.run({ id, owner, progress: JSON.stringify(progress), expires: leaseExpiresAt }).changes === 1,
+    );
   }
 
   async complete(id: string, owner: string, now: number, note?: string): Promise<boolean> {
@@ -227,7 +242,9 @@ export class SqliteJobStore implements JobStore {
 
   async retry(id: string, owner: string, dueAt: number, error: string, countAttempt: boolean): Promise<boolean> {
     return this.host.write(
-      () => this.sql.retry.run({ id, owner, dueAt, error: error.slice(0, ERROR_MAX), uncount: countAttempt ? 0 : 1 }).changes === 1,
+      () =>
+        this.sql.retry.run({ id, owner, dueAt, error: error.slice(0, ERROR_MAX), uncount: countAttempt ? 0 : 1 })
+          .changes === 1,
     );
   }
 

@@ -63,7 +63,13 @@ function toCheckIn(row: CheckInRow): CheckIn {
 }
 
 function toIncident(row: IncidentRow): Incident {
-  const incident: Incident = { id: row.id, goLiveId: row.go_live_id, kind: row.kind as CheckKind, summary: row.summary, failedAt: row.failed_at };
+  const incident: Incident = {
+    id: row.id,
+    goLiveId: row.go_live_id,
+    kind: row.kind as CheckKind,
+    summary: row.summary,
+    failedAt: row.failed_at,
+  };
   if (row.pinged_at !== null) incident.pingedAt = row.pinged_at;
   if (row.recovered_at !== null) incident.recoveredAt = row.recovered_at;
   if (row.recovery_summary !== null) incident.recoverySummary = row.recovery_summary;
@@ -95,7 +101,9 @@ function prepare(host: SqliteHost) {
     markPinged: db.prepare(`UPDATE incidents SET pinged_at = ? WHERE id = ? AND pinged_at IS NULL`),
     markRecovery: db.prepare(`UPDATE incidents SET recovery_posted_at = ? WHERE id = ? AND recovery_posted_at IS NULL`),
     incidentsOf: db.prepare(`SELECT * FROM incidents WHERE go_live_id = ? ORDER BY failed_at, id`),
-    endGoLive: db.prepare(`UPDATE go_lives SET status = @status, ended_at = @at, end_reason = @reason, version = version + 1 WHERE id = @id`),
+    endGoLive: db.prepare(
+      `UPDATE go_lives SET status = @status, ended_at = @at, end_reason = @reason, version = version + 1 WHERE id = @id`,
+    ),
   };
 }
 
@@ -159,7 +167,10 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
       if (!goLive || ENDED.has(goLive.status)) return { ok: false, reason: 'ended', checkIn: before };
       this.sql.ack.run({ id: checkInId, by, at });
       const note = `acknowledged by ${by}`;
-      const cancelled = Object.values(escalationSeries(checkInId)).reduce((n, series) => n + this.jobs.cancelPendingInWrite(before.goLiveId, at, note, series), 0);
+      const cancelled = Object.values(escalationSeries(checkInId)).reduce(
+        (n, series) => n + this.jobs.cancelPendingInWrite(before.goLiveId, at, note, series),
+        0,
+      );
       audit({
         goLiveId: before.goLiveId,
         at,
@@ -182,7 +193,15 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
       const goLive = this.goLiveStatus(checkIn.goLiveId);
       if (!goLive || ENDED.has(goLive.status)) return { status: 'ended' };
       if (this.sql.level.run({ id: checkInId, level }).changes === 1) {
-        audit({ goLiveId: checkIn.goLiveId, at, actor: 'golive', action: 'escalate', subject: checkInId, before: { level: checkIn.level }, after: { level } });
+        audit({
+          goLiveId: checkIn.goLiveId,
+          at,
+          actor: 'golive',
+          action: 'escalate',
+          subject: checkInId,
+          before: { level: checkIn.level },
+          after: { level },
+        });
       }
       return { status: 'escalated', checkIn: { ...checkIn, level: Math.max(level, checkIn.level) } };
     });
@@ -195,7 +214,15 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
         const change = checkTransition(open !== undefined, result.status);
         if (change === 'failed') {
           this.sql.openIncidentInsert.run(goLiveId, result.kind, result.summary, at);
-          audit({ goLiveId, at, actor: 'golive', action: 'check-failed', subject: result.kind, before: null, after: { summary: result.summary } });
+          audit({
+            goLiveId,
+            at,
+            actor: 'golive',
+            action: 'check-failed',
+            subject: result.kind,
+            before: null,
+            after: { summary: result.summary },
+          });
         } else if (change === 'recovered' && open) {
           this.sql.recover.run(at, result.summary, open.id);
           audit({
@@ -231,14 +258,24 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
     return (this.sql.incidentsOf.all(goLiveId) as IncidentRow[]).map(toIncident);
   }
 
-  async endWindow(goLiveId: string, event: 'complete' | 'roll-back', actor: Actor, at: number, reason?: string): Promise<EndWindowResult> {
+  async endWindow(
+    goLiveId: string,
+    event: 'complete' | 'roll-back',
+    actor: Actor,
+    at: number,
+    reason?: string,
+  ): Promise<EndWindowResult> {
     return this.host.write((audit): EndWindowResult => {
       const goLive = this.goLiveStatus(goLiveId);
       if (!goLive) return { ok: false, code: 'not-found' };
       const next = transition(goLive, event);
       if (!next.ok) return { ok: false, code: next.code };
       this.sql.endGoLive.run({ id: goLiveId, status: next.status, at, reason: reason ?? null });
-      const cancelled = this.jobs.cancelPendingInWrite(goLiveId, at, event === 'complete' ? 'the window ended' : 'rolled back');
+      const cancelled = this.jobs.cancelPendingInWrite(
+        goLiveId,
+        at,
+        event === 'complete' ? 'the window ended' : 'rolled back',
+      );
       audit({
         goLiveId,
         at,

@@ -40,7 +40,12 @@ export class SignOffRows {
       )
       .orderBy(asc(signOffs.id))
       .prepare();
-    this.all = db.select().from(signOffs).where(eq(signOffs.goLiveId, sql.placeholder('goLiveId'))).orderBy(asc(signOffs.id)).prepare();
+    this.all = db
+      .select()
+      .from(signOffs)
+      .where(eq(signOffs.goLiveId, sql.placeholder('goLiveId')))
+      .orderBy(asc(signOffs.id))
+      .prepare();
   }
 
   /** The go-live's sign-off state for its current request `round`. */
@@ -72,25 +77,45 @@ export class SignOffRows {
   }
 
   /** Marks standing approvals of `round` (all of them) and section sign-offs of `sectionIds` revoked. */
-  revoke(goLiveId: string, what: { round?: number; sectionIds: readonly string[] }, by: { at: number; actor: Actor; reason: string }): void {
+  revoke(
+    goLiveId: string,
+    what: { round?: number; sectionIds: readonly string[] },
+    by: { at: number; actor: Actor; reason: string },
+  ): void {
     const set = { revokedAt: by.at, revokedBy: by.actor, revokedReason: by.reason };
     const standing = and(eq(signOffs.goLiveId, goLiveId), isNull(signOffs.revokedAt));
     if (what.round !== undefined) {
-      this.db.update(signOffs).set(set).where(and(standing, eq(signOffs.kind, 'approval'), eq(signOffs.round, what.round))).run();
+      this.db
+        .update(signOffs)
+        .set(set)
+        .where(and(standing, eq(signOffs.kind, 'approval'), eq(signOffs.round, what.round)))
+        .run();
     }
     if (what.sectionIds.length > 0) {
-      this.db.update(signOffs).set(set).where(and(standing, eq(signOffs.kind, 'section'), inArray(signOffs.sectionId, [...what.sectionIds]))).run();
+      this.db
+        .update(signOffs)
+        .set(set)
+        .where(and(standing, eq(signOffs.kind, 'section'), inArray(signOffs.sectionId, [...what.sectionIds])))
+        .run();
     }
   }
 
   record(goLiveId: string): SignOffRecord[] {
     return this.all.all({ goLiveId }).map((row) => {
-      const record: SignOffRecord = { id: row.id, goLiveId: row.goLiveId, kind: row.kind, round: row.round, by: row.by, at: row.at };
+      const record: SignOffRecord = {
+        id: row.id,
+        goLiveId: row.goLiveId,
+        kind: row.kind,
+        round: row.round,
+        by: row.by,
+        at: row.at,
+      };
       if (row.sectionId !== null) record.sectionId = row.sectionId;
       if (row.comment !== null) record.comment = row.comment;
       if (row.justification !== null) record.justification = row.justification;
       if (row.exceptions !== null) record.exceptions = row.exceptions;
-      if (row.revokedAt !== null) record.revoked = { at: row.revokedAt, by: row.revokedBy ?? '', reason: row.revokedReason ?? '' };
+      if (row.revokedAt !== null)
+        record.revoked = { at: row.revokedAt, by: row.revokedBy ?? '', reason: row.revokedReason ?? '' };
       return record;
     });
   }

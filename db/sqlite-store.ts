@@ -135,7 +135,11 @@ const jsonText = storedJson;
  */
 function prepareHotStatements(db: Db) {
   return {
-    headById: db.select(headColumns).from(goLives).where(eq(goLives.id, sql.placeholder('id'))).prepare(),
+    headById: db
+      .select(headColumns)
+      .from(goLives)
+      .where(eq(goLives.id, sql.placeholder('id')))
+      .prepare(),
     // Whether a message (channel + ts) is one of a go-live's own, asked before every click's ack: building and
     // preparing this join per click cost more than the rest of the click's store work.
     messageOf: db
@@ -151,21 +155,39 @@ function prepareHotStatements(db: Db) {
       )
       .prepare(),
     // Read as raw text: the json column mode would parse it, and a snapshot is only parsed when its text is new.
-    templateJson: db.select({ json: sql<string>`${goLives.template}` }).from(goLives).where(eq(goLives.id, sql.placeholder('id'))).prepare(),
+    templateJson: db
+      .select({ json: sql<string>`${goLives.template}` })
+      .from(goLives)
+      .where(eq(goLives.id, sql.placeholder('id')))
+      .prepare(),
     // The active go-lives whose snapshot is the same text as this go-live's (compared inside SQLite).
     sameTemplate: db
       .select({ id: goLives.id })
       .from(goLives)
-      .where(and(sql.raw(ACTIVE_STATUS_SQL), sql`${goLives.template} = (select t.template from go_lives t where t.id = ${sql.placeholder('id')})`))
+      .where(
+        and(
+          sql.raw(ACTIVE_STATUS_SQL),
+          sql`${goLives.template} = (select t.template from go_lives t where t.id = ${sql.placeholder('id')})`,
+        ),
+      )
       .prepare(),
     // Every active go-live, oldest first: a start reads 5,000 of them at once.
-    active: db.select(headColumns).from(goLives).where(sql.raw(ACTIVE_STATUS_SQL)).orderBy(asc(goLives.startedAt), asc(goLives.id)).prepare(),
+    active: db
+      .select(headColumns)
+      .from(goLives)
+      .where(sql.raw(ACTIVE_STATUS_SQL))
+      .orderBy(asc(goLives.startedAt), asc(goLives.id))
+      .prepare(),
     item: db
       .select()
       .from(items)
       .where(and(eq(items.goLiveId, sql.placeholder('goLiveId')), eq(items.itemId, sql.placeholder('itemId'))))
       .prepare(),
-    itemsOf: db.select().from(items).where(eq(items.goLiveId, sql.placeholder('goLiveId'))).prepare(),
+    itemsOf: db
+      .select()
+      .from(items)
+      .where(eq(items.goLiveId, sql.placeholder('goLiveId')))
+      .prepare(),
     upsertItem: db
       .insert(items)
       .values({
@@ -179,10 +201,20 @@ function prepareHotStatements(db: Db) {
       })
       .onConflictDoUpdate({
         target: [items.goLiveId, items.itemId],
-        set: { state: sql`excluded.state`, by: sql`excluded.by`, at: sql`excluded.at`, reason: sql`excluded.reason`, evidence: sql`excluded.evidence` },
+        set: {
+          state: sql`excluded.state`,
+          by: sql`excluded.by`,
+          at: sql`excluded.at`,
+          reason: sql`excluded.reason`,
+          evidence: sql`excluded.evidence`,
+        },
       })
       .prepare(),
-    setVersion: db.update(goLives).set({ version: bound('version') }).where(eq(goLives.id, sql.placeholder('id'))).prepare(),
+    setVersion: db
+      .update(goLives)
+      .set({ version: bound('version') })
+      .where(eq(goLives.id, sql.placeholder('id')))
+      .prepare(),
     appendAudit: db
       .insert(auditEvents)
       .values({
@@ -224,8 +256,15 @@ function prepareHotStatements(db: Db) {
         ),
       )
       .prepare(),
-    forgetDeliveries: db.delete(deliveries).where(lt(deliveries.at, sql.placeholder('before'))).prepare(),
-    claimDelivery: db.insert(deliveries).values({ key: bound('key'), at: bound('at') }).onConflictDoNothing().prepare(),
+    forgetDeliveries: db
+      .delete(deliveries)
+      .where(lt(deliveries.at, sql.placeholder('before')))
+      .prepare(),
+    claimDelivery: db
+      .insert(deliveries)
+      .values({ key: bound('key'), at: bound('at') })
+      .onConflictDoNothing()
+      .prepare(),
   };
 }
 
@@ -355,7 +394,10 @@ export class SqliteStore implements Store {
       // SQLite's own 2 MB page cache, not better-sqlite3's 16 MB: reading go-live heads walks their template
       // snapshots' overflow pages, which filled ~11 MB for 500 go-lives without making anything faster.
       this.sqlite.pragma('cache_size = -2000');
-      if ((options.walCheckpoint ?? 'worker') === 'worker' && this.sqlite.pragma('journal_mode', { simple: true }) === 'wal') {
+      if (
+        (options.walCheckpoint ?? 'worker') === 'worker' &&
+        this.sqlite.pragma('journal_mode', { simple: true }) === 'wal'
+      ) {
         this.startCheckpointer(options);
       }
     } catch (error) {
@@ -445,10 +487,15 @@ export class SqliteStore implements Store {
    */
   private chainUnhashedEvents(): void {
     // A read first: the write lock is only taken (once, after the upgrade) when there is something to chain.
-    if (!this.db.select({ id: auditEvents.id }).from(auditEvents).where(isNull(auditEvents.hash)).limit(1).get()) return;
+    if (!this.db.select({ id: auditEvents.id }).from(auditEvents).where(isNull(auditEvents.hash)).limit(1).get())
+      return;
     const fill = this.sqlite.prepare('UPDATE audit_events SET hash = ?, prev_hash = ? WHERE id = ?');
     this.write((tx) => {
-      const pending = tx.selectDistinct({ goLiveId: auditEvents.goLiveId }).from(auditEvents).where(isNull(auditEvents.hash)).all();
+      const pending = tx
+        .selectDistinct({ goLiveId: auditEvents.goLiveId })
+        .from(auditEvents)
+        .where(isNull(auditEvents.hash))
+        .all();
       for (const { goLiveId } of pending) {
         let prevHash: string | null = null;
         for (const row of this.chainRows.of(goLiveId)) {
@@ -581,7 +628,8 @@ export class SqliteStore implements Store {
         .from(goLives)
         .where(and(eq(goLives.service, service), eq(goLives.environment, environment)))
         .orderBy(desc(goLives.startedAt), desc(goLives.id));
-      const head = from === undefined ? newestFirst.limit(1).get() : newestFirst.all().find((h) => visibleFrom(h, from));
+      const head =
+        from === undefined ? newestFirst.limit(1).get() : newestFirst.all().find((h) => visibleFrom(h, from));
       return head ? this.toGoLive(tx, head) : undefined;
     });
   }
@@ -643,7 +691,12 @@ export class SqliteStore implements Store {
       const repeated = change.deliveryKey !== undefined && !this.claim(change.deliveryKey);
       const target = this.itemTarget(tx, change.goLiveId, change.itemId);
       if (!target.ok) return target;
-      if (!repeated && target.row.status === 'live' && change.actor !== GOLIVE_ACTOR && !validateItemChange(change, { afterGoLive: true }).ok) {
+      if (
+        !repeated &&
+        target.row.status === 'live' &&
+        change.actor !== GOLIVE_ACTOR &&
+        !validateItemChange(change, { afterGoLive: true }).ok
+      ) {
         return { ok: false, reason: 'locked' };
       }
       const context = this.itemContext(target);
@@ -682,7 +735,10 @@ export class SqliteStore implements Store {
     if (!decision.changed) return { ok: true, changed: false, goLive, item: decision.item };
     const { item } = decision;
     // After Go live the checklist is locked: what changes now is a post-launch change, and the record says so.
-    const event = row.status === 'live' && decision.event.action === 'item' ? { ...decision.event, after: { ...item, postLaunch: true } } : decision.event;
+    const event =
+      row.status === 'live' && decision.event.action === 'item'
+        ? { ...decision.event, after: { ...item, postLaunch: true } }
+        : decision.event;
     this.hot.upsertItem.run({
       goLiveId: row.id,
       itemId: item.itemId,
@@ -707,7 +763,12 @@ export class SqliteStore implements Store {
   }
 
   /** Inside a write, after an item change: revokes what the change voids (see `persist`); nothing when nothing stands. */
-  private revokeOnChange(tx: Tx, row: GoLiveHead, changed: ItemChanged, event: { at: number; actor: Actor }): ItemChanged {
+  private revokeOnChange(
+    tx: Tx,
+    row: GoLiveHead,
+    changed: ItemChanged,
+    event: { at: number; actor: Actor },
+  ): ItemChanged {
     const sectionId = findItem(changed.goLive.template, changed.item.itemId)?.sectionId;
     const owned = changed.goLive.template.sections.some((s) => s.id === sectionId && s.owner !== undefined);
     // The click path reads sign-offs only when something could stand.
@@ -718,7 +779,11 @@ export class SqliteStore implements Store {
     if (approvals.length === 0 && sections.length === 0) return changed;
 
     const reason = `${changed.item.itemId} changed`;
-    this.signOffRows.revoke(row.id, { ...(approvals.length > 0 ? { round: row.approvalRound } : {}), sectionIds: sections.map((s) => s.sectionId) }, { at: event.at, actor: event.actor, reason });
+    this.signOffRows.revoke(
+      row.id,
+      { ...(approvals.length > 0 ? { round: row.approvalRound } : {}), sectionIds: sections.map((s) => s.sectionId) },
+      { at: event.at, actor: event.actor, reason },
+    );
     let goLive = changed.goLive;
     if (approvals.length > 0) {
       const next = transition(row, 'revoke');
@@ -727,7 +792,10 @@ export class SqliteStore implements Store {
         goLive = { ...goLive, status: next.status };
       }
     }
-    const revoked: Revoked = { approvers: approvals.map((a) => a.by), sections: sections.map((s) => ({ sectionId: s.sectionId, by: s.by })) };
+    const revoked: Revoked = {
+      approvers: approvals.map((a) => a.by),
+      sections: sections.map((s) => ({ sectionId: s.sectionId, by: s.by })),
+    };
     this.audit(tx, {
       goLiveId: row.id,
       at: event.at,
@@ -763,7 +831,13 @@ export class SqliteStore implements Store {
       const next = transition(row, 'abort');
       if (!next.ok) return this.toGoLive(tx, row);
       const now = this.clock.now();
-      const ended: GoLiveHead = { ...row, status: next.status, endedAt: now, endReason: reason, version: row.version + 1 };
+      const ended: GoLiveHead = {
+        ...row,
+        status: next.status,
+        endedAt: now,
+        endReason: reason,
+        version: row.version + 1,
+      };
       tx.update(goLives)
         .set({ status: ended.status, endedAt: ended.endedAt, endReason: ended.endReason, version: ended.version })
         .where(eq(goLives.id, id))
@@ -798,8 +872,15 @@ export class SqliteStore implements Store {
       const signOff = view.signOff ?? NO_SIGN_OFF;
       const unchanged: SignOffResult = { ok: true, changed: false, before: row.status, goLive, signOff };
       if (repeated) return unchanged;
-      const refused = (refusal: SignOffRefusal): SignOffResult => ({ ok: false, code: 'refused', refusal, goLive, signOff });
-      if ('round' in action && action.round !== row.approvalRound && isActive(row.status)) return { ok: false, code: 'stale-request', goLive, signOff };
+      const refused = (refusal: SignOffRefusal): SignOffResult => ({
+        ok: false,
+        code: 'refused',
+        refusal,
+        goLive,
+        signOff,
+      });
+      if ('round' in action && action.round !== row.approvalRound && isActive(row.status))
+        return { ok: false, code: 'stale-request', goLive, signOff };
 
       const now = this.clock.now();
       const { actor } = command;
@@ -813,7 +894,11 @@ export class SqliteStore implements Store {
           const round = row.approvalRound + 1;
           return commit(
             { status: decision.status, approvalRound: round },
-            { action: 'request-approval', before: { status: row.status, round: row.approvalRound }, after: { status: decision.status, round } },
+            {
+              action: 'request-approval',
+              before: { status: row.status, round: row.approvalRound },
+              after: { status: decision.status, round },
+            },
           );
         }
         case 'approve': {
@@ -825,28 +910,63 @@ export class SqliteStore implements Store {
           if (!decision.ok) return refused(decision.refusal);
           if (decision.repeat) return unchanged;
           const { approval } = decision;
-          this.signOffRows.insert({ goLiveId: row.id, kind: 'approval', round: row.approvalRound, ...approval, ...(decision.exceptions ? { exceptions: decision.exceptions } : {}) });
+          this.signOffRows.insert({
+            goLiveId: row.id,
+            kind: 'approval',
+            round: row.approvalRound,
+            ...approval,
+            ...(decision.exceptions ? { exceptions: decision.exceptions } : {}),
+          });
           return commit(
             { status: decision.status },
             {
               action: 'approve',
               before: { status: row.status, approvals: decision.count - 1 },
-              after: { status: decision.status, approvals: decision.count, needed: decision.needed, round: row.approvalRound, ...approval, ...(decision.exceptions ? { exceptions: decision.exceptions } : {}) },
+              after: {
+                status: decision.status,
+                approvals: decision.count,
+                needed: decision.needed,
+                round: row.approvalRound,
+                ...approval,
+                ...(decision.exceptions ? { exceptions: decision.exceptions } : {}),
+              },
             },
           );
         }
         case 'reject': {
           const decision = decideReject(ctx, actor, action.reason);
           if (!decision.ok) return refused(decision.refusal);
-          this.signOffRows.insert({ goLiveId: row.id, kind: 'rejection', round: row.approvalRound, by: actor, at: now, comment: decision.reason });
-          return commit({ status: decision.status }, { action: 'reject', before: { status: row.status }, after: { status: decision.status, round: row.approvalRound, reason: decision.reason } });
+          this.signOffRows.insert({
+            goLiveId: row.id,
+            kind: 'rejection',
+            round: row.approvalRound,
+            by: actor,
+            at: now,
+            comment: decision.reason,
+          });
+          return commit(
+            { status: decision.status },
+            {
+              action: 'reject',
+              before: { status: row.status },
+              after: { status: decision.status, round: row.approvalRound, reason: decision.reason },
+            },
+          );
         }
         case 'sign-off-section': {
           const decision = decideSectionSignOff(ctx, signOff.sections, actor, action.sectionId);
           if (!decision.ok) return refused(decision.refusal);
           if (decision.repeat) return unchanged;
           this.signOffRows.insert({ goLiveId: row.id, kind: 'section', round: row.approvalRound, ...decision.signOff });
-          return commit({}, { action: 'sign-off-section', subject: action.sectionId, before: null, after: { sectionId: action.sectionId, by: actor, at: now } });
+          return commit(
+            {},
+            {
+              action: 'sign-off-section',
+              subject: action.sectionId,
+              before: null,
+              after: { sectionId: action.sectionId, by: actor, at: now },
+            },
+          );
         }
         case 'go-live': {
           const decision = decideGoLive(goLive, actor);
@@ -854,23 +974,40 @@ export class SqliteStore implements Store {
           const approvers = signOff.approvals.map((a) => `<@${a.by}>`);
           return commit(
             { status: decision.status, liveAt: now },
-            { action: 'go-live', before: { status: row.status }, after: { status: decision.status, liveAt: now, approvalLine: approvalLine(goLive.template, approvers, now) } },
+            {
+              action: 'go-live',
+              before: { status: row.status },
+              after: {
+                status: decision.status,
+                liveAt: now,
+                approvalLine: approvalLine(goLive.template, approvers, now),
+              },
+            },
           );
         }
         case 'set-roles': {
           const decision = decideRoleChange(goLive, actor, command.groups, action.roles);
           if (!decision.ok) return refused(decision.refusal);
           if (decision.changed.length === 0) return unchanged;
-          const pick = (roles: Record<string, string[]>) => Object.fromEntries(decision.changed.map((role) => [role, roles[role] ?? []]));
+          const pick = (roles: Record<string, string[]>) =>
+            Object.fromEntries(decision.changed.map((role) => [role, roles[role] ?? []]));
           // New approvers did not see what the old ones approved: a change of the sign-off role voids their approvals.
           const voids = decision.changed.includes(goLive.template.signoff.role) && revokes(row, signOff.approvals);
           const head: HeadChange = { roles: decision.roles };
           if (voids) {
-            this.signOffRows.revoke(row.id, { round: row.approvalRound, sectionIds: [] }, { at: now, actor, reason: 'approvers changed' });
+            this.signOffRows.revoke(
+              row.id,
+              { round: row.approvalRound, sectionIds: [] },
+              { at: now, actor, reason: 'approvers changed' },
+            );
             const next = transition(row, 'revoke');
             if (next.ok) head.status = next.status;
           }
-          const result = commit(head, { action: 'roles', before: { roles: pick(row.roles) }, after: { roles: pick(decision.roles) } });
+          const result = commit(head, {
+            action: 'roles',
+            before: { roles: pick(row.roles) },
+            after: { roles: pick(decision.roles) },
+          });
           if (!voids || !result.ok) return result;
           const revoked: Revoked = { approvers: signOff.approvals.map((a) => a.by), sections: [] };
           this.audit(tx, {
@@ -889,11 +1026,25 @@ export class SqliteStore implements Store {
   }
 
   /** Inside a write: applies a sign-off step's change to the go-live's row (a version bump) and appends its event. */
-  private commitSignOff(tx: Tx, row: GoLiveHead, head: HeadChange, event: { at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown }): SignOffResult {
+  private commitSignOff(
+    tx: Tx,
+    row: GoLiveHead,
+    head: HeadChange,
+    event: { at: number; actor: Actor; action: string; subject: string; before: unknown; after: unknown },
+  ): SignOffResult {
     const next: GoLiveHead = { ...row, ...head, version: row.version + 1 };
-    tx.update(goLives).set({ ...head, version: next.version }).where(eq(goLives.id, row.id)).run();
+    tx.update(goLives)
+      .set({ ...head, version: next.version })
+      .where(eq(goLives.id, row.id))
+      .run();
     this.audit(tx, { goLiveId: row.id, ...event });
-    return { ok: true, changed: true, before: row.status, goLive: this.toGoLive(tx, next), signOff: this.signOffRows.state(row.id, next.approvalRound) };
+    return {
+      ok: true,
+      changed: true,
+      before: row.status,
+      goLive: this.toGoLive(tx, next),
+      signOff: this.signOffRows.state(row.id, next.approvalRound),
+    };
   }
 
   async signOffRecord(goLiveId: string): Promise<SignOffRecord[]> {
@@ -920,7 +1071,12 @@ export class SqliteStore implements Store {
   }
 
   async getMessages(goLiveId: string): Promise<MessageRecord[]> {
-    const rows = this.open().select().from(messages).where(eq(messages.goLiveId, goLiveId)).orderBy(asc(messages.key)).all();
+    const rows = this.open()
+      .select()
+      .from(messages)
+      .where(eq(messages.goLiveId, goLiveId))
+      .orderBy(asc(messages.key))
+      .all();
     return rows.map((r) => {
       const record: MessageRecord = { goLiveId: r.goLiveId, key: r.key, renderedVersion: r.renderedVersion };
       if (r.ts !== null) record.ts = r.ts;
@@ -933,11 +1089,14 @@ export class SqliteStore implements Store {
     this.open();
     // Straight from SQLite, row by row: 60,000 rows for 5,000 go-lives at a start, never all held twice.
     const rows = this.sqlite
-      .prepare(`SELECT m.go_live_id, m.key, m.ts, m.rendered_version FROM go_lives g JOIN messages m ON m.go_live_id = g.id WHERE ${ACTIVE_STATUS_SQL}`)
+      .prepare(
+        `SELECT m.go_live_id, m.key, m.ts, m.rendered_version FROM go_lives g JOIN messages m ON m.go_live_id = g.id WHERE ${ACTIVE_STATUS_SQL}`,
+      )
       .raw()
       .iterate() as IterableIterator<[string, string, string | null, number]>;
     const versions: MessageVersion[] = [];
-    for (const [goLiveId, key, ts, renderedVersion] of rows) versions.push(ts === null ? { goLiveId, key, renderedVersion } : { goLiveId, key, ts, renderedVersion });
+    for (const [goLiveId, key, ts, renderedVersion] of rows)
+      versions.push(ts === null ? { goLiveId, key, renderedVersion } : { goLiveId, key, ts, renderedVersion });
     return versions;
   }
 
@@ -983,25 +1142,53 @@ export class SqliteStore implements Store {
       const head = this.headById(tx, input.goLiveId);
       if (!head) return { ok: false, reason: 'not-found' };
       const goLive = this.toGoLive(tx, head);
-      if (input.itemId !== undefined && !findItem(goLive.template, input.itemId)) return { ok: false, reason: 'unknown-item' };
+      if (input.itemId !== undefined && !findItem(goLive.template, input.itemId))
+        return { ok: false, reason: 'unknown-item' };
       if (repeated) {
-        const last = tx.select().from(notes).where(eq(notes.goLiveId, input.goLiveId)).orderBy(desc(notes.id)).limit(1).get();
+        const last = tx
+          .select()
+          .from(notes)
+          .where(eq(notes.goLiveId, input.goLiveId))
+          .orderBy(desc(notes.id))
+          .limit(1)
+          .get();
         if (last) return { ok: true, note: toNote(last), goLive, repeated: true };
       }
       const row = tx
         .insert(notes)
-        .values({ goLiveId: input.goLiveId, itemId: input.itemId ?? null, by: input.by, at: this.clock.now(), fields: input.fields, text: input.text })
+        .values({
+          goLiveId: input.goLiveId,
+          itemId: input.itemId ?? null,
+          by: input.by,
+          at: this.clock.now(),
+          fields: input.fields,
+          text: input.text,
+        })
         .returning()
         .get();
       const note = toNote(row);
       const { id, goLiveId: _g, by: _b, at: _a, ...after } = note;
-      this.audit(tx, { goLiveId: note.goLiveId, at: note.at, actor: note.by, action: 'note', subject: note.itemId ?? 'root', before: null, after: { id, ...after } });
+      this.audit(tx, {
+        goLiveId: note.goLiveId,
+        at: note.at,
+        actor: note.by,
+        action: 'note',
+        subject: note.itemId ?? 'root',
+        before: null,
+        after: { id, ...after },
+      });
       return { ok: true, note, goLive, repeated: false };
     });
   }
 
   async notesOf(goLiveId: string): Promise<Note[]> {
-    return this.open().select().from(notes).where(eq(notes.goLiveId, goLiveId)).orderBy(asc(notes.id)).all().map(toNote);
+    return this.open()
+      .select()
+      .from(notes)
+      .where(eq(notes.goLiveId, goLiveId))
+      .orderBy(asc(notes.id))
+      .all()
+      .map(toNote);
   }
 
   async auditChain(goLiveId: string): Promise<ChainedAuditRow[]> {
@@ -1019,12 +1206,27 @@ export class SqliteStore implements Store {
       const now = this.clock.now();
       const held = this.hot.checkRunOf.get({ goLiveId: claim.goLiveId, now });
       if (held) return { ok: false, holder: held };
-      const lease: CheckRunLease = { goLiveId: claim.goLiveId, token: randomUUID(), by: claim.by, at: now, expiresAt: now + claim.leaseMs };
-      const row = { goLiveId: lease.goLiveId, token: lease.token, by: lease.by, startedAt: lease.at, expiresAt: lease.expiresAt };
+      const lease: CheckRunLease = {
+        goLiveId: claim.goLiveId,
+        token: randomUUID(),
+        by: claim.by,
+        at: now,
+        expiresAt: now + claim.leaseMs,
+      };
+      const row = {
+        goLiveId: lease.goLiveId,
+        token: lease.token,
+        by: lease.by,
+        startedAt: lease.at,
+        expiresAt: lease.expiresAt,
+      };
       // An expired lease (its run's process died) is taken over in place.
       tx.insert(checkRuns)
         .values(row)
-        .onConflictDoUpdate({ target: checkRuns.goLiveId, set: { token: row.token, by: row.by, startedAt: row.startedAt, expiresAt: row.expiresAt } })
+        .onConflictDoUpdate({
+          target: checkRuns.goLiveId,
+          set: { token: row.token, by: row.by, startedAt: row.startedAt, expiresAt: row.expiresAt },
+        })
         .run();
       return { ok: true, lease };
     });
@@ -1058,7 +1260,9 @@ export class SqliteStore implements Store {
     try {
       this.sqlite
         .transaction(() => {
-          this.sqlite.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(this.clock.now());
+          this.sqlite
+            .prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at')
+            .run(this.clock.now());
         })
         .immediate();
       return true;

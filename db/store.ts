@@ -2,7 +2,16 @@
 // PostgreSQL store can stand beside the SQLite one. Nothing outside db/ knows which one it talks to.
 import type { AuditEvent, ChainedAuditRow } from '../src/record/audit-chain.js';
 import type { EvidenceEffect } from '../src/domain/evidence.js';
-import type { Actor, CheckRunHolder, ChecklistView, Evidence, GoLive, GoLiveStatus, ItemRecord, ItemState } from '../src/domain/go-live.js';
+import type {
+  Actor,
+  CheckRunHolder,
+  ChecklistView,
+  Evidence,
+  GoLive,
+  GoLiveStatus,
+  ItemRecord,
+  ItemState,
+} from '../src/domain/go-live.js';
 import type { GroupMembers } from '../src/domain/roles.js';
 import type { SignOffRefusal, SignOffState } from '../src/domain/signoff.js';
 import type { Note, NoteFields } from '../src/domain/note.js';

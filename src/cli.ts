@@ -26,7 +26,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'check':
         return await (await import('./cli/check.js')).runCheck(rest, io);
       case 'template':
-        if (rest[0] === 'validate') return await (await import('./cli/template-validate.js')).runTemplateValidate(rest.slice(1), io);
+        if (rest[0] === 'validate')
+          return await (await import('./cli/template-validate.js')).runTemplateValidate(rest.slice(1), io);
         io.stderr(`golive template: unknown subcommand ${rest[0] ?? '(none)'}\n${USAGE}`);
         return 2;
       case 'backup':
@@ -50,7 +51,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (error) {
     // An unexpected failure: one line with its code, never a stack trace the user has to read.
     const code = (error as { code?: unknown }).code;
-    io.stderr(`golive ${command}: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}\n`);
+    io.stderr(
+      `golive ${command}: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}\n`,
+    );
     return 1;
   }
 }

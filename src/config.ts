@@ -41,13 +41,16 @@ function isHostOrCidr(entry: string): boolean {
 /** The fix for each variable, appended to every problem about it. */
 const FIX = {
   SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
-  SLACK_SIGNING_SECRET: 'copy the Signing Secret from Basic Information › App Credentials (or set SLACK_APP_TOKEN to use Socket Mode)',
-  SLACK_APP_TOKEN: 'create an app-level token with the connections:write scope under Basic Information › App-Level Tokens (xapp-…), or unset it to use HTTP mode',
+  SLACK_SIGNING_SECRET:
+    'copy the Signing Secret from Basic Information › App Credentials (or set SLACK_APP_TOKEN to use Socket Mode)',
+  SLACK_APP_TOKEN:
+    'create an app-level token with the connections:write scope under Basic Information › App-Level Tokens (xapp-…), or unset it to use HTTP mode',
   SLACK_API_URL: 'use the Web API base URL ending with a slash, e.g. https://slack.com/api/',
   PORT: 'use a port number from 0 to 65535, e.g. 3000',
   DATABASE_URL: 'use a SQLite file path such as ./data/golive.db (a file: prefix is allowed) or :memory:',
   GOLIVE_TICK: 'use a duration such as 15s or 1s',
-  CHECK_ALLOWED_HOSTS: 'use a comma-separated list of host names, IP addresses or CIDRs, e.g. status.internal,10.0.0.0/8',
+  CHECK_ALLOWED_HOSTS:
+    'use a comma-separated list of host names, IP addresses or CIDRs, e.g. status.internal,10.0.0.0/8',
   CHECK_ALLOW_PRIVATE: 'use true or false (1 or 0)',
   CHECK_TIMEOUT_MS: 'use a whole number of milliseconds from 1 to 600000, e.g. 5000',
   LOG_LEVEL: `use one of ${LOG_LEVELS.join(', ')}`,
@@ -64,10 +67,19 @@ const CheckEnvSchema = z.object({
     .string()
     .default('')
     .transform((v, ctx) => {
-      const entries = v.split(',').map((e) => e.trim()).filter((e) => e.length > 0);
+      const entries = v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e.length > 0);
       const bad = entries.filter((e) => !isHostOrCidr(e));
       if (bad.length === 0) return entries;
-      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOWED_HOSTS', `has entries that are not a host, address or CIDR (${bad.map(shown).join(', ')})`) });
+      ctx.addIssue({
+        code: 'custom',
+        message: problem(
+          'CHECK_ALLOWED_HOSTS',
+          `has entries that are not a host, address or CIDR (${bad.map(shown).join(', ')})`,
+        ),
+      });
       return z.NEVER;
     }),
   CHECK_ALLOW_PRIVATE: z
@@ -77,7 +89,10 @@ const CheckEnvSchema = z.object({
       const word = v.trim().toLowerCase();
       if (word === 'true' || word === '1') return true;
       if (word === 'false' || word === '0') return false;
-      ctx.addIssue({ code: 'custom', message: problem('CHECK_ALLOW_PRIVATE', `is not true or false (got ${shown(v)})`) });
+      ctx.addIssue({
+        code: 'custom',
+        message: problem('CHECK_ALLOW_PRIVATE', `is not true or false (got ${shown(v)})`),
+      });
       return z.NEVER;
     }),
   CHECK_TIMEOUT_MS: z
@@ -107,14 +122,26 @@ const EnvSchema = z.object({
   PORT: z
     .string()
     .default('3000')
-    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { error: (iss) => problem('PORT', `is not a port number (got ${shown(iss.input)})`) })
+    .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, {
+      error: (iss) => problem('PORT', `is not a port number (got ${shown(iss.input)})`),
+    })
     .transform(Number),
   DATABASE_URL: z
     .string()
     .default('./data/golive.db')
-    .transform((v) => (v.startsWith('file://') ? decodeURIComponent(v.slice('file://'.length)) : v.startsWith('file:') ? v.slice('file:'.length) : v))
+    .transform((v) =>
+      v.startsWith('file://')
+        ? decodeURIComponent(v.slice('file://'.length))
+        : v.startsWith('file:')
+          ? v.slice('file:'.length)
+          : v,
+    )
     .refine((v) => v.length > 0 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
-      error: (iss) => problem('DATABASE_URL', `is not a SQLite file path (got ${/:\/\//.test(String(iss.input)) ? 'a URL' : shown(iss.input)})`),
+      error: (iss) =>
+        problem(
+          'DATABASE_URL',
+          `is not a SQLite file path (got ${/:\/\//.test(String(iss.input)) ? 'a URL' : shown(iss.input)})`,
+        ),
     }),
   GOLIVE_TEMPLATES_DIR: z.string().optional(),
   GOLIVE_TICK: z
@@ -157,7 +184,11 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       databaseFile: e.DATABASE_URL,
       ...(e.GOLIVE_TEMPLATES_DIR !== undefined ? { templatesDir: e.GOLIVE_TEMPLATES_DIR } : {}),
       tickMs: e.GOLIVE_TICK,
-      checks: { allowedHosts: e.CHECK_ALLOWED_HOSTS, allowPrivate: e.CHECK_ALLOW_PRIVATE, timeoutMs: e.CHECK_TIMEOUT_MS },
+      checks: {
+        allowedHosts: e.CHECK_ALLOWED_HOSTS,
+        allowPrivate: e.CHECK_ALLOW_PRIVATE,
+        timeoutMs: e.CHECK_TIMEOUT_MS,
+      },
       logLevel: e.LOG_LEVEL,
     },
   };
@@ -170,7 +201,10 @@ export function loadCheckConfig(env: Env = process.env): CheckConfigResult {
   const parsed = CheckEnvSchema.safeParse(presentValues(env, Object.keys(CheckEnvSchema.shape)));
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
   const e = parsed.data;
-  return { ok: true, checks: { allowedHosts: e.CHECK_ALLOWED_HOSTS, allowPrivate: e.CHECK_ALLOW_PRIVATE, timeoutMs: e.CHECK_TIMEOUT_MS } };
+  return {
+    ok: true,
+    checks: { allowedHosts: e.CHECK_ALLOWED_HOSTS, allowPrivate: e.CHECK_ALLOW_PRIVATE, timeoutMs: e.CHECK_TIMEOUT_MS },
+  };
 }
 
 /** Empty values count as unset, as in most .env files. */

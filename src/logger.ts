@@ -58,7 +58,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       hooks: {
         logMethod(args, method) {
-          const masked = args.map((a: unknown) => (typeof a === 'string' ? maskTokens(a) : a)) as Parameters<typeof method>;
+          const masked = args.map((a: unknown) => (typeof a === 'string' ? maskTokens(a) : a)) as Parameters<
+            typeof method
+          >;
           method.apply(this, masked);
         },
       },
@@ -72,7 +74,8 @@ type BoltLevel = ReturnType<BoltLogger['getLevel']>;
 /** Bolt's Logger interface on top of a pino child, so Bolt, web-api and socket-mode lines are structured too. */
 export function toBoltLogger(logger: Logger, name = 'bolt'): BoltLogger {
   let child = logger.child({ component: name });
-  const line = (msg: unknown[]): string => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  const line = (msg: unknown[]): string =>
+    msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
   return {
     debug: (...msg: unknown[]) => child.debug(line(msg)),
     info: (...msg: unknown[]) => child.info(line(msg)),

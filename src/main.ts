@@ -96,7 +96,14 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
   );
   const work = new WorkTracker();
   const directory = new SlackDirectory(slack);
-  const homes = new HomePublisher({ store, jobs: parts.jobs, slack, logger: logger.child({ component: 'app-home' }), clock, groups: new CachedGroupMembers(directory, clock) });
+  const homes = new HomePublisher({
+    store,
+    jobs: parts.jobs,
+    slack,
+    logger: logger.child({ component: 'app-home' }),
+    clock,
+    groups: new CachedGroupMembers(directory, clock),
+  });
   const renderer = new SlackRenderer({
     store,
     slack,
@@ -115,7 +122,10 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     windowMs: parts.renderWindowMs ?? RENDER_WINDOW_MS,
     // The change is in the database; the people who made it are told why they do not see it yet.
     onRenderFailed: async (goLiveId, target, error, waiting) => {
-      logger.warn({ goLiveId, target, slackError: error, waiting: waiting.length }, 'a checklist message could not be updated: telling who waits on it');
+      logger.warn(
+        { goLiveId, target, slackError: error, waiting: waiting.length },
+        'a checklist message could not be updated: telling who waits on it',
+      );
       const message = renderError(renderFailedText(error));
       await Promise.all(
         waiting.map((w) =>
@@ -164,7 +174,14 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     slack,
     renderer,
     work,
-    goLives: new GoLiveService({ store, templates, renderer, directory, logger: logger.child({ component: 'go-live' }), signOff: signOffs }),
+    goLives: new GoLiveService({
+      store,
+      templates,
+      renderer,
+      directory,
+      logger: logger.child({ component: 'go-live' }),
+      signOff: signOffs,
+    }),
     signOffs,
     checks: new CheckService({
       store,
@@ -180,7 +197,13 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
     people: new SlackPeople(slack, clock),
     homes,
   };
-  const slackApp = createSlackApp({ config, clock, logger, services, ...(parts.customRoutes !== undefined ? { customRoutes: parts.customRoutes } : {}) });
+  const slackApp = createSlackApp({
+    config,
+    clock,
+    logger,
+    services,
+    ...(parts.customRoutes !== undefined ? { customRoutes: parts.customRoutes } : {}),
+  });
 
   return {
     services,
@@ -194,7 +217,9 @@ export function composeGolive(parts: GoliveParts): ComposedGolive {
       const behind = active.map((g) => g.id);
       // Before the scheduler's first tick: a window a crash left unplanned runs, what fell due marked late.
       await postLaunch.resume(active).then(
-        (planned) => planned > 0 && logger.warn({ goLives: planned }, 'planned the post-launch windows a stop cut off after Go live'),
+        (planned) =>
+          planned > 0 &&
+          logger.warn({ goLives: planned }, 'planned the post-launch windows a stop cut off after Go live'),
         (error: unknown) => logger.error({ err: error }, 'could not plan the post-launch windows a stop cut off'),
       );
       await slackApp.start();
@@ -249,7 +274,10 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
 
   const templates = loadTemplates(config.templatesDir !== undefined ? { dir: config.templatesDir } : {});
   if (!templates.ok) {
-    return { ok: false, reason: `golive: cannot start: a checklist template is invalid\n${formatTemplateErrors(templates.errors).trimEnd()}` };
+    return {
+      ok: false,
+      reason: `golive: cannot start: a checklist template is invalid\n${formatTemplateErrors(templates.errors).trimEnd()}`,
+    };
   }
 
   let store: SqliteStore;
@@ -257,11 +285,15 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     store = openSqliteStore({
       file: config.databaseFile,
       clock,
-      onCheckpointFailure: (error) => logger.error({ err: error }, 'WAL checkpoints fell back into commits: the checkpoint worker failed'),
+      onCheckpointFailure: (error) =>
+        logger.error({ err: error }, 'WAL checkpoints fell back into commits: the checkpoint worker failed'),
     });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    return { ok: false, reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions` };
+    return {
+      ok: false,
+      reason: `golive: cannot start: DATABASE_URL ${JSON.stringify(config.databaseFile)} cannot be opened (${why}): check the path and its permissions`,
+    };
   }
   // A file that opens but refuses writes would give a bot that acks and saves nothing: refuse it now.
   if (!(await store.isWritable())) {
@@ -292,7 +324,17 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
     slackReachability: () => slackReachability.current(),
   });
   try {
-    slack = composeGolive({ config, store, jobs: store.jobs, postLaunch: store.postLaunch, templates: templates.registry, logger, clock, customRoutes, metrics });
+    slack = composeGolive({
+      config,
+      store,
+      jobs: store.jobs,
+      postLaunch: store.postLaunch,
+      templates: templates.registry,
+      logger,
+      clock,
+      customRoutes,
+      metrics,
+    });
     await slack.start();
   } catch (err) {
     await slack?.stop().catch(() => undefined);
@@ -319,7 +361,10 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
   slackReachability.start();
   const mode = config.slack.appToken !== undefined ? 'socket' : 'http';
   const port = slack.port();
-  logger.info({ mode, port, database: config.databaseFile, templates: templates.registry.list().map((t) => t.id) }, 'golive started');
+  logger.info(
+    { mode, port, database: config.databaseFile, templates: templates.registry.list().map((t) => t.id) },
+    'golive started',
+  );
 
   let stopping: Promise<void> | undefined;
   const running = slack;
@@ -349,15 +394,34 @@ export async function startGolive(config: Config, deps: GoliveDeps = {}): Promis
   };
 }
 
-const REFUSED_TOKEN = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'missing_scope']);
+const REFUSED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'missing_scope',
+]);
 
 /** The operator's fix for a start failure they can act on; undefined for anything unexpected (rethrown). */
 export function startFailure(err: unknown, config: Config): string | undefined {
-  const e = err as { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; original?: { message?: unknown; cause?: { message?: unknown } } };
-  if (e?.code === 'EADDRINUSE') return `PORT ${config.port} is already in use: stop the other process or choose another PORT`;
+  const e = err as {
+    code?: unknown;
+    data?: { error?: unknown };
+    statusCode?: unknown;
+    original?: { message?: unknown; cause?: { message?: unknown } };
+  };
+  if (e?.code === 'EADDRINUSE')
+    return `PORT ${config.port} is already in use: stop the other process or choose another PORT`;
   if (e?.code === 'EACCES') return `PORT ${config.port} needs more privileges: choose a port above 1023`;
-  if (e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' && REFUSED_TOKEN.has(e.data.error)) {
-    const appToken = config.slack.appToken !== undefined ? ' and SLACK_APP_TOKEN (app-level token with connections:write)' : '';
+  if (
+    e?.code === 'slack_webapi_platform_error' &&
+    typeof e.data?.error === 'string' &&
+    REFUSED_TOKEN.has(e.data.error)
+  ) {
+    const appToken =
+      config.slack.appToken !== undefined ? ' and SLACK_APP_TOKEN (app-level token with connections:write)' : '';
     return `Slack refused the token (${e.data.error}): check SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…)${appToken}; reinstall the app if it was revoked`;
   }
   if (e?.code === 'slack_webapi_request_error') {

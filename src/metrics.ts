@@ -26,13 +26,40 @@ export function createMetrics(): GoliveMetrics {
   const registers = [registry];
   return {
     registry,
-    activeGoLives: new Gauge({ name: 'golive_active_go_lives', help: 'Go-lives currently preparing or live', registers }),
+    activeGoLives: new Gauge({
+      name: 'golive_active_go_lives',
+      help: 'Go-lives currently preparing or live',
+      registers,
+    }),
     schedulerTicks: new Counter({ name: 'golive_scheduler_ticks_total', help: 'Scheduler ticks run', registers }),
-    schedulerLagSeconds: new Gauge({ name: 'golive_scheduler_lag_seconds', help: 'How late the last scheduler tick ran', registers }),
-    schedulerJobs: new Counter({ name: 'golive_scheduler_jobs_total', help: 'Scheduled jobs settled, by outcome', labelNames: ['outcome'], registers }),
-    chatUpdates: new Counter({ name: 'golive_slack_chat_update_total', help: 'chat.update calls made', labelNames: ['outcome'], registers }),
-    checkRuns: new Counter({ name: 'golive_check_runs_total', help: 'Automatic check runs', labelNames: ['kind', 'status'], registers }),
-    slackReachable: new Gauge({ name: 'golive_slack_reachable', help: 'Whether Slack answered the last auth.test (1) or not (0)', registers }),
+    schedulerLagSeconds: new Gauge({
+      name: 'golive_scheduler_lag_seconds',
+      help: 'How late the last scheduler tick ran',
+      registers,
+    }),
+    schedulerJobs: new Counter({
+      name: 'golive_scheduler_jobs_total',
+      help: 'Scheduled jobs settled, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    chatUpdates: new Counter({
+      name: 'golive_slack_chat_update_total',
+      help: 'chat.update calls made',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    checkRuns: new Counter({
+      name: 'golive_check_runs_total',
+      help: 'Automatic check runs',
+      labelNames: ['kind', 'status'],
+      registers,
+    }),
+    slackReachable: new Gauge({
+      name: 'golive_slack_reachable',
+      help: 'Whether Slack answered the last auth.test (1) or not (0)',
+      registers,
+    }),
   };
 }
 

@@ -37,7 +37,14 @@ export async function commitTails(): Promise<CommitTail[]> {
   try {
     for (const mode of modes) {
       const store = openSqliteStore({ file: join(dir, `${mode}.db`), clock: systemClock, walCheckpoint: mode });
-      const started = await store.startGoLive({ service: 'commit-bench', environment: 'production', channelId: 'C0BENCH', startedBy: 'U0BENCH', roles: {}, template });
+      const started = await store.startGoLive({
+        service: 'commit-bench',
+        environment: 'production',
+        channelId: 'C0BENCH',
+        startedBy: 'U0BENCH',
+        roles: {},
+        template,
+      });
       if (!started.ok) throw new Error('the bench go-live did not start');
       runs.push({ mode, store, goLive: started.goLive, times: [], k: 0 });
     }
@@ -48,7 +55,13 @@ export async function commitTails(): Promise<CommitTail[]> {
           const itemId = items[run.k % items.length] as string;
           const state = Math.floor(run.k / items.length) % 2 === 0 ? 'done' : 'open';
           const t0 = performance.now();
-          const result = await run.store.changeItem({ goLiveId: run.goLive.id, itemId, state, actor: 'U0BENCH', deliveryKey: `bench:${run.mode}:${run.k}` });
+          const result = await run.store.changeItem({
+            goLiveId: run.goLive.id,
+            itemId,
+            state,
+            actor: 'U0BENCH',
+            deliveryKey: `bench:${run.mode}:${run.k}`,
+          });
           run.times.push(performance.now() - t0);
           if (!result.ok || !result.changed) throw new Error(`click ${run.k} (${run.mode}) changed nothing`);
         }
@@ -56,7 +69,14 @@ export async function commitTails(): Promise<CommitTail[]> {
     }
     return runs.map(({ mode, times }) => {
       const sorted = [...times].sort((a, b) => a - b);
-      return { mode, clicks: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), p999: quantile(sorted, 0.999), max: sorted.at(-1) ?? Number.NaN };
+      return {
+        mode,
+        clicks: sorted.length,
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        p999: quantile(sorted, 0.999),
+        max: sorted.at(-1) ?? Number.NaN,
+      };
     });
   } finally {
     for (const run of runs) await run.store.close();

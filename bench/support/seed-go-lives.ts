@@ -81,14 +81,48 @@ function insertGoLives(options: SeedOptions): string[] {
         const service = `${options.prefix}-${String(i).padStart(4, '0')}`;
         const url = `https://${service}.example.com`;
         const rootTs = threadTs(i, 0);
-        goLive.run({ id, service, url, channelId: options.channelId, rootTs, startedBy: options.startedBy, at, roles: rolesJson, template: templateJson });
-        const after = { service, environment: 'production', url, httpUrl: null, channelId: options.channelId, roles: ROLES, template: { id: template.id, version: template.version } };
+        goLive.run({
+          id,
+          service,
+          url,
+          channelId: options.channelId,
+          rootTs,
+          startedBy: options.startedBy,
+          at,
+          roles: rolesJson,
+          template: templateJson,
+        });
+        const after = {
+          service,
+          environment: 'production',
+          url,
+          httpUrl: null,
+          channelId: options.channelId,
+          roles: ROLES,
+          template: { id: template.id, version: template.version },
+        };
         const started = appendEvent(
-          { goLiveId: id, at, actor: options.startedBy, action: 'start', subject: `${service}/production`, before: null, after: storedJson(after) },
+          {
+            goLiveId: id,
+            at,
+            actor: options.startedBy,
+            action: 'start',
+            subject: `${service}/production`,
+            before: null,
+            after: storedJson(after),
+          },
           null,
         );
         appendEvent(
-          { goLiveId: id, at, actor: 'golive', action: 'thread', subject: 'root', before: storedJson({ rootTs: null }), after: storedJson({ rootTs }) },
+          {
+            goLiveId: id,
+            at,
+            actor: 'golive',
+            action: 'thread',
+            subject: 'root',
+            before: storedJson({ rootTs: null }),
+            after: storedJson({ rootTs }),
+          },
           started,
         );
         ids.push(id);
@@ -113,12 +147,20 @@ async function renderedThread(store: SqliteStore, id: string, index: number): Pr
   const view: ChecklistView | undefined = await store.getChecklist(id);
   if (!view?.goLive.rootTs) throw new Error(`seeding: no checklist or thread for ${id}`);
   const { version, rootTs } = view.goLive;
-  const records: MessageRecord[] = [{ goLiveId: id, key: ROOT, ts: rootTs, renderedVersion: version, renderedHash: messageHash(renderRoot(view)) }];
+  const records: MessageRecord[] = [
+    { goLiveId: id, key: ROOT, ts: rootTs, renderedVersion: version, renderedHash: messageHash(renderRoot(view)) },
+  ];
   let part = 0;
   for (const section of view.goLive.template.sections) {
     for (const { key, ...message } of renderSection(view, section.id)) {
       part += 1;
-      records.push({ goLiveId: id, key, ts: threadTs(index + 1, part), renderedVersion: version, renderedHash: messageHash(message) });
+      records.push({
+        goLiveId: id,
+        key,
+        ts: threadTs(index + 1, part),
+        renderedVersion: version,
+        renderedHash: messageHash(message),
+      });
     }
   }
   return records;
@@ -133,7 +175,14 @@ function writeMessages(file: string, records: readonly MessageRecord[]): void {
       'INSERT INTO messages (go_live_id, key, ts, rendered_version, rendered_hash) VALUES (@goLiveId, @key, @ts, @renderedVersion, @renderedHash)',
     );
     db.transaction(() => {
-      for (const r of records) insert.run({ goLiveId: r.goLiveId, key: r.key, ts: r.ts ?? null, renderedVersion: r.renderedVersion, renderedHash: r.renderedHash ?? null });
+      for (const r of records)
+        insert.run({
+          goLiveId: r.goLiveId,
+          key: r.key,
+          ts: r.ts ?? null,
+          renderedVersion: r.renderedVersion,
+          renderedHash: r.renderedHash ?? null,
+        });
     })();
   } finally {
     db.close();

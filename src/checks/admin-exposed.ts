@@ -33,7 +33,8 @@ export const adminExposed: Check = (ctx, options) =>
     const evidence = { paths: probes };
     // Nothing answered: we cannot tell whether anything is exposed, which is an error, not a pass.
     const unanswered = probes.filter((p) => p.error !== undefined);
-    if (unanswered.length === probes.length) throw new Error(`no admin path answered: ${unanswered[0]?.error ?? 'unknown error'}`);
+    if (unanswered.length === probes.length)
+      throw new Error(`no admin path answered: ${unanswered[0]?.error ?? 'unknown error'}`);
     const open = probes.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300 && !p.loginForm);
     if (open.length > 0) {
       return {
@@ -44,7 +45,8 @@ export const adminExposed: Check = (ctx, options) =>
     }
     const answered = probes.map((p) => `${p.path} → ${p.status ?? p.error}`).join(', ');
     // A path that did not answer may be the open one: the item is not observed, so it is not passed (nor warned).
-    if (unanswered.length > 0) return { status: 'error', summary: `${answered} (want every admin path to answer, none open)`, evidence };
+    if (unanswered.length > 0)
+      return { status: 'error', summary: `${answered} (want every admin path to answer, none open)`, evidence };
     const login = probes.filter((p) => p.loginForm && p.status !== undefined && p.status < 300);
     if (login.length > 0) {
       return {

@@ -37,7 +37,11 @@ export const cookies: Check = (ctx, options) =>
     const session = seen.filter((c) => SESSION_LIKE.test(c.name));
     const evidence = { paths, cookies: seen, sessionCookies: session.map((c) => c.name) };
     if (session.length === 0) {
-      return { status: 'pass', summary: `${seen.length} cookies set, none session-like (want Secure; HttpOnly on session cookies)`, evidence };
+      return {
+        status: 'pass',
+        summary: `${seen.length} cookies set, none session-like (want Secure; HttpOnly on session cookies)`,
+        evidence,
+      };
     }
     const missing = session.flatMap((c) => {
       const flags = [!c.secure ? 'Secure' : '', !c.httpOnly ? 'HttpOnly' : ''].filter(Boolean);
@@ -48,7 +52,11 @@ export const cookies: Check = (ctx, options) =>
     }
     const noSameSite = session.filter((c) => !c.sameSite).map((c) => c.name);
     if (noSameSite.length > 0) {
-      return { status: 'warn', summary: `${noSameSite.join(', ')} without SameSite (want SameSite=Lax or Strict)`, evidence };
+      return {
+        status: 'warn',
+        summary: `${noSameSite.join(', ')} without SameSite (want SameSite=Lax or Strict)`,
+        evidence,
+      };
     }
     return {
       status: 'pass',

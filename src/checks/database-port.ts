@@ -16,7 +16,13 @@ interface PortProbe {
   detail?: string;
 }
 
-function probe(host: string, port: number, policy: AddressPolicy, timeoutMs: number, signal: AbortSignal): Promise<PortProbe> {
+function probe(
+  host: string,
+  port: number,
+  policy: AddressPolicy,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<PortProbe> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, lookup: policy.lookup });
     const done = (result: PortProbe | Error) => {
@@ -27,7 +33,10 @@ function probe(host: string, port: number, policy: AddressPolicy, timeoutMs: num
       else resolve(result);
     };
     // No answer within the short timeout: a firewall is dropping packets (judged against the control port).
-    const timer = setTimeout(() => done({ port, state: 'filtered', detail: `no answer in ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ port, state: 'filtered', detail: `no answer in ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     const onAbort = () => done(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ port, state: 'open' }));
@@ -58,9 +67,15 @@ export const databasePort: Check = async (ctx, options): Promise<CheckOutcome> =
   const evidence = { host, ports: probes, control };
   const open = probes.filter((p) => p.state === 'open').map((p) => p.port);
   if (open.length > 0) {
-    return { status: 'fail', summary: `port ${open.join(', ')} open on ${host} (want ${ports.join(', ')} closed or filtered)`, evidence };
+    return {
+      status: 'fail',
+      summary: `port ${open.join(', ')} open on ${host} (want ${ports.join(', ')} closed or filtered)`,
+      evidence,
+    };
   }
-  const states = probes.map((p) => `${p.port} ${p.state === 'unknown' ? `not observed (${p.detail ?? 'error'})` : p.state}`).join(', ');
+  const states = probes
+    .map((p) => `${p.port} ${p.state === 'unknown' ? `not observed (${p.detail ?? 'error'})` : p.state}`)
+    .join(', ');
   const unknown = probes.filter((p) => p.state === 'unknown');
   if (unknown.length > 0) {
     return { status: 'error', summary: `${states} (want each port seen closed or filtered)`, evidence };

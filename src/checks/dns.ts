@@ -18,15 +18,26 @@ interface ResolverAnswer {
 const NAME_ANSWERS = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
 
 const sorted = (addresses: Iterable<string>): string[] => [...new Set(addresses)].sort();
-const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function unanswered(server: string, error: unknown): ResolverAnswer {
   const raw = (error as { code?: unknown } | undefined)?.code;
   const code = typeof raw === 'string' ? raw : '';
-  return { resolver: server, addresses: [], error: describeError(error), ...(NAME_ANSWERS.has(code) ? {} : { unanswered: true }) };
+  return {
+    resolver: server,
+    addresses: [],
+    error: describeError(error),
+    ...(NAME_ANSWERS.has(code) ? {} : { unanswered: true }),
+  };
 }
 
-async function askResolver(server: string, hostname: string, timeoutMs: number, signal: AbortSignal): Promise<ResolverAnswer> {
+async function askResolver(
+  server: string,
+  hostname: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<ResolverAnswer> {
   const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries: 1 });
   const cancel = () => resolver.cancel();
   signal.addEventListener('abort', cancel, { once: true });
@@ -52,7 +63,11 @@ export const dns: Check = async (ctx, options): Promise<CheckOutcome> => {
   const resolvers = stringList(options, 'resolvers', []);
   if (isIP(hostname)) {
     // An address has no DNS records to look at: the item is a person's to judge.
-    return { status: 'error', summary: `${hostname} is an IP address, no DNS name to check (want a URL with a host name)`, evidence: { hostname } };
+    return {
+      status: 'error',
+      summary: `${hostname} is an IP address, no DNS name to check (want a URL with a host name)`,
+      evidence: { hostname },
+    };
   }
   let system: string[];
   try {
@@ -68,7 +83,11 @@ export const dns: Check = async (ctx, options): Promise<CheckOutcome> => {
     };
   }
   if (system.length === 0) {
-    return { status: 'fail', summary: `${hostname} does not resolve: no address (want ≥ 1 address)`, evidence: { hostname, addresses: [] } };
+    return {
+      status: 'fail',
+      summary: `${hostname} does not resolve: no address (want ≥ 1 address)`,
+      evidence: { hostname, addresses: [] },
+    };
   }
   const perResolver = await Promise.all(
     resolvers.map((server) => askResolver(server, hostname, Math.min(ctx.timeoutMs, 2000), ctx.signal)),
@@ -78,7 +97,9 @@ export const dns: Check = async (ctx, options): Promise<CheckOutcome> => {
     return { status: 'fail', summary: `${hostname} → ${system.join(', ')} (want ${expected.join(', ')})`, evidence };
   }
   const reference = expected.length > 0 ? expected : system;
-  const disagreeing = perResolver.filter((r) => !r.unanswered && (r.error !== undefined || !same(r.addresses, reference)));
+  const disagreeing = perResolver.filter(
+    (r) => !r.unanswered && (r.error !== undefined || !same(r.addresses, reference)),
+  );
   if (disagreeing.length > 0) {
     const first = disagreeing[0];
     const said = first?.error ?? (first?.addresses.join(', ') || 'nothing');

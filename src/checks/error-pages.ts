@@ -11,7 +11,10 @@ interface LeakPattern {
 const BODY_LEAKS: LeakPattern[] = [
   { name: 'Werkzeug debugger', pattern: /Werkzeug Debugger|The debugger caught an exception|__debugger__/i },
   { name: 'Python traceback', pattern: /Traceback \(most recent call last\)/ },
-  { name: 'Django debug page', pattern: /You're seeing this error because you have <code>DEBUG = True<\/code>|Using the URLconf defined in/ },
+  {
+    name: 'Django debug page',
+    pattern: /You're seeing this error because you have <code>DEBUG = True<\/code>|Using the URLconf defined in/,
+  },
   { name: 'Flask debug page', pattern: /flask\.debughelpers|FLASK_DEBUG/ },
   { name: 'Rails debug page', pattern: /Action Controller: Exception caught|Routing Error<\/h1>/ },
   { name: 'Laravel debug page', pattern: /Whoops! There was an error|Illuminate\\[A-Za-z]+\\/ },
@@ -22,7 +25,8 @@ const BODY_LEAKS: LeakPattern[] = [
   { name: 'Go panic', pattern: /goroutine \d+ \[running\]/ },
 ];
 
-const DEV_SERVERS = /Werkzeug|WSGIServer|SimpleHTTP|BaseHTTP|Development Server|webpack-dev-server|TornadoServer.*debug|PHP\/[\d.]+ Development/i;
+const DEV_SERVERS =
+  /Werkzeug|WSGIServer|SimpleHTTP|BaseHTTP|Development Server|webpack-dev-server|TornadoServer.*debug|PHP\/[\d.]+ Development/i;
 
 /** What an error page gives away, if anything, with the quoted text that gave it away. */
 export function findLeaks(body: string, server: string | undefined): Array<{ leak: string; quote: string }> {

@@ -146,7 +146,10 @@ function judgeFor(options: AddressPolicyOptions): AddressPolicy['judge'] {
     const reason = nonPublicReason(address);
     if (reason === undefined) return { ok: true };
     if (options.allowPrivate) return { ok: true };
-    const host = hostname.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+    const host = hostname
+      .toLowerCase()
+      .replace(/\.$/, '')
+      .replace(/^\[|\]$/g, '');
     if (allowed.hosts.has(host)) return { ok: true };
     // `*.internal` (or `.internal`) allows every name under internal.
     for (const suffix of allowed.suffixes) if (host.endsWith(suffix)) return { ok: true };
@@ -167,14 +170,25 @@ function judgeFor(options: AddressPolicyOptions): AddressPolicy['judge'] {
 export function guardedPolicy(judge: AddressPolicy['judge'], resolve: Resolve): AddressPolicy {
   // Resolves every address of the name and refuses the lot if any is forbidden: a name that mixes public
   // and private answers could otherwise be steered to the private one on a later connection.
-  const lookup = ((hostname: string, opts: LookupOneOptions | LookupAllOptions | number | undefined, callback: unknown) => {
+  const lookup = ((
+    hostname: string,
+    opts: LookupOneOptions | LookupAllOptions | number | undefined,
+    callback: unknown,
+  ) => {
     const cb = (typeof opts === 'function' ? opts : callback) as (
       err: NodeJS.ErrnoException | null,
       address: string | LookupAddress[],
       family?: number,
     ) => void;
     const given = typeof opts === 'object' && opts !== null ? opts : typeof opts === 'number' ? { family: opts } : {};
-    const family = given.family === 4 || given.family === 6 ? given.family : given.family === 'IPv4' ? 4 : given.family === 'IPv6' ? 6 : 0;
+    const family =
+      given.family === 4 || given.family === 6
+        ? given.family
+        : given.family === 'IPv4'
+          ? 4
+          : given.family === 'IPv6'
+            ? 6
+            : 0;
     resolve(hostname).then(
       (all) => {
         for (const { address } of all) {

@@ -5,7 +5,13 @@ import { describeError } from './errors.js';
 import { findRefusal } from './guard.js';
 import type { Check } from './types.js';
 
-export const DEFAULT_HEALTH_PATHS = ['/health/ping', '/health/live', '/health/ready', '/health/status', '/health/metrics'];
+export const DEFAULT_HEALTH_PATHS = [
+  '/health/ping',
+  '/health/live',
+  '/health/ready',
+  '/health/status',
+  '/health/metrics',
+];
 
 interface PathResult {
   path: string;
@@ -18,7 +24,10 @@ export const health: Check = (ctx, options) =>
   withHttpClient(ctx, async (http) => {
     const paths = stringList(options, 'paths', DEFAULT_HEALTH_PATHS);
     // A slow path fails by name before the check's own deadline would turn the whole check into an error.
-    const slowMs = Math.max(1, Math.min(numberOption(options, 'slow_ms', Math.floor(ctx.timeoutMs * 0.8)), ctx.timeoutMs - 1));
+    const slowMs = Math.max(
+      1,
+      Math.min(numberOption(options, 'slow_ms', Math.floor(ctx.timeoutMs * 0.8)), ctx.timeoutMs - 1),
+    );
     const results = await Promise.all(
       paths.map(async (path): Promise<PathResult> => {
         const { signal, clear } = deadlineSignal(ctx.signal, slowMs);

@@ -21,7 +21,13 @@ export function parseHsts(value: string): HstsParse {
     if (seen.has(name)) return { ok: false, reason: `directive ${name} repeated` };
     seen.add(name);
     if (name === 'max-age') {
-      const raw = eq < 0 ? '' : directive.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      const raw =
+        eq < 0
+          ? ''
+          : directive
+              .slice(eq + 1)
+              .trim()
+              .replace(/^"(.*)"$/, '$1');
       if (!/^\d+$/.test(raw)) return { ok: false, reason: `max-age "${raw}" is not a number` };
       maxAge = Number(raw);
     }
@@ -42,13 +48,23 @@ export const hsts: Check = (ctx, options) =>
     }
     const parsed = parseHsts(header);
     if (!parsed.ok) {
-      return { status: 'fail', summary: `invalid Strict-Transport-Security: ${parsed.reason} (want max-age ≥ ${min})`, evidence };
+      return {
+        status: 'fail',
+        summary: `invalid Strict-Transport-Security: ${parsed.reason} (want max-age ≥ ${min})`,
+        evidence,
+      };
     }
-    Object.assign(evidence, { maxAge: parsed.maxAge, includeSubDomains: parsed.includeSubDomains, preload: parsed.preload });
+    Object.assign(evidence, {
+      maxAge: parsed.maxAge,
+      includeSubDomains: parsed.includeSubDomains,
+      preload: parsed.preload,
+    });
     if (parsed.maxAge < min) {
       return { status: 'warn', summary: `max-age=${parsed.maxAge} (want ≥ ${min})`, evidence };
     }
-    const extras = [parsed.includeSubDomains ? 'includeSubDomains' : '', parsed.preload ? 'preload' : ''].filter(Boolean);
+    const extras = [parsed.includeSubDomains ? 'includeSubDomains' : '', parsed.preload ? 'preload' : ''].filter(
+      Boolean,
+    );
     return {
       status: 'pass',
       summary: `max-age=${parsed.maxAge}${extras.length ? `; ${extras.join('; ')}` : ''} (want ≥ ${min})`,

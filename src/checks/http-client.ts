@@ -84,7 +84,11 @@ function buildClient(
   const remoteAddresses = new Map<string, string>();
   // Node's net/tls skip `lookup` for literal IPs, so those are judged here before any socket exists.
   // One default secure context for every connection instead of one built and freed per TLS connection (same trust store).
-  const base = buildConnector({ lookup: ctx.policy.lookup, timeout: ctx.timeoutMs, secureContext: probeSecureContext() });
+  const base = buildConnector({
+    lookup: ctx.policy.lookup,
+    timeout: ctx.timeoutMs,
+    secureContext: probeSecureContext(),
+  });
   const connector: buildConnector.connector = (options, callback) => {
     try {
       assertLiteralAllowed(ctx.policy, options.hostname);
@@ -158,7 +162,10 @@ function buildClient(
 }
 
 /** Runs `fn` with a client whose connections are all closed afterwards, whatever happens. */
-export async function withHttpClient<T>(ctx: HttpContext & { target?: object }, fn: (http: HttpClient) => Promise<T>): Promise<T> {
+export async function withHttpClient<T>(
+  ctx: HttpContext & { target?: object },
+  fn: (http: HttpClient) => Promise<T>,
+): Promise<T> {
   const http = createHttpClient(ctx);
   try {
     return await fn(http);

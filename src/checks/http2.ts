@@ -19,7 +19,8 @@ export const http2: Check = async (ctx) => {
   if (alpnProtocol === 'h2') return { status: 'pass', summary: 'ALPN negotiated h2 (want h2)', evidence };
   return {
     status: 'fail',
-    summary: alpnProtocol === null ? 'no ALPN protocol negotiated (want h2)' : `ALPN negotiated ${alpnProtocol} (want h2)`,
+    summary:
+      alpnProtocol === null ? 'no ALPN protocol negotiated (want h2)' : `ALPN negotiated ${alpnProtocol} (want h2)`,
     evidence,
   };
 };

@@ -16,7 +16,7 @@ const PERMANENT = new Set([301, 308]);
 const TEMPORARY = new Set([302, 303, 307]);
 
 function connectionRefused(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code ?? ((error as { cause?: { code?: unknown } }).cause?.code);
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
   return code === 'ECONNREFUSED';
 }
 
@@ -40,11 +40,19 @@ export const httpsRedirect: Check = (ctx, options) =>
       if (url.protocol === 'https:') {
         // Arrived at https: judge where, and how we were sent here.
         if (url.hostname !== targetHost) {
-          return { status: 'fail', summary: `redirects to ${url.host} (want https on ${targetHost})`, evidence: evidence() };
+          return {
+            status: 'fail',
+            summary: `redirects to ${url.host} (want https on ${targetHost})`,
+            evidence: evidence(),
+          };
         }
         const elsewhere = hops.find((h) => new URL(h.url).hostname !== targetHost);
         if (elsewhere) {
-          return { status: 'fail', summary: `redirects via ${new URL(elsewhere.url).host} (want ${targetHost} only)`, evidence: evidence() };
+          return {
+            status: 'fail',
+            summary: `redirects via ${new URL(elsewhere.url).host} (want ${targetHost} only)`,
+            evidence: evidence(),
+          };
         }
         const codes = hops.map((h) => h.status);
         const temporary = codes.find((code) => code !== undefined && TEMPORARY.has(code));
@@ -62,7 +70,11 @@ export const httpsRedirect: Check = (ctx, options) =>
         // Nothing listening for plain HTTP is a finding: visitors typing http:// get no redirect at all.
         if (!refusal && connectionRefused(error)) {
           hops.push({ url: url.href });
-          return { status: 'fail', summary: `${url.host} refuses plain HTTP connections (want 301/308 to https)`, evidence: evidence() };
+          return {
+            status: 'fail',
+            summary: `${url.host} refuses plain HTTP connections (want 301/308 to https)`,
+            evidence: evidence(),
+          };
         }
         // The first hop is the target itself: a refusal there is the run's business (error), later ones are redirects.
         if (!refusal || hop === 1) throw error;
@@ -79,9 +91,17 @@ export const httpsRedirect: Check = (ctx, options) =>
         };
       }
       if (!PERMANENT.has(response.status) && !TEMPORARY.has(response.status)) {
-        return { status: 'fail', summary: `${url.href} answered ${response.status} (want 301/308 to https)`, evidence: evidence() };
+        return {
+          status: 'fail',
+          summary: `${url.href} answered ${response.status} (want 301/308 to https)`,
+          evidence: evidence(),
+        };
       }
       url = new URL(location, url);
     }
-    return { status: 'fail', summary: `more than ${maxHops} hops without reaching https (want 1)`, evidence: evidence() };
+    return {
+      status: 'fail',
+      summary: `more than ${maxHops} hops without reaching https (want 1)`,
+      evidence: evidence(),
+    };
   });

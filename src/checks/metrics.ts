@@ -6,7 +6,17 @@ import type { Check } from './types.js';
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FLOAT = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
-const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'gaugehistogram', 'stateset', 'info']);
+const TYPES = new Set([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'untyped',
+  'unknown',
+  'gaugehistogram',
+  'stateset',
+  'info',
+]);
 
 export type ExpositionParse =
   | { ok: true; samples: number; families: number }
@@ -79,7 +89,10 @@ export function parseExposition(text: string): ExpositionParse {
     const bad = (reason: string): ExpositionParse => ({ ok: false, line: index + 1, text: line.slice(0, 120), reason });
     if (line.trim() === '') continue;
     if (line.startsWith('#')) {
-      const parts = line.slice(1).trim().split(/[ \t]+/);
+      const parts = line
+        .slice(1)
+        .trim()
+        .split(/[ \t]+/);
       const keyword = parts[0];
       if (keyword === 'HELP' || keyword === 'TYPE') {
         const name = parts[1] ?? '';
@@ -112,7 +125,11 @@ export const metrics: Check = (ctx, options) =>
     const contentType = headerValue(response.headers, 'content-type');
     const base = { path, status: response.status, contentType: contentType ?? null, truncated: response.truncated };
     if (response.status < 200 || response.status > 299) {
-      return { status: 'fail', summary: `${path} → ${response.status} (want 2xx with Prometheus text)`, evidence: base };
+      return {
+        status: 'fail',
+        summary: `${path} → ${response.status} (want 2xx with Prometheus text)`,
+        evidence: base,
+      };
     }
     if (!isPrometheusContentType(contentType)) {
       return {

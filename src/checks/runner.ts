@@ -75,7 +75,11 @@ async function runOne(
  * Why the target's name leaves nothing to connect to ("chekout.example.invalid does not resolve (ENOTFOUND)"),
  * or undefined when it resolved (or is an address). Asked once, within the per-check timeout.
  */
-async function unreachableName(hostname: string, policy: AddressPolicy, timeoutMs: number): Promise<string | undefined> {
+async function unreachableName(
+  hostname: string,
+  policy: AddressPolicy,
+  timeoutMs: number,
+): Promise<string | undefined> {
   if (isIP(hostname) !== 0) return undefined;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<string>((resolve) => {
@@ -86,7 +90,9 @@ async function unreachableName(hostname: string, policy: AddressPolicy, timeoutM
       policy.resolve(hostname).then(
         (addresses) => (addresses.length > 0 ? undefined : `${hostname} does not resolve (no address)`),
         (error: unknown) =>
-          isNoSuchName(error) ? `${hostname} does not resolve (${describeCode(error)})` : `cannot resolve ${hostname}: ${describeError(error)}`,
+          isNoSuchName(error)
+            ? `${hostname} does not resolve (${describeCode(error)})`
+            : `cannot resolve ${hostname}: ${describeError(error)}`,
       ),
       late,
     ]);
@@ -108,7 +114,10 @@ export async function runChecks(
   const started = now();
   const checks = options.checks ?? checkRegistry;
   // One resolution per name for the whole run: every check asks the same answer, so a typo costs one lookup.
-  const policy = guardedPolicy((address, hostname) => options.policy.judge(address, hostname), onceResolver((hostname) => options.policy.resolve(hostname)));
+  const policy = guardedPolicy(
+    (address, hostname) => options.policy.judge(address, hostname),
+    onceResolver((hostname) => options.policy.resolve(hostname)),
+  );
   const runOptions: RunOptions = { ...options, policy };
   // A copy per run: it keys the run's shared HTTP client, so concurrent runs on one target never share one.
   const runTarget: CheckTarget = { ...target };
@@ -120,7 +129,14 @@ export async function runChecks(
       requests.map((request) =>
         // A check that must connect to the target observes nothing when its name has no address: it says so at once.
         unresolved !== undefined && !JUDGES_RESOLUTION.has(request.kind)
-          ? Promise.resolve({ id: request.id, kind: request.kind, status: 'error' as const, summary: `not checked: ${unresolved}`, evidence: { unresolved }, durationMs: 0 })
+          ? Promise.resolve({
+              id: request.id,
+              kind: request.kind,
+              status: 'error' as const,
+              summary: `not checked: ${unresolved}`,
+              evidence: { unresolved },
+              durationMs: 0,
+            })
           : runOne(request, runTarget, runOptions, checks),
       ),
     );

@@ -14,8 +14,18 @@ interface Finding {
 }
 
 const GRADES: Array<[number, string]> = [
-  [100, 'A+'], [90, 'A'], [85, 'A-'], [80, 'B+'], [70, 'B'], [65, 'B-'],
-  [60, 'C+'], [50, 'C'], [45, 'C-'], [40, 'D+'], [30, 'D'], [25, 'D-'],
+  [100, 'A+'],
+  [90, 'A'],
+  [85, 'A-'],
+  [80, 'B+'],
+  [70, 'B'],
+  [65, 'B-'],
+  [60, 'C+'],
+  [50, 'C'],
+  [45, 'C-'],
+  [40, 'D+'],
+  [30, 'D'],
+  [25, 'D-'],
 ];
 
 export function observatoryGrade(score: number): string {
@@ -31,7 +41,11 @@ export function parseCsp(value: string): Csp {
     if (!name) continue;
     const key = name.toLowerCase();
     // The first occurrence wins, as in browsers.
-    if (!directives.has(key)) directives.set(key, sources.map((s) => s.toLowerCase()));
+    if (!directives.has(key))
+      directives.set(
+        key,
+        sources.map((s) => s.toLowerCase()),
+      );
   }
   return directives;
 }
@@ -40,20 +54,37 @@ function judgeCsp(values: string[]): { finding: Finding; frameAncestors: boolean
   const header = 'content-security-policy';
   const first = values[0];
   if (first === undefined || first.trim() === '') {
-    return { finding: { header, status: 'fail', modifier: -25, note: 'no Content-Security-Policy' }, frameAncestors: false };
+    return {
+      finding: { header, status: 'fail', modifier: -25, note: 'no Content-Security-Policy' },
+      frameAncestors: false,
+    };
   }
   const csp = parseCsp(values.join(';'));
   const frameAncestors = csp.has('frame-ancestors');
   const scripts = csp.get('script-src') ?? csp.get('default-src');
   if (!scripts) {
-    return { finding: { header, status: 'warn', modifier: -20, note: 'CSP restricts no scripts (no default-src or script-src)' }, frameAncestors };
+    return {
+      finding: {
+        header,
+        status: 'warn',
+        modifier: -20,
+        note: 'CSP restricts no scripts (no default-src or script-src)',
+      },
+      frameAncestors,
+    };
   }
   const keyed = scripts.some((s) => s.startsWith("'nonce-") || s.startsWith("'sha") || s === "'strict-dynamic'");
   if (scripts.includes("'unsafe-inline'") && !keyed) {
-    return { finding: { header, status: 'warn', modifier: -20, note: "CSP allows 'unsafe-inline' scripts" }, frameAncestors };
+    return {
+      finding: { header, status: 'warn', modifier: -20, note: "CSP allows 'unsafe-inline' scripts" },
+      frameAncestors,
+    };
   }
   if (scripts.some((s) => s === '*' || s === 'http:' || s === 'https:' || s === 'data:')) {
-    return { finding: { header, status: 'warn', modifier: -20, note: 'CSP allows scripts from any origin' }, frameAncestors };
+    return {
+      finding: { header, status: 'warn', modifier: -20, note: 'CSP allows scripts from any origin' },
+      frameAncestors,
+    };
   }
   if (scripts.includes("'unsafe-eval'")) {
     return { finding: { header, status: 'warn', modifier: -10, note: "CSP allows 'unsafe-eval'" }, frameAncestors };
@@ -65,9 +96,12 @@ function judgeFraming(headers: HttpHeaders, frameAncestors: boolean): Finding {
   const header = 'x-frame-options';
   const value = headerValues(headers, header)[0]?.trim().toUpperCase();
   if (frameAncestors) return { header, status: 'pass', modifier: 5, note: 'framing limited by CSP frame-ancestors' };
-  if (value === 'DENY' || value === 'SAMEORIGIN') return { header, status: 'pass', modifier: 0, note: `X-Frame-Options ${value}` };
-  if (value === undefined) return { header, status: 'fail', modifier: -20, note: 'no X-Frame-Options or frame-ancestors' };
-  if (value.startsWith('ALLOW-FROM')) return { header, status: 'warn', modifier: 0, note: 'X-Frame-Options ALLOW-FROM (ignored by browsers)' };
+  if (value === 'DENY' || value === 'SAMEORIGIN')
+    return { header, status: 'pass', modifier: 0, note: `X-Frame-Options ${value}` };
+  if (value === undefined)
+    return { header, status: 'fail', modifier: -20, note: 'no X-Frame-Options or frame-ancestors' };
+  if (value.startsWith('ALLOW-FROM'))
+    return { header, status: 'warn', modifier: 0, note: 'X-Frame-Options ALLOW-FROM (ignored by browsers)' };
   return { header, status: 'fail', modifier: -20, note: `invalid X-Frame-Options "${value}"` };
 }
 
@@ -91,7 +125,8 @@ function judgeReferrer(headers: HttpHeaders): Finding {
   const tokens = values.split(',').map((t) => t.trim().toLowerCase());
   const known = tokens.filter((t) => PRIVATE_REFERRER.has(t) || NEUTRAL_REFERRER.has(t) || UNSAFE_REFERRER.has(t));
   const policy = known[known.length - 1];
-  if (policy === undefined) return { header, status: 'warn', modifier: -5, note: `invalid Referrer-Policy "${values}"` };
+  if (policy === undefined)
+    return { header, status: 'warn', modifier: -5, note: `invalid Referrer-Policy "${values}"` };
   if (PRIVATE_REFERRER.has(policy)) return { header, status: 'pass', modifier: 5, note: `Referrer-Policy ${policy}` };
   if (NEUTRAL_REFERRER.has(policy)) return { header, status: 'pass', modifier: 0, note: `Referrer-Policy ${policy}` };
   return { header, status: 'warn', modifier: -5, note: `Referrer-Policy ${policy} leaks URLs` };
@@ -100,7 +135,12 @@ function judgeReferrer(headers: HttpHeaders): Finding {
 /** Grades a response's headers; exported so the Slack side can explain a grade without a request. */
 export function gradeSecurityHeaders(headers: HttpHeaders): { score: number; grade: string; findings: Finding[] } {
   const csp = judgeCsp(headerValues(headers, 'content-security-policy'));
-  const findings = [csp.finding, judgeFraming(headers, csp.frameAncestors), judgeNosniff(headers), judgeReferrer(headers)];
+  const findings = [
+    csp.finding,
+    judgeFraming(headers, csp.frameAncestors),
+    judgeNosniff(headers),
+    judgeReferrer(headers),
+  ];
   const penalties = findings.reduce((sum, f) => sum + Math.min(0, f.modifier), 0);
   const bonuses = findings.reduce((sum, f) => sum + Math.max(0, f.modifier), 0);
   // As in the Observatory, bonuses only count once the score without them is at least 90.

@@ -33,7 +33,9 @@ interface CertificateReading {
 function distinguishedName(name: Record<string, string | string[] | undefined> | undefined): string {
   if (!name) return '';
   return Object.entries(name)
-    .flatMap(([key, value]) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => `${key}=${v}`))
+    .flatMap(([key, value]) =>
+      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => `${key}=${v}`),
+    )
     .join(', ');
 }
 
@@ -49,7 +51,11 @@ function walkChain(leaf: DetailedPeerCertificate): ChainLink[] {
   let cert: DetailedPeerCertificate | undefined = leaf;
   while (cert && cert.fingerprint256 && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    links.push({ subject: distinguishedName(cert.subject), issuer: distinguishedName(cert.issuer), validTo: isoDate(cert.valid_to) });
+    links.push({
+      subject: distinguishedName(cert.subject),
+      issuer: distinguishedName(cert.issuer),
+      validTo: isoDate(cert.valid_to),
+    });
     cert = cert.issuerCertificate;
   }
   return links;
@@ -96,7 +102,12 @@ const VERIFY_MESSAGES: Record<string, string> = {
 
 function verifyError(raw: unknown): { code: string; message: string } | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  const code = raw instanceof Error ? ((raw as Error & { code?: string }).code ?? raw.message) : typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const code =
+    raw instanceof Error
+      ? ((raw as Error & { code?: string }).code ?? raw.message)
+      : typeof raw === 'string'
+        ? raw
+        : JSON.stringify(raw);
   return { code, message: VERIFY_MESSAGES[code] ?? code };
 }
 
@@ -158,7 +169,8 @@ export const tlsCertificate: Check = async (ctx, options) => {
     failures.push(`certificate not trusted: ${authError.message} (want a chain to a trusted root)`);
   }
   if (reading.hostnameError) {
-    const names = reading.sans.length > 0 ? reading.sans.map((s) => s.replace(/^[^:]*:/, '')).join(', ') : reading.subject;
+    const names =
+      reading.sans.length > 0 ? reading.sans.map((s) => s.replace(/^[^:]*:/, '')).join(', ') : reading.subject;
     failures.push(`certificate is for ${names}, not ${ctx.target.url.hostname} (want a name match)`);
   }
 
@@ -184,5 +196,8 @@ export const tlsCertificate: Check = async (ctx, options) => {
 
   if (failures.length > 0) return outcome('fail', failures.join('; '));
   if (warnings.length > 0) return outcome('warn', warnings.join('; '));
-  return outcome('pass', `certificate for ${ctx.target.url.hostname} trusted, expires in ${days(earliestDaysLeft)} (want ≥ ${minDays})`);
+  return outcome(
+    'pass',
+    `certificate for ${ctx.target.url.hostname} trusted, expires in ${days(earliestDaysLeft)} (want ≥ ${minDays})`,
+  );
 };

@@ -19,7 +19,12 @@ export const CIPHER_FAMILIES: readonly Family[] = [
   { id: 'null', label: 'NULL encryption', severity: 'fail', ciphers: 'eNULL' },
   { id: 'anon', label: 'anonymous', severity: 'fail', ciphers: 'aNULL:!eNULL' },
   // Forward-secret but not AEAD, with a SHA-2 MAC; the SHA-1 ones are the next family.
-  { id: 'cbc', label: 'CBC', severity: 'warn', ciphers: 'kECDHE:kDHE:!aNULL:!eNULL:!AESGCM:!CHACHA20:!AESCCM:!ARIAGCM:!SHA1' },
+  {
+    id: 'cbc',
+    label: 'CBC',
+    severity: 'warn',
+    ciphers: 'kECDHE:kDHE:!aNULL:!eNULL:!AESGCM:!CHACHA20:!AESCCM:!ARIAGCM:!SHA1',
+  },
   { id: 'sha1', label: 'SHA-1', severity: 'warn', ciphers: 'kECDHE+SHA1:kDHE+SHA1:!aNULL:!eNULL' },
 ];
 
@@ -61,7 +66,12 @@ interface Enumeration {
 
 // Offers `ciphers` minus every suite already known, again and again, until the server refuses, nothing is left
 // to offer or the family's budget is spent (shared by its slices).
-async function enumerate(ctx: CheckContext, ciphers: string, known: readonly string[], budget: { left: number }): Promise<Enumeration> {
+async function enumerate(
+  ctx: CheckContext,
+  ciphers: string,
+  known: readonly string[],
+  budget: { left: number },
+): Promise<Enumeration> {
   const accepted: string[] = [];
   while (budget.left > 0) {
     const exclusions = [...known, ...accepted].map((name) => `:!${name}`).join('');
@@ -75,7 +85,8 @@ async function enumerate(ctx: CheckContext, ciphers: string, known: readonly str
       );
     } catch (err) {
       // Nothing left to offer after exclusions is the normal end of the enumeration.
-      if (err instanceof TlsConnectError && err.code === 'TLS_CLIENT_UNSUPPORTED') return { accepted, unsupported: err.message };
+      if (err instanceof TlsConnectError && err.code === 'TLS_CLIENT_UNSUPPORTED')
+        return { accepted, unsupported: err.message };
       throw err;
     }
     if (!handshake.ok) return { accepted, reason: handshake.reason };
@@ -88,15 +99,25 @@ async function enumerate(ctx: CheckContext, ciphers: string, known: readonly str
 }
 
 async function probeFamily(ctx: CheckContext, family: Family): Promise<FamilyProbe> {
-  const result = (accepted: string[], extra: Partial<FamilyProbe>): FamilyProbe => ({ family: family.id, label: family.label, tested: true, accepted, ...extra });
+  const result = (accepted: string[], extra: Partial<FamilyProbe>): FamilyProbe => ({
+    family: family.id,
+    label: family.label,
+    tested: true,
+    accepted,
+    ...extra,
+  });
   // One offer of the whole family first: a server that refuses it (the usual case) costs one handshake.
   const first = await enumerate(ctx, family.ciphers, [], { left: 1 });
   if (first.accepted.length === 0) {
-    return first.unsupported !== undefined ? result([], { tested: false, reason: first.unsupported }) : result([], first.reason === undefined ? {} : { reason: first.reason });
+    return first.unsupported !== undefined
+      ? result([], { tested: false, reason: first.unsupported })
+      : result([], first.reason === undefined ? {} : { reason: first.reason });
   }
   const budget = { left: MAX_SUITES_PER_FAMILY - first.accepted.length };
   const slices = await Promise.all(
-    Array.from({ length: SLICES.length + 1 }, (_, index) => enumerate(ctx, sliceCiphers(family.ciphers, index), first.accepted, budget)),
+    Array.from({ length: SLICES.length + 1 }, (_, index) =>
+      enumerate(ctx, sliceCiphers(family.ciphers, index), first.accepted, budget),
+    ),
   );
   // Slices running at once may overshoot the budget by a few: the evidence keeps to the bound.
   const accepted = [...first.accepted, ...slices.flatMap((slice) => slice.accepted)].slice(0, MAX_SUITES_PER_FAMILY);
@@ -113,14 +134,22 @@ export const tlsCiphers: Check = async (ctx) => {
   ]);
   const evidence = {
     negotiated: negotiated.ok
-      ? { protocol: negotiated.value.protocol, cipher: negotiated.value.name, standardName: negotiated.value.standardName }
+      ? {
+          protocol: negotiated.value.protocol,
+          cipher: negotiated.value.name,
+          standardName: negotiated.value.standardName,
+        }
       : { error: negotiated.reason },
     families,
     accepted: [...new Set(families.flatMap((f) => f.accepted))],
   };
   const want = '(want forward-secret AEAD only)';
   if (!negotiated.ok) {
-    return { status: 'fail', summary: `no TLS handshake with default settings: ${negotiated.reason} ${want}`, evidence };
+    return {
+      status: 'fail',
+      summary: `no TLS handshake with default settings: ${negotiated.reason} ${want}`,
+      evidence,
+    };
   }
 
   const found = (severity: Family['severity']): string[] =>

@@ -1,7 +1,14 @@
 // One guarded TLS handshake for the TLS check kinds: connects through the SSRF guard, honours the
 // check's signal, reports a handshake the server refuses as a value and everything else as a coded error.
 import { isIP } from 'node:net';
-import { connect, createSecureContext, type ConnectionOptions, type SecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
+import {
+  connect,
+  createSecureContext,
+  type ConnectionOptions,
+  type SecureContext,
+  type SecureVersion,
+  type TLSSocket,
+} from 'node:tls';
 import { CheckTimeoutError } from './errors.js';
 import { assertLiteralAllowed, findRefusal } from './guard.js';
 import type { CheckContext } from './types.js';
@@ -60,7 +67,9 @@ const MAX_CONTEXTS = 64;
  * versions, ciphers and the default trust store, i.e. system roots + NODE_EXTRA_CA_CERTS). Throws like
  * createSecureContext for settings the local OpenSSL cannot offer.
  */
-export function probeSecureContext(options: Pick<TlsProbeOptions, 'minVersion' | 'maxVersion' | 'ciphers'> = {}): SecureContext {
+export function probeSecureContext(
+  options: Pick<TlsProbeOptions, 'minVersion' | 'maxVersion' | 'ciphers'> = {},
+): SecureContext {
   const key = `${options.minVersion ?? ''}|${options.maxVersion ?? ''}|${options.ciphers ?? ''}`;
   const cached = contexts.get(key);
   if (cached) return cached;
@@ -78,7 +87,11 @@ export function probeSecureContext(options: Pick<TlsProbeOptions, 'minVersion' |
 export type Handshake<T> = { ok: true; value: T } | { ok: false; reason: string; code?: string };
 
 // Errors that OpenSSL raises before anything is sent: our side cannot offer the requested parameters.
-const LOCAL_TLS_ERRORS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_CIPHER_MATCH']);
+const LOCAL_TLS_ERRORS = new Set([
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_NO_CIPHERS_AVAILABLE',
+  'ERR_SSL_NO_CIPHER_MATCH',
+]);
 
 /** "…:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:…" → "tlsv1 alert protocol version". */
 export function describeTlsError(err: NodeJS.ErrnoException): string {
@@ -151,7 +164,13 @@ export function tlsHandshake<T>(
     } catch (err) {
       // createSecureContext throws synchronously for cipher strings the local OpenSSL cannot satisfy.
       const e = err as NodeJS.ErrnoException;
-      reject(new TlsConnectError('TLS_CLIENT_UNSUPPORTED', `cannot offer ${options.ciphers ?? 'these parameters'}: ${describeTlsError(e)}`, { cause: e }));
+      reject(
+        new TlsConnectError(
+          'TLS_CLIENT_UNSUPPORTED',
+          `cannot offer ${options.ciphers ?? 'these parameters'}: ${describeTlsError(e)}`,
+          { cause: e },
+        ),
+      );
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
@@ -174,7 +193,15 @@ export function tlsHandshake<T>(
       if (err.code !== undefined && LOCAL_TLS_ERRORS.has(err.code)) {
         finish({ error: new TlsConnectError('TLS_CLIENT_UNSUPPORTED', describeTlsError(err), { cause: err }) });
       } else if (!tcpConnected) {
-        finish({ error: findRefusal(err) ?? new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}: ${err.message}`, { cause: err }) });
+        finish({
+          error:
+            findRefusal(err) ??
+            new TlsConnectError(
+              'CONNECT_FAILED',
+              `cannot connect to ${endpoint.host}:${endpoint.port}: ${err.message}`,
+              { cause: err },
+            ),
+        });
       } else {
         finish({ value: { ok: false, reason: describeTlsError(err), ...(err.code ? { code: err.code } : {}) } });
       }
@@ -182,7 +209,8 @@ export function tlsHandshake<T>(
     // A server that closes the connection without an alert also refuses the handshake.
     socket.once('close', () => {
       if (tcpConnected) finish({ value: { ok: false, reason: 'connection closed during the handshake' } });
-      else finish({ error: new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}`) });
+      else
+        finish({ error: new TlsConnectError('CONNECT_FAILED', `cannot connect to ${endpoint.host}:${endpoint.port}`) });
     });
   });
 }

@@ -34,7 +34,12 @@ async function probe(ctx: Parameters<Check>[0], version: ProbedVersion): Promise
   return { version, accepted: true, cipher: handshake.value.cipher };
 }
 
-const LABEL: Record<ProbedVersion, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
+const LABEL: Record<ProbedVersion, string> = {
+  TLSv1: 'TLS 1.0',
+  'TLSv1.1': 'TLS 1.1',
+  'TLSv1.2': 'TLS 1.2',
+  'TLSv1.3': 'TLS 1.3',
+};
 
 export const tlsProtocols: Check = async (ctx) => {
   const probes = await Promise.all(PROBED_VERSIONS.map((version) => probe(ctx, version)));

@@ -23,7 +23,6 @@ export const CHECK_USAGE = `usage: golive check <https-url> [--http-url URL] [--
   Exit status: 0 nothing failed, 1 a check failed or errored, 2 usage or configuration error.
 `;
 
-
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function parseTimeout(raw: string, source: string): Parsed<number> {
@@ -41,14 +40,17 @@ function parseUrl(raw: string, protocols: readonly string[], what: string): Pars
     return { ok: false, reason: `${what} "${raw}" is not a URL` };
   }
   if (!protocols.includes(url.protocol)) {
-    return { ok: false, reason: `${what} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"` };
+    return {
+      ok: false,
+      reason: `${what} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`,
+    };
   }
   return { ok: true, value: url };
 }
 
 function healthPaths(request: CheckRequest): string[] | undefined {
   const paths = request.options.paths;
-  return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? (paths) : undefined;
+  return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? paths : undefined;
 }
 
 /**
@@ -68,12 +70,19 @@ export function cliCheckRequests(template: Template, only?: readonly CheckKind[]
     });
   });
   const present = new Set(covered.map((request) => request.kind));
-  const extra = CHECK_KINDS.filter((kind) => !present.has(kind)).map((kind): CheckRequest => ({ id: kind, kind, options: {} }));
+  const extra = CHECK_KINDS.filter((kind) => !present.has(kind)).map(
+    (kind): CheckRequest => ({ id: kind, kind, options: {} }),
+  );
   const all = [...covered, ...extra];
   return only ? all.filter((request) => only.includes(request.kind)) : all;
 }
 
-const COLOURS: Record<CheckStatus, string> = { pass: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m', error: '\x1b[35m' };
+const COLOURS: Record<CheckStatus, string> = {
+  pass: '\x1b[32m',
+  warn: '\x1b[33m',
+  fail: '\x1b[31m',
+  error: '\x1b[35m',
+};
 const RESET = '\x1b[0m';
 const BOLD = '\x1b[1m';
 
@@ -87,7 +96,13 @@ export function formatCheckTable(run: CheckRun, colour: boolean): string {
   // What needs attention first: failures, then errors, then warnings; the run's order within each.
   const rank: Record<CheckResult['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3 };
   const ordered = [...run.results].sort((a, b) => rank[a.status] - rank[b.status]);
-  const rows = ordered.map((r: CheckResult) => [r.status, r.id, r.kind, truncate(r.summary.replace(/\s+/g, ' '), 120), String(r.durationMs)]);
+  const rows = ordered.map((r: CheckResult) => [
+    r.status,
+    r.id,
+    r.kind,
+    truncate(r.summary.replace(/\s+/g, ' '), 120),
+    String(r.durationMs),
+  ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[], status?: CheckStatus) =>
     cells
@@ -141,7 +156,9 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] === undefined) {
-    return usage(positionals.length === 0 ? 'missing the https URL to check' : `one URL expected, got ${positionals.length}`);
+    return usage(
+      positionals.length === 0 ? 'missing the https URL to check' : `one URL expected, got ${positionals.length}`,
+    );
   }
   const url = parseUrl(positionals[0], ['https:'], 'the URL');
   if (!url.ok) return usage(url.reason);
@@ -153,17 +170,25 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
   }
   let only: CheckKind[] | undefined;
   if (values.only !== undefined) {
-    const kinds = values.only.split(',').map((k) => k.trim()).filter(Boolean);
+    const kinds = values.only
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
     const unknown = kinds.filter((k) => !isCheckKind(k));
     if (unknown.length > 0 || kinds.length === 0) {
-      return usage(`--only: unknown check kind ${unknown.join(', ') || '(none given)'}; kinds are ${CHECK_KINDS.join(', ')}`);
+      return usage(
+        `--only: unknown check kind ${unknown.join(', ') || '(none given)'}; kinds are ${CHECK_KINDS.join(', ')}`,
+      );
     }
     only = kinds as CheckKind[];
   }
   // The environment is read as the bot reads it (src/config.ts); flags win over it.
   const env = loadCheckConfig(io.env);
   if (!env.ok) return usage(env.problems.join('\n'));
-  const timeout = values.timeout !== undefined ? parseTimeout(values.timeout, '--timeout') : ({ ok: true, value: env.checks.timeoutMs } as const);
+  const timeout =
+    values.timeout !== undefined
+      ? parseTimeout(values.timeout, '--timeout')
+      : ({ ok: true, value: env.checks.timeoutMs } as const);
   if (!timeout.ok) return usage(timeout.reason);
   const allowPrivate = values['allow-private'] === true || env.checks.allowPrivate;
   const allowedHosts = env.checks.allowedHosts;

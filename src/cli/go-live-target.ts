@@ -20,10 +20,18 @@ export interface TargetArgs {
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 /** Parses `<service|go-live-id> [--env E]` plus the command's own options; a reason on a usage error. */
-function parseTargetArgs(args: string[], options: Options = {}): { ok: true; value: TargetArgs } | { ok: false; reason: string } {
+function parseTargetArgs(
+  args: string[],
+  options: Options = {},
+): { ok: true; value: TargetArgs } | { ok: false; reason: string } {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...options, env: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, env: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
@@ -31,8 +39,12 @@ function parseTargetArgs(args: string[], options: Options = {}): { ok: true; val
   if (target === undefined || target === '') return { ok: false, reason: 'name a service or a go-live id' };
   if (extra.length > 0) return { ok: false, reason: `unexpected ${extra.join(' ')}` };
   const { env, ...values } = parsed.values as Record<string, string | boolean | undefined>;
-  if (env !== undefined && (typeof env !== 'string' || env.trim() === '')) return { ok: false, reason: '--env needs an environment name' };
-  return { ok: true, value: { target, environment: typeof env === 'string' ? env.trim() : DEFAULT_ENVIRONMENT, values } };
+  if (env !== undefined && (typeof env !== 'string' || env.trim() === ''))
+    return { ok: false, reason: '--env needs an environment name' };
+  return {
+    ok: true,
+    value: { target, environment: typeof env === 'string' ? env.trim() : DEFAULT_ENVIRONMENT, values },
+  };
 }
 
 type OpenedTarget = { ok: true; store: SqliteStore; goLive: GoLive } | { ok: false; reason: string };
@@ -43,7 +55,8 @@ type OpenedTarget = { ok: true; store: SqliteStore; goLive: GoLive } | { ok: fal
  */
 async function openTarget(args: TargetArgs, io: CliIo): Promise<OpenedTarget> {
   const file = (io.env.DATABASE_URL ?? './data/golive.db').replace(/^file:/, '');
-  if (file === ':memory:' || !existsSync(file)) return { ok: false, reason: `no database at ${file} (set DATABASE_URL to the bot's file)` };
+  if (file === ':memory:' || !existsSync(file))
+    return { ok: false, reason: `no database at ${file} (set DATABASE_URL to the bot's file)` };
   let store: SqliteStore;
   try {
     store = openSqliteStore({ file, clock: systemClock, readonly: true });
@@ -54,7 +67,10 @@ async function openTarget(args: TargetArgs, io: CliIo): Promise<OpenedTarget> {
   const goLive = (await store.getGoLive(args.target)) ?? (await store.findLatest(args.target, args.environment));
   if (goLive) return { ok: true, store, goLive };
   await store.close();
-  return { ok: false, reason: `no go-live ${args.target} and no go-live of service ${args.target} in ${args.environment}` };
+  return {
+    ok: false,
+    reason: `no go-live ${args.target} and no go-live of service ${args.target} in ${args.environment}`,
+  };
 }
 
 /**

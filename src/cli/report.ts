@@ -13,14 +13,23 @@ export const REPORT_USAGE = `usage: golive report <service|go-live-id> [--env E]
 
 export async function runReport(args: string[], io: CliIo): Promise<number> {
   // parseArgs gives `format` as a string (its option type), absent when not given.
-  const formatOf = (values: Record<string, unknown>): string => (typeof values.format === 'string' ? values.format : 'md');
+  const formatOf = (values: Record<string, unknown>): string =>
+    typeof values.format === 'string' ? values.format : 'md';
   const refuse = (values: Record<string, unknown>) =>
     ['md', 'json'].includes(formatOf(values)) ? undefined : `--format is md or json, got "${formatOf(values)}"`;
-  return withGoLive('report', REPORT_USAGE, args, io, { format: { type: 'string' } }, refuse, async (store, goLive, values) => {
-    // Offline there is no Slack to ask: people appear by id.
-    const record = await recordOf(store, goLive.id, systemClock, async () => () => undefined);
-    if (!record) throw new Error(`go-live ${goLive.id} vanished while reading it`);
-    io.stdout(formatOf(values) === 'json' ? recordJson(record) : recordMarkdown(record));
-    return 0;
-  });
+  return withGoLive(
+    'report',
+    REPORT_USAGE,
+    args,
+    io,
+    { format: { type: 'string' } },
+    refuse,
+    async (store, goLive, values) => {
+      // Offline there is no Slack to ask: people appear by id.
+      const record = await recordOf(store, goLive.id, systemClock, async () => () => undefined);
+      if (!record) throw new Error(`go-live ${goLive.id} vanished while reading it`);
+      io.stdout(formatOf(values) === 'json' ? recordJson(record) : recordMarkdown(record));
+      return 0;
+    },
+  );
 }

@@ -50,7 +50,9 @@ export async function runTemplateValidate(args: string[], io: CliIo): Promise<nu
   if (dir !== undefined && dir !== '') {
     const listed = listTemplateFiles(dir);
     if (!listed.ok) {
-      io.stderr(`golive template validate: GOLIVE_TEMPLATES_DIR=${dir}: ${listed.errors.map((e) => e.reason).join('; ')}\n`);
+      io.stderr(
+        `golive template validate: GOLIVE_TEMPLATES_DIR=${dir}: ${listed.errors.map((e) => e.reason).join('; ')}\n`,
+      );
       return 2;
     }
     toLoad.push(...listed.files.filter((file) => !isDefaultTemplateFile(file)));

@@ -15,17 +15,25 @@ function describe(event: ChainedAuditRow): string {
 }
 
 export async function runVerify(args: string[], io: CliIo): Promise<number> {
-  return withGoLive('verify', VERIFY_USAGE, args, io, {}, () => undefined, async (store, goLive) => {
-    const verdict = verifyChain(store.auditChainRows(goLive.id));
-    const name = `${goLive.service}/${goLive.environment} (${goLive.id})`;
-    if (verdict.ok) {
-      io.stdout(`${name}: ${verdict.count} audit events, chain intact; last hash ${verdict.head ?? '(none)'}\n`);
-      return 0;
-    }
-    io.stdout(
-      `${name}: ${describe(verdict.event)} does not fit: ${verdict.problem}: ${verdict.detail} ` +
-        `(position ${verdict.position} of ${verdict.count})\n`,
-    );
-    return 1;
-  });
+  return withGoLive(
+    'verify',
+    VERIFY_USAGE,
+    args,
+    io,
+    {},
+    () => undefined,
+    async (store, goLive) => {
+      const verdict = verifyChain(store.auditChainRows(goLive.id));
+      const name = `${goLive.service}/${goLive.environment} (${goLive.id})`;
+      if (verdict.ok) {
+        io.stdout(`${name}: ${verdict.count} audit events, chain intact; last hash ${verdict.head ?? '(none)'}\n`);
+        return 0;
+      }
+      io.stdout(
+        `${name}: ${describe(verdict.event)} does not fit: ${verdict.problem}: ${verdict.detail} ` +
+          `(position ${verdict.position} of ${verdict.count})\n`,
+      );
+      return 1;
+    },
+  );
 }

@@ -33,7 +33,12 @@ export function flattenItems(template: Template): FlatItem[] {
   const cached = flatCache.get(template);
   if (cached) return cached;
   const flat: FlatItem[] = [];
-  const walk = (list: readonly TemplateItem[], where: Omit<FlatItem, 'item' | 'depth' | 'parentId'>, depth: number, parentId?: string) => {
+  const walk = (
+    list: readonly TemplateItem[],
+    where: Omit<FlatItem, 'item' | 'depth' | 'parentId'>,
+    depth: number,
+    parentId?: string,
+  ) => {
     for (const item of list) {
       flat.push(parentId === undefined ? { item, ...where, depth } : { item, ...where, depth, parentId });
       walk(item.items, where, depth + 1, item.id);
@@ -88,10 +93,14 @@ export type ItemChangeCheck = { ok: true } | { ok: false; reason: string };
  * N/A and blocked need a reason (someone must say why); done and open take none. After Go live the pre-launch
  * checklist is locked: every change by a person is a post-launch change and needs a reason.
  */
-export function validateItemChange(change: { state: ItemState; reason?: string }, when: { afterGoLive?: boolean } = {}): ItemChangeCheck {
+export function validateItemChange(
+  change: { state: ItemState; reason?: string },
+  when: { afterGoLive?: boolean } = {},
+): ItemChangeCheck {
   const reason = change.reason?.trim() ?? '';
   if (when.afterGoLive === true && change.state !== 'failed') {
-    if (reason.length === 0) return { ok: false, reason: 'the checklist is locked after Go live: a change needs a reason' };
+    if (reason.length === 0)
+      return { ok: false, reason: 'the checklist is locked after Go live: a change needs a reason' };
     if (reason.length > REASON_MAX_LENGTH) {
       return { ok: false, reason: `the reason is ${reason.length} characters long (at most ${REASON_MAX_LENGTH})` };
     }

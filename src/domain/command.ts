@@ -8,7 +8,13 @@ export const ABORT_REASON_MAX_LENGTH = 500;
 export const COMMAND_TEXT_MAX_LENGTH = 40_000;
 
 /** The `key=` words of `start`, and the template role each people key fills. */
-export const ROLE_KEYS = { approvers: 'approver', primary: 'primary', secondary: 'secondary', dba: 'dba', infra: 'infra' } as const;
+export const ROLE_KEYS = {
+  approvers: 'approver',
+  primary: 'primary',
+  secondary: 'secondary',
+  dba: 'dba',
+  infra: 'infra',
+} as const;
 export type RoleKey = keyof typeof ROLE_KEYS;
 const OTHER_KEYS = ['template', 'http_url'] as const;
 const ALL_KEYS: readonly string[] = [...OTHER_KEYS, ...Object.keys(ROLE_KEYS)];
@@ -99,7 +105,10 @@ export function checkUrl(raw: string, what = 'URL'): Checked<string> {
     return { ok: false, reason: `${quote(text)} is not a valid ${what}: write it as \`https://host/path\`.` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, reason: `the ${what} must start with \`https://\` or \`http://\`, not ${quote(url.protocol)}.` };
+    return {
+      ok: false,
+      reason: `the ${what} must start with \`https://\` or \`http://\`, not ${quote(url.protocol)}.`,
+    };
   }
   if (url.username || url.password) {
     return { ok: false, reason: `the ${what} must not carry a user name or password.` };
@@ -129,7 +138,9 @@ export function parseMentions(raw: string): Checked<string[]> {
   for (const word of raw.split(/[\s,]+/).filter((w) => w.length > 0)) {
     const mention = normaliseMention(word);
     if (!mention) {
-      const hint = word.startsWith('@') ? ' (pick the person or group from the @ menu so that Slack sends a mention)' : '';
+      const hint = word.startsWith('@')
+        ? ' (pick the person or group from the @ menu so that Slack sends a mention)'
+        : '';
       return { ok: false, reason: `${quote(word)} is not a Slack person or group${hint}.` };
     }
     if (!found.includes(mention)) found.push(mention);
@@ -163,9 +174,13 @@ function splitStartWords(words: readonly string[]): Checked<{ positional: string
     if (keyValue && !looksLikeUrl(word)) {
       const key = (keyValue[1] ?? '').toLowerCase();
       if (!ALL_KEYS.includes(key)) {
-        return { ok: false, reason: `${quote(`${key}=`)} is not a key I know; keys: ${ALL_KEYS.map((k) => `\`${k}=\``).join(', ')}.` };
+        return {
+          ok: false,
+          reason: `${quote(`${key}=`)} is not a key I know; keys: ${ALL_KEYS.map((k) => `\`${k}=\``).join(', ')}.`,
+        };
       }
-      if (values.has(key)) return { ok: false, reason: `\`${key}=\` is given twice; give it once (people may be comma-separated).` };
+      if (values.has(key))
+        return { ok: false, reason: `\`${key}=\` is given twice; give it once (people may be comma-separated).` };
       values.set(key, [keyValue[2] ?? '']);
       lastPeopleKey = key in ROLE_KEYS ? key : undefined;
       continue;
@@ -177,7 +192,10 @@ function splitStartWords(words: readonly string[]): Checked<{ positional: string
     }
     lastPeopleKey = undefined;
     if (values.size > 0) {
-      return { ok: false, reason: `${quote(word)} comes after the \`key=value\` words; put the service, environment and URL first.` };
+      return {
+        ok: false,
+        reason: `${quote(word)} comes after the \`key=value\` words; put the service, environment and URL first.`,
+      };
     }
     positional.push(word);
   }
@@ -197,7 +215,12 @@ function roleMembers(key: string, parts: readonly string[]): Checked<string[]> {
  * and mentions as the command, and nothing else.
  */
 export function parseRoleWords(text: string): Checked<Record<string, string[]>> {
-  const split = splitStartWords(text.trim().split(/\s+/).filter((w) => w.length > 0));
+  const split = splitStartWords(
+    text
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w.length > 0),
+  );
   if (!split.ok) return split;
   const { positional, values } = split.value;
   const other = positional[0] ?? [...values.keys()].find((key) => !(key in ROLE_KEYS));
@@ -227,14 +250,21 @@ function parseStart(words: string[]): ParseResult {
   let urlWord: string | undefined;
   if (second !== undefined && looksLikeUrl(second)) {
     urlWord = second;
-    if (third !== undefined) return fail(`${quote(third)} comes after the URL; the order is service, environment, URL.`, usage);
+    if (third !== undefined)
+      return fail(`${quote(third)} comes after the URL; the order is service, environment, URL.`, usage);
   } else {
     environmentWord = second;
     urlWord = third;
   }
-  if (extra.length > 0 && extra[0] !== undefined) return fail(`I don't know what to do with ${quote(extra[0])}.`, usage);
+  if (extra.length > 0 && extra[0] !== undefined)
+    return fail(`I don't know what to do with ${quote(extra[0])}.`, usage);
 
-  const command: { kind: 'start' } & StartArgs = { kind: 'start', service: service.value, environment: 'production', roles: {} };
+  const command: { kind: 'start' } & StartArgs = {
+    kind: 'start',
+    service: service.value,
+    environment: 'production',
+    roles: {},
+  };
   if (environmentWord !== undefined) {
     const environment = checkEnvironmentName(environmentWord);
     if (!environment.ok) return fail(environment.reason, usage);
@@ -275,12 +305,16 @@ function parseServiceOnly(words: string[], optional: boolean): Checked<string | 
 }
 
 /** `<service> [env=<environment>]`, nothing else (report, live). */
-function parseServiceAndEnvironment(args: string[], usage: string): { ok: true; value: { service: string; environment?: string } } | ParseFailure {
+function parseServiceAndEnvironment(
+  args: string[],
+  usage: string,
+): { ok: true; value: { service: string; environment?: string } } | ParseFailure {
   const parsed = parseServiceOnly(args, false);
   if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, usage);
   const [envText, extra] = parsed.rest ?? [];
   const envWord = envText === undefined ? undefined : /^(?:env|environment)=(.*)$/i.exec(envText);
-  if (extra !== undefined || (envText !== undefined && !envWord)) return fail(`I don't know what to do with ${quote(extra ?? envText ?? '')}.`, usage);
+  if (extra !== undefined || (envText !== undefined && !envWord))
+    return fail(`I don't know what to do with ${quote(extra ?? envText ?? '')}.`, usage);
   if (!envWord) return { ok: true, value: { service: parsed.value } };
   const environment = checkEnvironmentName(envWord[1] ?? '');
   if (!environment.ok) return fail(environment.reason, usage);
@@ -292,7 +326,10 @@ export function parseCommand(text: string): ParseResult {
   if (text.length > COMMAND_TEXT_MAX_LENGTH) {
     return fail(`that command is ${text.length} characters long (at most ${COMMAND_TEXT_MAX_LENGTH}).`, FULL_USAGE);
   }
-  const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
   const [verbWord, ...args] = words;
   const verb = verbWord?.toLowerCase();
   switch (verb) {
@@ -306,11 +343,15 @@ export function parseCommand(text: string): ParseResult {
       if (!parsed.ok) return fail(parsed.reason, USAGE.status);
       const extra = parsed.rest?.[0];
       if (extra !== undefined) return fail(`I don't know what to do with ${quote(extra)}.`, USAGE.status);
-      return { ok: true, command: parsed.value === undefined ? { kind: 'status' } : { kind: 'status', service: parsed.value } };
+      return {
+        ok: true,
+        command: parsed.value === undefined ? { kind: 'status' } : { kind: 'status', service: parsed.value },
+      };
     }
     case 'check': {
       const parsed = parseServiceOnly(args, false);
-      if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.check);
+      if (!parsed.ok || parsed.value === undefined)
+        return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.check);
       const [sectionWord, extra] = parsed.rest ?? [];
       if (extra !== undefined) return fail(`I don't know what to do with ${quote(extra)}.`, USAGE.check);
       if (sectionWord === undefined) return { ok: true, command: { kind: 'check', service: parsed.value } };
@@ -326,7 +367,8 @@ export function parseCommand(text: string): ParseResult {
     }
     case 'abort': {
       const parsed = parseServiceOnly(args, false);
-      if (!parsed.ok || parsed.value === undefined) return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.abort);
+      if (!parsed.ok || parsed.value === undefined)
+        return fail(parsed.ok ? 'which service?' : parsed.reason, USAGE.abort);
       let rest = parsed.rest ?? [];
       let environment: string | undefined;
       const envWord = /^(?:env|environment)=(.*)$/i.exec(rest[0] ?? '');
@@ -338,9 +380,13 @@ export function parseCommand(text: string): ParseResult {
       }
       // Free text: undo Slack's entity escaping; whoever shows it escapes it again.
       const reason = rest.join(' ').trim().replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-      if (reason.length === 0) return fail('say why the go-live is aborted: `/golive abort <service> <reason>`.', USAGE.abort);
+      if (reason.length === 0)
+        return fail('say why the go-live is aborted: `/golive abort <service> <reason>`.', USAGE.abort);
       if (reason.length > ABORT_REASON_MAX_LENGTH) {
-        return fail(`the reason is ${reason.length} characters long (at most ${ABORT_REASON_MAX_LENGTH}).`, USAGE.abort);
+        return fail(
+          `the reason is ${reason.length} characters long (at most ${ABORT_REASON_MAX_LENGTH}).`,
+          USAGE.abort,
+        );
       }
       const command: GoliveCommand = { kind: 'abort', service: parsed.value, reason };
       if (environment !== undefined) command.environment = environment;

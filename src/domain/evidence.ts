@@ -9,7 +9,10 @@ import type { Actor, ItemRecord, ItemState } from './go-live.js';
  * `set`: Golive takes the item (state, author `golive`, reason) and attaches the evidence;
  * `attach`: the item keeps its state, author and reason, and only the evidence is replaced.
  */
-export type EvidenceEffect = { kind: 'set'; state: 'done' } | { kind: 'set'; state: 'failed'; reason: string } | { kind: 'attach' };
+export type EvidenceEffect =
+  | { kind: 'set'; state: 'done' }
+  | { kind: 'set'; state: 'failed'; reason: string }
+  | { kind: 'attach' };
 
 /**
  * The rule: a pass or warn ticks an open, failed or blocked item and leaves a done or N/A one as its author

@@ -19,7 +19,13 @@ export type GoLiveStatus =
   | 'aborted';
 
 /** The statuses that hold the lock, in lifecycle order (db/schema.ts's partial unique index lists the same). */
-export const ACTIVE_STATUSES = ['preparing', 'awaiting_approval', 'approved', 'rejected', 'live'] as const satisfies readonly GoLiveStatus[];
+export const ACTIVE_STATUSES = [
+  'preparing',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'live',
+] as const satisfies readonly GoLiveStatus[];
 export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
 export type EndedStatus = Exclude<GoLiveStatus, ActiveStatus>;
 

@@ -40,7 +40,8 @@ export function untouchedItem(itemId: string, goLive: ItemContext['goLive']): It
   return { itemId, state: 'open', by: goLive.startedBy, at: goLive.startedAt };
 }
 
-const sameEvidence = (a: Evidence | undefined, b: Evidence | undefined): boolean => canonicalJson(a) === canonicalJson(b);
+const sameEvidence = (a: Evidence | undefined, b: Evidence | undefined): boolean =>
+  canonicalJson(a) === canonicalJson(b);
 
 /**
  * Sets one item. The reason is replaced by the change's (none when absent or empty); evidence is kept when the
@@ -50,22 +51,36 @@ const sameEvidence = (a: Evidence | undefined, b: Evidence | undefined): boolean
 export function decideItemChange(change: ItemChangeIntent, { current, goLive, now }: ItemContext): ItemDecision {
   const reason = change.reason === undefined || change.reason === '' ? undefined : change.reason;
   const evidence = change.evidence ?? current?.evidence;
-  const unchanged = (current?.state ?? 'open') === change.state && current?.reason === reason && sameEvidence(current?.evidence, evidence);
+  const unchanged =
+    (current?.state ?? 'open') === change.state &&
+    current?.reason === reason &&
+    sameEvidence(current?.evidence, evidence);
   if (unchanged) return { changed: false, item: current ?? untouchedItem(change.itemId, goLive) };
 
   const item: ItemRecord = { itemId: change.itemId, state: change.state, by: change.actor, at: now };
   if (reason !== undefined) item.reason = reason;
   if (evidence !== undefined) item.evidence = evidence;
-  return { changed: true, item, event: { at: now, action: 'item', actor: change.actor, before: current ?? null, after: item } };
+  return {
+    changed: true,
+    item,
+    event: { at: now, action: 'item', actor: change.actor, before: current ?? null, after: item },
+  };
 }
 
 /**
  * Replaces one item's evidence; its state, author, time and reason stay. An untouched item gets an open record
  * by `actor`, dated at the go-live's start. Same evidence: unchanged.
  */
-export function decideEvidence(itemId: string, evidence: Evidence, actor: Actor, { current, goLive, now }: ItemContext): ItemDecision {
+export function decideEvidence(
+  itemId: string,
+  evidence: Evidence,
+  actor: Actor,
+  { current, goLive, now }: ItemContext,
+): ItemDecision {
   if (current && sameEvidence(current.evidence, evidence)) return { changed: false, item: current };
-  const item: ItemRecord = current ? { ...current, evidence } : { itemId, state: 'open', by: actor, at: goLive.startedAt, evidence };
+  const item: ItemRecord = current
+    ? { ...current, evidence }
+    : { itemId, state: 'open', by: actor, at: goLive.startedAt, evidence };
   return {
     changed: true,
     item,
@@ -84,7 +99,11 @@ export function decideCheckResult(
   context: ItemContext,
 ): ItemDecision & { effect: EvidenceEffect } {
   const { evidence } = result;
-  const effect = evidenceEffect(evidence.status, context.current?.state ?? 'open', result.failReason ?? evidence.summary);
+  const effect = evidenceEffect(
+    evidence.status,
+    context.current?.state ?? 'open',
+    result.failReason ?? evidence.summary,
+  );
   if (effect.kind === 'attach') return { ...decideEvidence(itemId, evidence, GOLIVE_ACTOR, context), effect };
   const change: ItemChangeIntent = { itemId, state: effect.state, actor: GOLIVE_ACTOR, evidence };
   if (effect.state === 'failed') change.reason = effect.reason;

@@ -6,7 +6,15 @@ import { isActive } from './go-live.js';
 import type { GoLive, GoLiveStatus } from './go-live.js';
 
 /** What can happen to a go-live, by name. */
-export type LifecycleEventName = 'request-approval' | 'approve' | 'reject' | 'revoke' | 'go-live' | 'complete' | 'roll-back' | 'abort';
+export type LifecycleEventName =
+  | 'request-approval'
+  | 'approve'
+  | 'reject'
+  | 'revoke'
+  | 'go-live'
+  | 'complete'
+  | 'roll-back'
+  | 'abort';
 
 /**
  * An event. An approval says whether it brings the distinct approvers to the template's quorum
@@ -46,7 +54,8 @@ export function transition(goLive: Pick<GoLive, 'status'>, event: LifecycleEvent
       if (status === 'awaiting_approval') return no('already-requested');
       return no(status === 'approved' ? 'already-approved' : 'already-live');
     case 'approve':
-      if (status === 'awaiting_approval') return ok('quorumReached' in e && e.quorumReached ? 'approved' : 'awaiting_approval');
+      if (status === 'awaiting_approval')
+        return ok('quorumReached' in e && e.quorumReached ? 'approved' : 'awaiting_approval');
       if (status === 'approved') return no('already-approved');
       return no(status === 'live' ? 'already-live' : 'not-requested');
     case 'reject':

@@ -49,10 +49,18 @@ export const PRIORITY: Record<PostLaunchJobKind, number> = { preflight: 0, check
  */
 export function planPostLaunch(plan: PostLaunchPlan, t0: number): PlannedJob[] {
   const jobs: PlannedJob[] = [
-    { kind: 'preflight', key: 'preflight', series: 'preflight', dueAt: t0, priority: PRIORITY.preflight, payload: { t0 } },
+    {
+      kind: 'preflight',
+      key: 'preflight',
+      series: 'preflight',
+      dueAt: t0,
+      priority: PRIORITY.preflight,
+      payload: { t0 },
+    },
   ];
   plan.checkins.forEach((spec, checkin) => {
-    const offsets = spec.at !== undefined ? [spec.at] : spec.every !== undefined ? repeats(spec.every, plan.durationMs) : [];
+    const offsets =
+      spec.at !== undefined ? [spec.at] : spec.every !== undefined ? repeats(spec.every, plan.durationMs) : [];
     offsets.forEach((offset, i) => {
       const occurrence = i + 1;
       jobs.push({
@@ -65,7 +73,14 @@ export function planPostLaunch(plan: PostLaunchPlan, t0: number): PlannedJob[] {
       });
     });
   });
-  jobs.push({ kind: 'end', key: 'end', series: 'end', dueAt: t0 + plan.durationMs, priority: PRIORITY.end, payload: { t0 } });
+  jobs.push({
+    kind: 'end',
+    key: 'end',
+    series: 'end',
+    dueAt: t0 + plan.durationMs,
+    priority: PRIORITY.end,
+    payload: { t0 },
+  });
   return sortJobs(jobs);
 }
 
@@ -82,7 +97,12 @@ function repeats(every: DurationMs, duration: DurationMs): DurationMs[] {
  * direct message, to where the chain is now); "nobody answered" is a series of its own, so that folding never
  * swallows the one step that tells the last role directly.
  */
-export function escalationSteps(plan: PostLaunchPlan, checkInId: string, postedAt: number, windowEndsAt: number): PlannedJob[] {
+export function escalationSteps(
+  plan: PostLaunchPlan,
+  checkInId: string,
+  postedAt: number,
+  windowEndsAt: number,
+): PlannedJob[] {
   const steps: PlannedJob[] = [];
   for (let level = 1; level <= plan.escalation.length; level++) {
     const dueAt = postedAt + level * plan.ackWithinMs;
@@ -142,7 +162,9 @@ export function collapseDue<J extends DueJob>(due: readonly J[]): { run: J[]; co
     if (!kept || job.dueAt > kept.dueAt || (job.dueAt === kept.dueAt && job.id > kept.id)) latest.set(job.series, job);
   }
   const run = sortJobs(due.filter((job) => latest.get(job.series) === job));
-  const collapsed = due.filter((job) => latest.get(job.series) !== job).map((job) => ({ job, into: latest.get(job.series) as J }));
+  const collapsed = due
+    .filter((job) => latest.get(job.series) !== job)
+    .map((job) => ({ job, into: latest.get(job.series) as J }));
   return { run, collapsed };
 }
 
@@ -225,17 +247,27 @@ export interface WindowSummary {
 }
 
 /** The end-of-window summary's facts, from the check-ins posted and the failures seen. */
-export function summariseWindow(checkIns: readonly CheckInRecord[], incidents: readonly IncidentRecord[]): WindowSummary {
+export function summariseWindow(
+  checkIns: readonly CheckInRecord[],
+  incidents: readonly IncidentRecord[],
+): WindowSummary {
   const ordered = [...checkIns].sort((a, b) => a.postedAt - b.postedAt || a.id.localeCompare(b.id));
   const acknowledged = ordered
     .filter((c) => c.ackedBy !== undefined && c.ackedAt !== undefined)
-    .map((c) => ({ id: c.id, text: c.text, by: c.ackedBy as string, afterMs: Math.max(0, (c.ackedAt as number) - c.postedAt) }));
+    .map((c) => ({
+      id: c.id,
+      text: c.text,
+      by: c.ackedBy as string,
+      afterMs: Math.max(0, (c.ackedAt as number) - c.postedAt),
+    }));
   const times = acknowledged.map((a) => a.afterMs).sort((a, b) => a - b);
   const summary: WindowSummary = {
     checkIns: ordered.length,
     late: ordered.filter((c) => c.lateMs !== undefined).length,
     acknowledged,
-    unacknowledged: ordered.filter((c) => c.ackedBy === undefined).map((c) => ({ id: c.id, text: c.text, level: c.level })),
+    unacknowledged: ordered
+      .filter((c) => c.ackedBy === undefined)
+      .map((c) => ({ id: c.id, text: c.text, level: c.level })),
     escalations: ordered.filter((c) => c.level > 0).map((c) => ({ id: c.id, text: c.text, level: c.level })),
     failures: [...incidents].sort((a, b) => a.failedAt - b.failedAt),
     recovered: incidents.filter((i) => i.recoveredAt !== undefined).length,

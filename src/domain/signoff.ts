@@ -16,7 +16,16 @@ import type { SignOffRule, Template } from './template.js';
 export const SIGN_OFF_TEXT_MAX_LENGTH = 500;
 
 export { NO_SIGN_OFF } from './sign-off-state.js';
-export type { Approval, Blockers, FailedItem, OpenItem, Rejection, SectionSignOff, SignOffState, StaleEvidence } from './sign-off-state.js';
+export type {
+  Approval,
+  Blockers,
+  FailedItem,
+  OpenItem,
+  Rejection,
+  SectionSignOff,
+  SignOffState,
+  StaleEvidence,
+} from './sign-off-state.js';
 
 export function isClear(blockers: Blockers): boolean {
   return blockers.open.length === 0 && blockers.failed.length === 0 && blockers.stale.length === 0;
@@ -52,7 +61,13 @@ export function blockers(view: ChecklistView, now: number, sectionId?: string): 
     }
     const evidence = record?.evidence;
     if (state === 'done' && evidence && now - evidence.takenAt > maxAge) {
-      found.stale.push({ itemId: item.id, text: item.text, kind: evidence.kind, takenAt: evidence.takenAt, ageMs: now - evidence.takenAt });
+      found.stale.push({
+        itemId: item.id,
+        text: item.text,
+        kind: evidence.kind,
+        takenAt: evidence.takenAt,
+        ageMs: now - evidence.takenAt,
+      });
     }
   }
   return found;
@@ -91,7 +106,10 @@ export interface SignOffContext {
   now: number;
 }
 
-function lifecycleRefusal(goLive: Pick<GoLive, 'status'>, event: Parameters<typeof transition>[1]): Refused | GoLiveStatus {
+function lifecycleRefusal(
+  goLive: Pick<GoLive, 'status'>,
+  event: Parameters<typeof transition>[1],
+): Refused | GoLiveStatus {
   const next = transition(goLive, event);
   return next.ok ? next.status : refuse({ code: 'lifecycle', status: goLive.status, refusal: next.code });
 }
@@ -104,14 +122,20 @@ function roleRefusal(goLive: GoLive, role: string, userId: Actor, groups: GroupM
 }
 
 /** Trims a person's text and checks it: `required` texts may not be empty; none may be longer than the limit. */
-function checkText(raw: string | undefined, what: 'reason' | 'justification' | 'comment', required: boolean): Refused | string | undefined {
+function checkText(
+  raw: string | undefined,
+  what: 'reason' | 'justification' | 'comment',
+  required: boolean,
+): Refused | string | undefined {
   const text = raw?.trim() ?? '';
   if (text === '') return required && what !== 'comment' ? refuse({ code: 'text-required', what }) : undefined;
-  if (text.length > SIGN_OFF_TEXT_MAX_LENGTH) return refuse({ code: 'text-too-long', what, length: text.length, max: SIGN_OFF_TEXT_MAX_LENGTH });
+  if (text.length > SIGN_OFF_TEXT_MAX_LENGTH)
+    return refuse({ code: 'text-too-long', what, length: text.length, max: SIGN_OFF_TEXT_MAX_LENGTH });
   return text;
 }
 
-const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && (value as Refused).ok === false;
+const isRefused = (value: unknown): value is Refused =>
+  typeof value === 'object' && value !== null && (value as Refused).ok === false;
 
 /** Request approval: only the deployer, from Preparing or Rejected (a new request starts over). */
 export function decideRequest(goLive: GoLive, userId: Actor): { ok: true; status: GoLiveStatus } | Refused {
@@ -156,13 +180,15 @@ export function decideApprove(ctx: SignOffContext, input: ApproveInput): Approve
   }
   const notHolder = roleRefusal(goLive, rule.role, input.userId, ctx.groups);
   if (notHolder) return notHolder;
-  if (input.userId === goLive.startedBy && !rule.allowDeployer) return refuse({ code: 'four-eyes', deployer: goLive.startedBy });
+  if (input.userId === goLive.startedBy && !rule.allowDeployer)
+    return refuse({ code: 'four-eyes', deployer: goLive.startedBy });
 
   const standing = quorum(ctx.approvals, rule);
   const previous = ctx.approvals.find((a) => a.by === input.userId);
   if (previous) return { ok: true, repeat: true, status: goLive.status, ...standing, approval: previous };
   // Approved already and this person is not among the approvers: the quorum needs no more.
-  if (goLive.status === 'approved') return refuse({ code: 'lifecycle', status: goLive.status, refusal: 'already-approved' });
+  if (goLive.status === 'approved')
+    return refuse({ code: 'lifecycle', status: goLive.status, refusal: 'already-approved' });
 
   if (withExceptions && !rule.allowExceptions) return refuse({ code: 'exceptions-not-allowed' });
   const comment = checkText(input.comment, 'comment', false);
@@ -171,7 +197,8 @@ export function decideApprove(ctx: SignOffContext, input: ApproveInput): Approve
   if (isRefused(justification)) return justification;
 
   const found = blockers(ctx.view, ctx.now);
-  if (!isClear(found) && !withExceptions) return refuse({ code: 'incomplete', blockers: found, exceptionsAllowed: rule.allowExceptions === true });
+  if (!isClear(found) && !withExceptions)
+    return refuse({ code: 'incomplete', blockers: found, exceptionsAllowed: rule.allowExceptions === true });
 
   const approval: Approval = { by: input.userId, at: ctx.now };
   if (comment !== undefined) approval.comment = comment;
@@ -191,7 +218,11 @@ export function decideApprove(ctx: SignOffContext, input: ApproveInput): Approve
 }
 
 /** Reject: only holders of the sign-off role, with a reason, while a request is pending or approved. */
-export function decideReject(ctx: SignOffContext, userId: Actor, rawReason: string | undefined): { ok: true; status: GoLiveStatus; reason: string } | Refused {
+export function decideReject(
+  ctx: SignOffContext,
+  userId: Actor,
+  rawReason: string | undefined,
+): { ok: true; status: GoLiveStatus; reason: string } | Refused {
   const { goLive } = ctx.view;
   const status = lifecycleRefusal(goLive, 'reject');
   if (isRefused(status)) return status;
@@ -227,7 +258,12 @@ function deployerOrSignOffRole(goLive: GoLive, userId: Actor, groups: GroupMembe
 }
 
 /** Abort: the deployer or a holder of the sign-off role, in any active status, with a reason. */
-export function decideAbort(goLive: GoLive, userId: Actor, groups: GroupMembers, rawReason: string | undefined): { ok: true; status: GoLiveStatus; reason: string } | Refused {
+export function decideAbort(
+  goLive: GoLive,
+  userId: Actor,
+  groups: GroupMembers,
+  rawReason: string | undefined,
+): { ok: true; status: GoLiveStatus; reason: string } | Refused {
   const status = lifecycleRefusal(goLive, 'abort');
   if (isRefused(status)) return status;
   const notAllowed = deployerOrSignOffRole(goLive, userId, groups);
@@ -240,7 +276,9 @@ export function decideAbort(goLive: GoLive, userId: Actor, groups: GroupMembers,
 
 /** The sections of a template that have an owner role, i.e. that can be signed off. */
 export function ownedSections(template: Template): { sectionId: string; title: string; owner: string }[] {
-  return template.sections.flatMap((s) => (s.owner === undefined ? [] : [{ sectionId: s.id, title: s.title, owner: s.owner }]));
+  return template.sections.flatMap((s) =>
+    s.owner === undefined ? [] : [{ sectionId: s.id, title: s.title, owner: s.owner }],
+  );
 }
 
 export type SectionSignOffDecision = { ok: true; repeat: boolean; signOff: SectionSignOff } | Refused;
@@ -249,14 +287,23 @@ export type SectionSignOffDecision = { ok: true; repeat: boolean; signOff: Secti
  * Sign off section: only holders of the section's `owner` role, before Go live, and only a complete section
  * (the same completeness as approval, over the section's items). The same person again changes nothing.
  */
-export function decideSectionSignOff(ctx: SignOffContext, signOffs: readonly SectionSignOff[], userId: Actor, sectionId: string): SectionSignOffDecision {
+export function decideSectionSignOff(
+  ctx: SignOffContext,
+  signOffs: readonly SectionSignOff[],
+  userId: Actor,
+  sectionId: string,
+): SectionSignOffDecision {
   const { goLive } = ctx.view;
   const section = goLive.template.sections.find((s) => s.id === sectionId);
   if (!section) return refuse({ code: 'unknown-section', sectionId });
   if (section.owner === undefined) return refuse({ code: 'no-section-owner', sectionId });
   // A section is signed off while the checklist is still being prepared or approved; after Go live it is history.
   if (goLive.status === 'live' || !isActive(goLive.status)) {
-    return refuse({ code: 'lifecycle', status: goLive.status, refusal: goLive.status === 'live' ? 'already-live' : 'ended' });
+    return refuse({
+      code: 'lifecycle',
+      status: goLive.status,
+      refusal: goLive.status === 'live' ? 'already-live' : 'ended',
+    });
   }
   const notHolder = roleRefusal(goLive, section.owner, userId, ctx.groups);
   if (notHolder) return notHolder;
@@ -268,7 +315,10 @@ export function decideSectionSignOff(ctx: SignOffContext, signOffs: readonly Sec
 }
 
 /** The sections that can be signed off and are not yet. */
-export function sectionsAwaitingSignOff(template: Template, signOffs: readonly SectionSignOff[]): { sectionId: string; title: string; owner: string }[] {
+export function sectionsAwaitingSignOff(
+  template: Template,
+  signOffs: readonly SectionSignOff[],
+): { sectionId: string; title: string; owner: string }[] {
   return ownedSections(template).filter((s) => !signOffs.some((so) => so.sectionId === s.sectionId));
 }
 
@@ -292,7 +342,12 @@ export type RoleChangeDecision =
  * Edit roles: the deployer or a holder of the sign-off role, while the go-live is active, only the template's
  * roles. Each given role is replaced as a whole (an empty list clears it); roles not given stay.
  */
-export function decideRoleChange(goLive: GoLive, userId: Actor, groups: GroupMembers, given: Record<string, readonly string[]>): RoleChangeDecision {
+export function decideRoleChange(
+  goLive: GoLive,
+  userId: Actor,
+  groups: GroupMembers,
+  given: Record<string, readonly string[]>,
+): RoleChangeDecision {
   if (!isActive(goLive.status)) return refuse({ code: 'lifecycle', status: goLive.status, refusal: 'ended' });
   const notAllowed = deployerOrSignOffRole(goLive, userId, groups);
   if (notAllowed) return notAllowed;

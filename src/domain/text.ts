@@ -31,4 +31,3 @@ export function truncate(s: string, max: number): string {
   }
   return out.trimEnd() + ELLIPSIS;
 }
-

@@ -39,14 +39,17 @@ export interface HealthStatus {
   databaseWritable: boolean;
 }
 
-export const packageVersion: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const packageVersion: string = (
+  JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
   res.end(body);
 }
 
-const json = (res: ServerResponse, status: number, body: unknown): void => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown): void =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
 
 export function healthRoutes(deps: HealthDeps): CustomRoute[] {
   const startedAt = deps.startedAt ?? deps.clock.now();
@@ -70,7 +73,9 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
     const known = deps.slackReachability?.();
     if (known?.reachable === undefined || known.checkedAt === undefined) return {};
     const { reachable, checkedAt, error } = known;
-    return { slack: { reachable, checkedAt: new Date(checkedAt).toISOString(), ...(error !== undefined ? { error } : {}) } };
+    return {
+      slack: { reachable, checkedAt: new Date(checkedAt).toISOString(), ...(error !== undefined ? { error } : {}) },
+    };
   };
 
   const writable = async (): Promise<boolean> => {
@@ -83,7 +88,11 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
 
   return [
     { path: '/', method: 'GET', handler: guarded('home', sendHomePage) },
-    { path: '/health/ping', method: 'GET', handler: guarded('ping', (res) => send(res, 200, 'text/plain; charset=utf-8', 'pong')) },
+    {
+      path: '/health/ping',
+      method: 'GET',
+      handler: guarded('ping', (res) => send(res, 200, 'text/plain; charset=utf-8', 'pong')),
+    },
     { path: '/health/live', method: 'GET', handler: guarded('live', (res) => json(res, 200, { status: 'live' })) },
     {
       path: '/health/ready',
@@ -104,7 +113,11 @@ export function healthRoutes(deps: HealthDeps): CustomRoute[] {
       path: '/health/status',
       method: 'GET',
       handler: guarded('status', async (res) => {
-        const [active, databaseWritable, jobs] = await Promise.all([deps.store.listActive(), writable(), deps.schedulerJobs?.() ?? {}]);
+        const [active, databaseWritable, jobs] = await Promise.all([
+          deps.store.listActive(),
+          writable(),
+          deps.schedulerJobs?.() ?? {},
+        ]);
         deps.metrics.activeGoLives.set(active.length);
         const body: HealthStatus = {
           status: databaseWritable ? 'ok' : 'degraded',

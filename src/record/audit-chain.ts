@@ -61,7 +61,11 @@ export type ChainBreak =
   | 'inserted';
 
 export type ChainVerdict =
-  | { ok: true; count: number; /** Hash of the last event: quote it elsewhere and a cut tail shows too. */ head: string | null }
+  | {
+      ok: true;
+      count: number;
+      /** Hash of the last event: quote it elsewhere and a cut tail shows too. */ head: string | null;
+    }
   | { ok: false; count: number; event: ChainedAuditRow; position: number; problem: ChainBreak; detail: string };
 
 /**
@@ -80,7 +84,8 @@ export function verifyChain(events: Iterable<ChainedAuditRow>): ChainVerdict {
   if (edited === undefined) return { ok: true, count: trail.length, head };
   if (!edited) return { ok: false, count: trail.length, ...misfit(trail, i) };
   const event = trail[i]!;
-  const detail = event.hash === null ? 'it has no hash: it was written around Golive' : 'its content does not give its hash';
+  const detail =
+    event.hash === null ? 'it has no hash: it was written around Golive' : 'its content does not give its hash';
   return { ok: false, count: trail.length, event, position: i + 1, problem: 'edited', detail };
 }
 
@@ -98,15 +103,24 @@ function walk(events: Iterable<ChainedAuditRow>): { fitting: number; head: strin
 }
 
 /** Where the i-th event's link points tells what happened before it. */
-function misfit(events: readonly ChainedAuditRow[], i: number): Omit<Extract<ChainVerdict, { ok: false }>, 'ok' | 'count'> {
+function misfit(
+  events: readonly ChainedAuditRow[],
+  i: number,
+): Omit<Extract<ChainVerdict, { ok: false }>, 'ok' | 'count'> {
   const event = events[i]!;
   if (event.prevHash === null) {
     return { event, position: i + 1, problem: 'reordered', detail: 'it claims to be the first event but is not' };
   }
   const pointsTo = events.findIndex((e) => e.hash === event.prevHash);
-  if (pointsTo < 0) return { event, position: i + 1, problem: 'removed', detail: 'the event it follows is not in the trail' };
+  if (pointsTo < 0)
+    return { event, position: i + 1, problem: 'removed', detail: 'the event it follows is not in the trail' };
   if (pointsTo > i) {
-    return { event, position: i + 1, problem: 'reordered', detail: `it follows event ${events[pointsTo]!.id}, which comes after it` };
+    return {
+      event,
+      position: i + 1,
+      problem: 'reordered',
+      detail: `it follows event ${events[pointsTo]!.id}, which comes after it`,
+    };
   }
   // It skips back over events: those are not in the chain. A copy of an event sits after its original: name the copy.
   const skipped = events[pointsTo + 1]!;

@@ -72,9 +72,13 @@ export function recordMarkdown(record: GoLiveRecord): string {
   out.push(`- **Started by:** ${goLive.startedBy.name}, ${utcMinute(goLive.startedAt)}`);
   if (goLive.ended) {
     const reason = goLive.ended.reason ? ` (${oneLine(goLive.ended.reason)})` : '';
-    out.push(`- **Ended:** ${statusLabel(goLive.ended.status)}${reason} — by ${goLive.ended.by.name}, ${utcMinute(goLive.ended.at)}`);
+    out.push(
+      `- **Ended:** ${statusLabel(goLive.ended.status)}${reason} — by ${goLive.ended.by.name}, ${utcMinute(goLive.ended.at)}`,
+    );
   }
-  out.push(`- **Progress:** ${progress.done}/${progress.total} (${progress.na} N/A, ${progress.blocked} blocked, ${progress.failed} failed)`);
+  out.push(
+    `- **Progress:** ${progress.done}/${progress.total} (${progress.na} N/A, ${progress.blocked} blocked, ${progress.failed} failed)`,
+  );
   out.push(`- **Template:** ${goLive.template.id} v${goLive.template.version}`);
   out.push(`- **Go-live id:** ${goLive.id}`);
   out.push(`- **Record generated:** ${utcMinute(record.generatedAt)}`);
@@ -87,7 +91,8 @@ export function recordMarkdown(record: GoLiveRecord): string {
       for (const item of group.items) itemLines(item, 0, out);
       out.push('');
     }
-    for (const signOff of section.signOffs) out.push(`Section signed off by ${signOff.by.name}, ${utcMinute(signOff.at)}`, '');
+    for (const signOff of section.signOffs)
+      out.push(`Section signed off by ${signOff.by.name}, ${utcMinute(signOff.at)}`, '');
     out.push('---', '');
   }
 
@@ -97,7 +102,8 @@ export function recordMarkdown(record: GoLiveRecord): string {
 
   out.push('## Notes', '');
   if (record.notes.length === 0) out.push('No notes.', '');
-  for (const note of record.notes) out.push(`Added by ${note.by.name}, ${utcMinute(note.at)}:`, '', notesBlock(note, record), '');
+  for (const note of record.notes)
+    out.push(`Added by ${note.by.name}, ${utcMinute(note.at)}:`, '', notesBlock(note, record), '');
   out.push('---', '');
 
   out.push('## Approvals', '');
@@ -110,7 +116,10 @@ export function recordMarkdown(record: GoLiveRecord): string {
   const { audit } = record;
   out.push('## Audit trail', '');
   const verdict = audit.intact ? 'hash chain intact' : `hash chain BROKEN: ${audit.problem ?? ''}`;
-  out.push(`${audit.count} events, ${verdict}; last hash \`${audit.head ?? 'none'}\` (check with \`golive verify ${goLive.id}\`).`, '');
+  out.push(
+    `${audit.count} events, ${verdict}; last hash \`${audit.head ?? 'none'}\` (check with \`golive verify ${goLive.id}\`).`,
+    '',
+  );
   out.push('---', '');
 
   const line = record.approvalLine;

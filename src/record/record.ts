@@ -131,7 +131,10 @@ function text(value: unknown): string | undefined {
 
 /** What an audit event did, in words (who and when are told beside it). */
 export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
-  const reason = text(field(event.after, 'reason')) ?? text(field(event.after, 'justification')) ?? text(field(event.after, 'comment'));
+  const reason =
+    text(field(event.after, 'reason')) ??
+    text(field(event.after, 'justification')) ??
+    text(field(event.after, 'comment'));
   const why = reason ? `: ${reason}` : '';
   switch (event.action) {
     case 'start':
@@ -141,7 +144,9 @@ export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
     case 'request-approval':
       return 'requested approval';
     case 'approve':
-      return field(event.after, 'exceptions') || field(event.after, 'justification') ? `approved with exceptions${why}` : 'approved';
+      return field(event.after, 'exceptions') || field(event.after, 'justification')
+        ? `approved with exceptions${why}`
+        : 'approved';
     case 'reject':
       return `rejected${why}`;
     case 'revoke':
@@ -169,7 +174,13 @@ export function describeEvent(event: AuditEvent, nameOf: NameOf): string {
 }
 
 function entry(event: AuditEvent, nameOf: NameOf): RecordEntry {
-  return { eventId: event.id, at: event.at, action: event.action, by: person(event.actor, nameOf), what: describeEvent(event, nameOf) };
+  return {
+    eventId: event.id,
+    at: event.at,
+    action: event.action,
+    by: person(event.actor, nameOf),
+    what: describeEvent(event, nameOf),
+  };
 }
 
 function noteOf(note: Note, nameOf: NameOf): RecordNote {
@@ -235,12 +246,14 @@ export function buildRecord(input: RecordInput, nameOf: NameOf): GoLiveRecord {
       signOffs: signOffs.filter((e) => e.subject === section.id).map((e) => entry(e, nameOf)),
     };
     if (section.emoji !== undefined) out.emoji = section.emoji;
-    if (section.owner !== undefined) out.owner = { role: section.owner, label: template.roles[section.owner]?.label ?? section.owner };
+    if (section.owner !== undefined)
+      out.owner = { role: section.owner, label: template.roles[section.owner]?.label ?? section.owner };
     return out;
   });
 
   const goLiveAt = trail.findIndex((e) => e.action === GO_LIVE);
-  const timeline = goLiveAt < 0 ? [] : trail.slice(goLiveAt).filter((e) => e.action !== 'evidence' && e.action !== 'thread');
+  const timeline =
+    goLiveAt < 0 ? [] : trail.slice(goLiveAt).filter((e) => e.action !== 'evidence' && e.action !== 'thread');
   const ended = [...trail].reverse().find((e) => END_ACTIONS.has(e.action));
   const standing = standingApprovals(trail);
   const verdict = verifyChain(trail.map(rowOf));
@@ -281,7 +294,8 @@ export function buildRecord(input: RecordInput, nameOf: NameOf): GoLiveRecord {
       events: trail.map((e) => ({ ...e, actorName: person(e.actor, nameOf).name })),
     },
   };
-  if (!verdict.ok) record.audit.problem = `event ${verdict.event.id} does not fit: ${verdict.problem}: ${verdict.detail}`;
+  if (!verdict.ok)
+    record.audit.problem = `event ${verdict.event.id} does not fit: ${verdict.problem}: ${verdict.detail}`;
   if (goLive.url !== undefined) record.goLive.url = goLive.url;
   if (goLive.httpUrl !== undefined) record.goLive.httpUrl = goLive.httpUrl;
   if (goLive.rootTs !== undefined) record.goLive.threadTs = goLive.rootTs;
@@ -296,4 +310,3 @@ export function buildRecord(input: RecordInput, nameOf: NameOf): GoLiveRecord {
   }
   return record;
 }
-

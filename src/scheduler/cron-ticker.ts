@@ -15,9 +15,12 @@ const HOUR = 60 * MINUTE;
 /** The cron pattern for a tick and whether it is exact (false: the pattern fires more often than the tick). */
 export function cronPattern(everyMs: number): { pattern: string; exact: boolean } {
   const seconds = Math.max(1, Math.round(everyMs / SECOND));
-  if (seconds < 60 && 60 % seconds === 0) return { pattern: seconds === 1 ? '* * * * * *' : `*/${seconds} * * * * *`, exact: seconds * SECOND === everyMs };
-  if (everyMs % MINUTE === 0 && everyMs < HOUR && 60 % (everyMs / MINUTE) === 0) return { pattern: `0 */${everyMs / MINUTE} * * * *`, exact: true };
-  if (everyMs % HOUR === 0 && everyMs <= 24 * HOUR && 24 % (everyMs / HOUR) === 0) return { pattern: `0 0 */${everyMs / HOUR} * * *`, exact: true };
+  if (seconds < 60 && 60 % seconds === 0)
+    return { pattern: seconds === 1 ? '* * * * * *' : `*/${seconds} * * * * *`, exact: seconds * SECOND === everyMs };
+  if (everyMs % MINUTE === 0 && everyMs < HOUR && 60 % (everyMs / MINUTE) === 0)
+    return { pattern: `0 */${everyMs / MINUTE} * * * *`, exact: true };
+  if (everyMs % HOUR === 0 && everyMs <= 24 * HOUR && 24 % (everyMs / HOUR) === 0)
+    return { pattern: `0 0 */${everyMs / HOUR} * * *`, exact: true };
   return { pattern: '* * * * * *', exact: false };
 }
 

@@ -106,7 +106,8 @@ export class Scheduler {
 
   /** One tick: claim, run, settle. A tick while the previous one still runs is skipped (counted as lag). */
   tick(): Promise<TickReport> {
-    if (this.running) return Promise.resolve({ claimed: 0, ran: 0, retried: 0, parked: 0, cancelled: 0, collapsed: 0, skipped: true });
+    if (this.running)
+      return Promise.resolve({ claimed: 0, ran: 0, retried: 0, parked: 0, cancelled: 0, collapsed: 0, skipped: true });
     const run = this.runTick().finally(() => {
       this.running = undefined;
     });
@@ -122,7 +123,14 @@ export class Scheduler {
     const claim = await jobs.claimDue({ now, owner, leaseMs, limit: batch });
     this.lastLagMs = claim.oldestDueAt === undefined ? 0 : Math.max(0, now - claim.oldestDueAt);
     metrics.schedulerLagSeconds.set(this.lastLagMs / 1000);
-    const report: TickReport = { claimed: claim.jobs.length, ran: 0, retried: 0, parked: 0, cancelled: claim.cancelled, collapsed: claim.collapsed };
+    const report: TickReport = {
+      claimed: claim.jobs.length,
+      ran: 0,
+      retried: 0,
+      parked: 0,
+      cancelled: claim.cancelled,
+      collapsed: claim.collapsed,
+    };
     if (claim.cancelled > 0) metrics.schedulerJobs.inc({ outcome: 'cancelled' }, claim.cancelled);
     if (claim.collapsed > 0) metrics.schedulerJobs.inc({ outcome: 'collapsed' }, claim.collapsed);
     // Each go-live's jobs in order (its last check-ins before its summary); go-lives side by side.
@@ -131,7 +139,9 @@ export class Scheduler {
     await Promise.all(
       [...byGoLive.values()].map(async (queue) => {
         for (const [index, job] of queue.entries()) {
-          const { outcome, nextDueAt } = this.stopping ? { outcome: 'released' as const, nextDueAt: job.dueAt } : await this.runJob(job);
+          const { outcome, nextDueAt } = this.stopping
+            ? { outcome: 'released' as const, nextDueAt: job.dueAt }
+            : await this.runJob(job);
           if (outcome === 'done') report.ran += 1;
           if (outcome === 'retried') report.retried += 1;
           if (outcome === 'parked') report.parked += 1;
@@ -139,7 +149,13 @@ export class Scheduler {
           if (outcome === 'released') await jobs.retry(job.id, owner, job.dueAt, 'stopped before it ran', false);
           // A job that did not finish holds back the rest of its go-live (never before it), so that order is kept.
           for (const rest of queue.slice(index + 1)) {
-            await jobs.retry(rest.id, owner, Math.max(rest.dueAt, nextDueAt ?? rest.dueAt), 'waiting for an earlier job', false);
+            await jobs.retry(
+              rest.id,
+              owner,
+              Math.max(rest.dueAt, nextDueAt ?? rest.dueAt),
+              'waiting for an earlier job',
+              false,
+            );
           }
           return;
         }
@@ -148,7 +164,9 @@ export class Scheduler {
     return report;
   }
 
-  private async runJob(job: ClaimedJob): Promise<{ outcome: 'done' | 'retried' | 'parked' | 'waiting' | 'lost'; nextDueAt?: number }> {
+  private async runJob(
+    job: ClaimedJob,
+  ): Promise<{ outcome: 'done' | 'retried' | 'parked' | 'waiting' | 'lost'; nextDueAt?: number }> {
     const { jobs, clock, owner, handlers, logger, metrics, tickMs, leaseMs } = this.options;
     const now = clock.now();
     const handler = handlers[job.kind];
@@ -193,7 +211,9 @@ export class Scheduler {
         await jobs.park(job.id, owner, clock.now(), message);
         metrics.schedulerJobs.inc({ outcome: 'parked' });
         log.error({ err: error, attempts: job.attempts }, 'job parked after repeated failures');
-        await this.options.onParked?.(job, message).catch((err: unknown) => log.error({ err }, 'the parked job could not be reported'));
+        await this.options
+          .onParked?.(job, message)
+          .catch((err: unknown) => log.error({ err }, 'the parked job could not be reported'));
         return { outcome: 'parked' };
       }
       const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (job.attempts - 1));

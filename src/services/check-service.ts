@@ -93,7 +93,10 @@ export class CheckService {
 
   constructor(private readonly deps: CheckServiceDeps) {
     this.leaseMs = Math.max(CHECK_RUN_LEASE_MIN_MS, 10 * deps.checks.timeoutMs);
-    this.policy = createAddressPolicy({ allowPrivate: deps.checks.allowPrivate, allowedHosts: deps.checks.allowedHosts });
+    this.policy = createAddressPolicy({
+      allowPrivate: deps.checks.allowPrivate,
+      allowedHosts: deps.checks.allowedHosts,
+    });
   }
 
   /**
@@ -116,15 +119,23 @@ export class CheckService {
     if (!goLive) return { ok: false, code: 'not-found' };
     if (!isActive(goLive.status)) return { ok: false, code: 'not-active', goLive };
     if (!goLive.url) return { ok: false, code: 'no-url', goLive };
-    const section = request.sectionId === undefined ? undefined : goLive.template.sections.find((s) => s.id === request.sectionId);
+    const section =
+      request.sectionId === undefined ? undefined : goLive.template.sections.find((s) => s.id === request.sectionId);
     if (request.sectionId !== undefined && !section) {
-      const sectionsWithChecks = goLive.template.sections.filter((s) => checkRequestsOf(goLive.template, s.id).length > 0).map((s) => s.id);
+      const sectionsWithChecks = goLive.template.sections
+        .filter((s) => checkRequestsOf(goLive.template, s.id).length > 0)
+        .map((s) => s.id);
       return { ok: false, code: 'unknown-section', goLive, sectionId: request.sectionId, sectionsWithChecks };
     }
     const requests = checkRequestsOf(goLive.template, request.sectionId);
-    if (requests.length === 0) return { ok: false, code: 'no-checks', goLive, ...(section ? { sectionTitle: section.title } : {}) };
+    if (requests.length === 0)
+      return { ok: false, code: 'no-checks', goLive, ...(section ? { sectionTitle: section.title } : {}) };
     // One run per go-live, held in the database: across processes on one file and across a restart.
-    const claim = await this.deps.store.claimCheckRun({ goLiveId: goLive.id, by: request.actor, leaseMs: this.leaseMs });
+    const claim = await this.deps.store.claimCheckRun({
+      goLiveId: goLive.id,
+      by: request.actor,
+      leaseMs: this.leaseMs,
+    });
     if (!claim.ok) return { ok: false, code: 'running', goLive, holder: claim.holder };
     const { lease } = claim;
     const at = lease.at;
@@ -135,7 +146,12 @@ export class CheckService {
       this.execute(goLive, requests, unique, request.actor, section?.title).finally(async () => {
         await this.deps.store
           .releaseCheckRun(lease)
-          .catch((error: unknown) => this.deps.logger.error({ err: error, goLiveId: goLive.id }, 'releasing a check run failed; its lease expires on its own'));
+          .catch((error: unknown) =>
+            this.deps.logger.error(
+              { err: error, goLiveId: goLive.id },
+              'releasing a check run failed; its lease expires on its own',
+            ),
+          );
         this.deps.renderer.refreshRootState(goLive.id);
       }),
     );
@@ -163,18 +179,30 @@ export class CheckService {
   ): Promise<CheckRunReport | undefined> {
     const { logger, clock } = this.deps;
     try {
-      const run = await runChecks(unique, { url: new URL(goLive.url as string), ...(goLive.httpUrl ? { httpUrl: new URL(goLive.httpUrl) } : {}) }, {
-        timeoutMs: this.deps.checks.timeoutMs,
-        policy: this.policy,
-        ...(this.deps.registry ? { checks: this.deps.registry } : {}),
-      });
-      for (const ran of run.results) (this.deps.metrics ?? processMetrics).checkRuns.inc({ kind: ran.kind, status: ran.status });
+      const run = await runChecks(
+        unique,
+        { url: new URL(goLive.url as string), ...(goLive.httpUrl ? { httpUrl: new URL(goLive.httpUrl) } : {}) },
+        {
+          timeoutMs: this.deps.checks.timeoutMs,
+          policy: this.policy,
+          ...(this.deps.registry ? { checks: this.deps.registry } : {}),
+        },
+      );
+      for (const ran of run.results)
+        (this.deps.metrics ?? processMetrics).checkRuns.inc({ kind: ran.kind, status: ran.status });
       // Each item gets the result of the check that ran for it (one run serves items with the same check).
       const results = requests.map((r): CheckResult => {
         // runChecks answers in request order; dedupe tells whether two requests are the same check.
         const index = unique.findIndex((u) => u.kind === r.kind && dedupeCheckRequests([u, r]).length === 1);
         const ran = run.results[index];
-        const result = ran ?? { kind: r.kind, status: 'error', summary: 'the check did not run', evidence: {}, durationMs: 0, id: r.id };
+        const result = ran ?? {
+          kind: r.kind,
+          status: 'error',
+          summary: 'the check did not run',
+          evidence: {},
+          durationMs: 0,
+          id: r.id,
+        };
         return { ...result, id: r.id };
       });
       const takenAt = clock.now();
@@ -188,7 +216,13 @@ export class CheckService {
       });
       if (touched.size > 0) this.deps.renderer.refresh(goLive.id, [...touched, ROOT]);
       logger.info(
-        { goLiveId: goLive.id, checks: unique.length, items: results.length, failed: results.filter((r) => r.status === 'fail').length, durationMs: run.durationMs },
+        {
+          goLiveId: goLive.id,
+          checks: unique.length,
+          items: results.length,
+          failed: results.filter((r) => r.status === 'fail').length,
+          durationMs: run.durationMs,
+        },
         'checks run',
       );
       return { results, unrecorded, summaryPosted };
@@ -204,12 +238,22 @@ export class CheckService {
    * result lands (Golive ticks or fails an item under its own name, and only attaches evidence to what a person
    * resolved). Returns the sections touched and the items whose result could not be recorded.
    */
-  private async record(goLive: GoLive, results: readonly CheckResult[], takenAt: number): Promise<{ touched: Set<string>; unrecorded: string[] }> {
+  private async record(
+    goLive: GoLive,
+    results: readonly CheckResult[],
+    takenAt: number,
+  ): Promise<{ touched: Set<string>; unrecorded: string[] }> {
     const { store, logger } = this.deps;
     const touched = new Set<string>();
     const unrecorded: string[] = [];
     for (const result of results) {
-      const evidence: Evidence = { kind: result.kind, status: result.status, summary: result.summary, takenAt, details: result.evidence };
+      const evidence: Evidence = {
+        kind: result.kind,
+        status: result.status,
+        summary: result.summary,
+        takenAt,
+        details: result.evidence,
+      };
       const recorded = await store.recordCheckResult({
         goLiveId: goLive.id,
         itemId: result.id,
@@ -217,7 +261,10 @@ export class CheckService {
         failReason: truncate(result.summary, REASON_MAX_LENGTH),
       });
       if (!recorded.ok) {
-        logger.warn({ goLiveId: goLive.id, itemId: result.id, reason: recorded.reason }, 'a check result could not be recorded');
+        logger.warn(
+          { goLiveId: goLive.id, itemId: result.id, reason: recorded.reason },
+          'a check result could not be recorded',
+        );
         unrecorded.push(result.id);
         continue;
       }

@@ -84,7 +84,10 @@ export interface ActiveGoLive {
  * approvals or came after Go live, and an abort. Called after the store committed, without waiting on Slack.
  */
 export interface SignOffHooks {
-  itemChanged(goLive: GoLive, change: { itemId: string; by: string; reason?: string; revoked?: Revoked; postLaunch: boolean }): void;
+  itemChanged(
+    goLive: GoLive,
+    change: { itemId: string; by: string; reason?: string; revoked?: Revoked; postLaunch: boolean },
+  ): void;
   aborted(before: GoLive, ended: GoLive, by: string, reason: string): void;
 }
 
@@ -107,9 +110,16 @@ export class GoLiveService {
     const { args } = request;
     const { store, templates, renderer, logger } = this.deps;
     const template = args.template === undefined ? templates.default : templates.get(args.template);
-    if (!template) return { ok: false, code: 'unknown-template', template: args.template ?? '', known: templates.list().map((t) => t.id) };
+    if (!template)
+      return {
+        ok: false,
+        code: 'unknown-template',
+        template: args.template ?? '',
+        known: templates.list().map((t) => t.id),
+      };
     const unknownRoles = Object.keys(args.roles).filter((role) => !(role in template.roles));
-    if (unknownRoles.length > 0) return { ok: false, code: 'unknown-roles', template: template.id, roles: unknownRoles };
+    if (unknownRoles.length > 0)
+      return { ok: false, code: 'unknown-roles', template: template.id, roles: unknownRoles };
     const started = await store.startGoLive({
       service: args.service,
       environment: args.environment,
@@ -123,7 +133,8 @@ export class GoLiveService {
     });
     if (!started.ok) {
       const holder = started.holder;
-      if (!visibleFrom(holder, request.channelId)) return { ok: false, code: 'locked-elsewhere', service: holder.service, environment: holder.environment };
+      if (!visibleFrom(holder, request.channelId))
+        return { ok: false, code: 'locked-elsewhere', service: holder.service, environment: holder.environment };
       const permalink = await this.permalink(holder);
       return { ok: false, code: 'locked', holder, ...(permalink !== undefined ? { permalink } : {}) };
     }
@@ -169,7 +180,8 @@ export class GoLiveService {
       const postLaunch = result.goLive.status === 'live';
       if (result.revoked || postLaunch) {
         // A revocation can touch every message (the root's status and each owned section's sign-off line).
-        if (result.revoked) renderer.refresh(result.goLive.id, [ROOT, ...result.goLive.template.sections.map((s) => s.id)]);
+        if (result.revoked)
+          renderer.refresh(result.goLive.id, [ROOT, ...result.goLive.template.sections.map((s) => s.id)]);
         this.deps.signOff?.itemChanged(result.goLive, {
           itemId: request.itemId,
           by: request.userId,
@@ -183,11 +195,15 @@ export class GoLiveService {
   }
 
   /** Why an item change was refused, with the go-live (to answer in its thread). */
-  private async refusedChange(request: ItemChangeRequest, reason: 'not-found' | 'unknown-item' | 'not-active' | 'locked'): Promise<ItemChangeOutcome> {
+  private async refusedChange(
+    request: ItemChangeRequest,
+    reason: 'not-found' | 'unknown-item' | 'not-active' | 'locked',
+  ): Promise<ItemChangeOutcome> {
     const goLive = await this.deps.store.getGoLive(request.goLiveId);
     if (!goLive || reason === 'not-found') return { ok: false, code: 'not-found' };
     if (reason === 'locked') return { ok: false, code: 'locked', goLive };
-    if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId)) return { ok: false, code: 'unknown-item', goLive };
+    if (reason === 'unknown-item' || !findItem(goLive.template, request.itemId))
+      return { ok: false, code: 'unknown-item', goLive };
     return { ok: false, code: 'ended', goLive };
   }
 
@@ -217,9 +233,15 @@ export class GoLiveService {
     );
     const [goLive, second] = active;
     if (!goLive) {
-      return { ok: false, code: 'not-found', service: request.service, ...(request.environment !== undefined ? { environment: request.environment } : {}) };
+      return {
+        ok: false,
+        code: 'not-found',
+        service: request.service,
+        ...(request.environment !== undefined ? { environment: request.environment } : {}),
+      };
     }
-    if (second) return { ok: false, code: 'ambiguous', service: request.service, environments: active.map((g) => g.environment) };
+    if (second)
+      return { ok: false, code: 'ambiguous', service: request.service, environments: active.map((g) => g.environment) };
     if (!(await this.mayAbort(goLive, request.userId))) return { ok: false, code: 'not-allowed', goLive };
     const ended = await store.abortGoLive(goLive.id, request.userId, request.reason);
     if (!ended) return { ok: false, code: 'gone' };

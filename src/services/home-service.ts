@@ -51,8 +51,13 @@ export async function homeOf(store: Store, jobs: JobStore, userId: string, group
     const view = await store.getChecklist(goLive.id);
     if (!view) continue;
     home.active.push({ goLive, progress: progress(view) });
-    if (goLive.status === 'awaiting_approval' && holdsRole(goLive, goLive.template.signoff.role, userId, groups)) home.awaitingSignOff.push(goLive);
-    const owned = new Set(goLive.template.sections.filter((s) => s.owner !== undefined && holdsRole(goLive, s.owner, userId, groups)).map((s) => s.id));
+    if (goLive.status === 'awaiting_approval' && holdsRole(goLive, goLive.template.signoff.role, userId, groups))
+      home.awaitingSignOff.push(goLive);
+    const owned = new Set(
+      goLive.template.sections
+        .filter((s) => s.owner !== undefined && holdsRole(goLive, s.owner, userId, groups))
+        .map((s) => s.id),
+    );
     for (const { item, sectionId } of flattenItems(goLive.template)) {
       const record = view.items.get(item.id);
       const state = record?.state ?? 'open';
@@ -67,13 +72,20 @@ export async function homeOf(store: Store, jobs: JobStore, userId: string, group
   return home;
 }
 
-async function checkInsFor(jobs: JobStore, goLive: GoLive, userId: string, groups: GroupMembers): Promise<HomeCheckIn[]> {
+async function checkInsFor(
+  jobs: JobStore,
+  goLive: GoLive,
+  userId: string,
+  groups: GroupMembers,
+): Promise<HomeCheckIn[]> {
   const plan = goLive.template.postlaunch;
   if (goLive.status !== 'live' || !plan) return [];
   const role = plan.escalation.find((r) => holdsRole(goLive, r, userId, groups));
   if (role === undefined) return [];
   const as = goLive.template.roles[role]?.label ?? role;
-  const pending = (await jobs.listJobs(goLive.id)).filter((j) => j.kind === 'checkin' && j.state === 'pending').sort((a, b) => a.dueAt - b.dueAt);
+  const pending = (await jobs.listJobs(goLive.id))
+    .filter((j) => j.kind === 'checkin' && j.state === 'pending')
+    .sort((a, b) => a.dueAt - b.dueAt);
   return pending.slice(0, CHECK_INS_PER_GO_LIVE).flatMap((job) => {
     // The planner wrote this payload (src/domain/post-launch.ts); a check-in it no longer knows is skipped.
     const text = plan.checkins[(job.payload as Partial<CheckInPayload>).checkin ?? -1]?.text;

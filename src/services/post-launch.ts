@@ -22,7 +22,13 @@ import {
   summariseWindow,
   unassignedLevels,
 } from '../domain/post-launch.js';
-import type { CheckInPayload, EscalatePayload, PlannedJob, WindowPayload, WindowSummary } from '../domain/post-launch.js';
+import type {
+  CheckInPayload,
+  EscalatePayload,
+  PlannedJob,
+  WindowPayload,
+  WindowSummary,
+} from '../domain/post-launch.js';
 import type { PostLaunchPlan, Template, TemplateItem } from '../domain/template.js';
 import { RetryLater } from '../scheduler/scheduler.js';
 import type { PostLaunch } from './signoff-ports.js';
@@ -56,13 +62,49 @@ export interface CheckInView {
 
 /** Everything the window says, as data; the Slack side words and lays it out. */
 export type PostLaunchMessage =
-  | { type: 'preflight'; service: string; environment: string; t0: number; endsAt: number; ackWithinMs: number; checkIns: number; levels: Level[]; unassigned: Level[] }
+  | {
+      type: 'preflight';
+      service: string;
+      environment: string;
+      t0: number;
+      endsAt: number;
+      ackWithinMs: number;
+      checkIns: number;
+      levels: Level[];
+      unassigned: Level[];
+    }
   | { type: 'check-in'; checkIn: CheckInView }
-  | { type: 'escalation'; service: string; environment: string; checkIn: CheckInView; level: Level; levelIndex: number; nobodyAnswered: boolean; waitedMs: number; late?: number }
+  | {
+      type: 'escalation';
+      service: string;
+      environment: string;
+      checkIn: CheckInView;
+      level: Level;
+      levelIndex: number;
+      nobodyAnswered: boolean;
+      waitedMs: number;
+      late?: number;
+    }
   | { type: 'failure'; service: string; environment: string; kind: CheckKind; summary: string; onCall: Level }
   | { type: 'recovery'; service: string; environment: string; kind: CheckKind; summary: string; failedForMs: number }
-  | { type: 'summary'; service: string; environment: string; t0: number; endedAt: number; summary: WindowSummary; levels: Level[] }
-  | { type: 'rolled-back'; service: string; environment: string; by: Actor; reason: string; onCall: Level; cancelled: number }
+  | {
+      type: 'summary';
+      service: string;
+      environment: string;
+      t0: number;
+      endedAt: number;
+      summary: WindowSummary;
+      levels: Level[];
+    }
+  | {
+      type: 'rolled-back';
+      service: string;
+      environment: string;
+      by: Actor;
+      reason: string;
+      onCall: Level;
+      cancelled: number;
+    }
   | { type: 'parked'; service: string; environment: string; what: string; attempts: number; error: string };
 
 /** A Slack answer, as the scheduler needs to know it: a 429 waits, anything else is a failure to retry. */
@@ -124,10 +166,11 @@ function optionsFor(template: Template, kind: CheckKind): Readonly<Record<string
     }
     return undefined;
   };
-  for (const section of template.sections) for (const group of section.groups) {
-    const found = visit(group.items);
-    if (found) return found;
-  }
+  for (const section of template.sections)
+    for (const group of section.groups) {
+      const found = visit(group.items);
+      if (found) return found;
+    }
   return {};
 }
 
@@ -135,7 +178,10 @@ export class PostLaunchService implements PostLaunch {
   private readonly policy: AddressPolicy;
 
   constructor(private readonly deps: PostLaunchServiceDeps) {
-    this.policy = createAddressPolicy({ allowPrivate: deps.checks.allowPrivate, allowedHosts: deps.checks.allowedHosts });
+    this.policy = createAddressPolicy({
+      allowPrivate: deps.checks.allowPrivate,
+      allowedHosts: deps.checks.allowedHosts,
+    });
   }
 
   /** The window's jobs, relative to T0; starting twice adds nothing. */
@@ -177,8 +223,22 @@ export class PostLaunchService implements PostLaunch {
   async reportParked(job: ClaimedJob, error: string): Promise<void> {
     const goLive = await this.deps.store.getGoLive(job.goLiveId);
     if (!goLive) return;
-    const what = job.kind === 'checkin' ? 'a check-in' : job.kind === 'escalate' ? 'an escalation' : job.kind === 'end' ? 'the end of the window' : 'the pre-flight';
-    await this.deps.notifier.postInThread(goLive, { type: 'parked', service: goLive.service, environment: goLive.environment, what, attempts: job.attempts, error });
+    const what =
+      job.kind === 'checkin'
+        ? 'a check-in'
+        : job.kind === 'escalate'
+          ? 'an escalation'
+          : job.kind === 'end'
+            ? 'the end of the window'
+            : 'the pre-flight';
+    await this.deps.notifier.postInThread(goLive, {
+      type: 'parked',
+      service: goLive.service,
+      environment: goLive.environment,
+      what,
+      attempts: job.attempts,
+      error,
+    });
   }
 
   /** The live go-live a job belongs to with its plan, or nothing when it ended (its job then does nothing). */
@@ -245,8 +305,14 @@ export class PostLaunchService implements PostLaunch {
         results,
         onCall: this.level(goLive, plan, 0),
       };
-      const ts = deliveredOrThrow(await this.deps.notifier.postInThread(goLive, { type: 'check-in', checkIn: view }), 'the check-in post') ?? '';
-      const escalation = escalationSteps(plan, job.id, ctx.now, payload.t0 + plan.durationMs).map((step) => toNewJob(goLive.id, step));
+      const ts =
+        deliveredOrThrow(
+          await this.deps.notifier.postInThread(goLive, { type: 'check-in', checkIn: view }),
+          'the check-in post',
+        ) ?? '';
+      const escalation = escalationSteps(plan, job.id, ctx.now, payload.t0 + plan.durationMs).map((step) =>
+        toNewJob(goLive.id, step),
+      );
       await this.deps.postLaunch.recordCheckIn(
         {
           id: job.id,
@@ -275,7 +341,14 @@ export class PostLaunchService implements PostLaunch {
     const { pings, recoveries } = await postLaunch.pendingNotices(goLive.id);
     const onCall = this.level(goLive, plan, 0);
     for (const incident of pings) {
-      const message: PostLaunchMessage = { type: 'failure', service: goLive.service, environment: goLive.environment, kind: incident.kind, summary: incident.summary, onCall };
+      const message: PostLaunchMessage = {
+        type: 'failure',
+        service: goLive.service,
+        environment: goLive.environment,
+        kind: incident.kind,
+        summary: incident.summary,
+        onCall,
+      };
       await ctx.step(`ping:${incident.id}:thread`, async () => {
         deliveredOrThrow(await notifier.postInThread(goLive, message), 'the failure ping');
       });
@@ -303,13 +376,19 @@ export class PostLaunchService implements PostLaunch {
   }
 
   /** One direct message per person behind the mentions; each a step, so a retry reaches only those not reached. */
-  private async directToEach(mentions: readonly string[], message: PostLaunchMessage, stepPrefix: string, ctx: JobContext): Promise<void> {
+  private async directToEach(
+    mentions: readonly string[],
+    message: PostLaunchMessage,
+    stepPrefix: string,
+    ctx: JobContext,
+  ): Promise<void> {
     const people = await this.deps.notifier.membersOf(mentions);
     for (const userId of people) {
       await ctx.step(`${stepPrefix}:dm:${userId}`, async () => {
         const sent = await this.deps.notifier.direct(userId, message);
         // A person Slack will not message (deactivated, no DM) is logged; only a 429 is waited for.
-        if (!sent.ok && sent.retryAfterMs !== undefined) throw new RetryLater(sent.retryAfterMs, 'a direct message: rate limited');
+        if (!sent.ok && sent.retryAfterMs !== undefined)
+          throw new RetryLater(sent.retryAfterMs, 'a direct message: rate limited');
         if (!sent.ok) this.deps.logger.warn({ userId, slackError: sent.error }, 'a direct message could not be sent');
       });
     }
@@ -341,8 +420,15 @@ export class PostLaunchService implements PostLaunch {
     });
     if (!nobody) await this.directToEach(target.mentions, message, 'escalation', ctx);
     await ctx.step('update', async () => {
-      const updated = await this.deps.notifier.update(moved.checkIn.channelId, moved.checkIn.ts, { type: 'check-in', checkIn: view });
-      if (!updated.ok) this.deps.logger.warn({ checkInId, slackError: updated.error }, 'the check-in message could not show its escalation');
+      const updated = await this.deps.notifier.update(moved.checkIn.channelId, moved.checkIn.ts, {
+        type: 'check-in',
+        checkIn: view,
+      });
+      if (!updated.ok)
+        this.deps.logger.warn(
+          { checkInId, slackError: updated.error },
+          'the check-in message could not show its escalation',
+        );
     });
   }
 
@@ -374,10 +460,18 @@ export class PostLaunchService implements PostLaunch {
     const { goLive, plan } = open;
     const { t0 } = job.payload as WindowPayload;
     await ctx.step('summary', async () => {
-      const [checkIns, incidents] = await Promise.all([this.deps.postLaunch.listCheckIns(goLive.id), this.deps.postLaunch.listIncidents(goLive.id)]);
+      const [checkIns, incidents] = await Promise.all([
+        this.deps.postLaunch.listCheckIns(goLive.id),
+        this.deps.postLaunch.listIncidents(goLive.id),
+      ]);
       const summary = summariseWindow(
         checkIns.map((c) => ({ ...c, text: c.text })),
-        incidents.map((i) => ({ kind: i.kind, summary: i.summary, failedAt: i.failedAt, ...(i.recoveredAt !== undefined ? { recoveredAt: i.recoveredAt } : {}) })),
+        incidents.map((i) => ({
+          kind: i.kind,
+          summary: i.summary,
+          failedAt: i.failedAt,
+          ...(i.recoveredAt !== undefined ? { recoveredAt: i.recoveredAt } : {}),
+        })),
       );
       deliveredOrThrow(
         await this.deps.notifier.postInThread(goLive, {
@@ -404,13 +498,22 @@ export class PostLaunchService implements PostLaunch {
   /** The check-in's checks against the go-live's URL, with the options its checklist gives each kind. */
   private async runCheckInChecks(goLive: GoLive, kinds: readonly CheckKind[]): Promise<CheckResultLine[]> {
     if (kinds.length === 0) return [];
-    if (goLive.url === undefined) return kinds.map((kind) => ({ kind, status: 'error', summary: 'this go-live has no URL to check' }));
-    const requests: CheckRequest[] = kinds.map((kind) => ({ id: kind, kind, options: optionsFor(goLive.template, kind) }));
-    const run = await runChecks(requests, { url: new URL(goLive.url), ...(goLive.httpUrl ? { httpUrl: new URL(goLive.httpUrl) } : {}) }, {
-      timeoutMs: this.deps.checks.timeoutMs,
-      policy: this.policy,
-      ...(this.deps.registry ? { checks: this.deps.registry } : {}),
-    });
+    if (goLive.url === undefined)
+      return kinds.map((kind) => ({ kind, status: 'error', summary: 'this go-live has no URL to check' }));
+    const requests: CheckRequest[] = kinds.map((kind) => ({
+      id: kind,
+      kind,
+      options: optionsFor(goLive.template, kind),
+    }));
+    const run = await runChecks(
+      requests,
+      { url: new URL(goLive.url), ...(goLive.httpUrl ? { httpUrl: new URL(goLive.httpUrl) } : {}) },
+      {
+        timeoutMs: this.deps.checks.timeoutMs,
+        policy: this.policy,
+        ...(this.deps.registry ? { checks: this.deps.registry } : {}),
+      },
+    );
     return run.results.map((r) => ({ kind: r.kind, status: r.status, summary: r.summary }));
   }
 
@@ -419,14 +522,26 @@ export class PostLaunchService implements PostLaunch {
     const { postLaunch, clock, notifier } = this.deps;
     const result = await postLaunch.acknowledge(checkInId, userId, clock.now());
     if (!result.ok) {
-      return { ok: false, message: result.reason === 'ended' ? 'this go-live’s post-launch window has ended.' : 'that check-in no longer exists.' };
+      return {
+        ok: false,
+        message:
+          result.reason === 'ended'
+            ? 'this go-live’s post-launch window has ended.'
+            : 'that check-in no longer exists.',
+      };
     }
     if (!result.changed) return { ok: true, changed: false, checkIn: result.checkIn, updated: false };
     const goLive = await this.deps.store.getGoLive(result.checkIn.goLiveId);
     const plan = goLive?.template.postlaunch;
     if (!goLive || !plan) return { ok: true, changed: true, checkIn: result.checkIn, updated: false };
-    const updated = await notifier.update(result.checkIn.channelId, result.checkIn.ts, { type: 'check-in', checkIn: this.checkInView(goLive, plan, result.checkIn) });
-    this.deps.logger.info({ checkInId, by: userId, afterMs: (result.checkIn.ackedAt ?? 0) - result.checkIn.postedAt }, 'check-in acknowledged');
+    const updated = await notifier.update(result.checkIn.channelId, result.checkIn.ts, {
+      type: 'check-in',
+      checkIn: this.checkInView(goLive, plan, result.checkIn),
+    });
+    this.deps.logger.info(
+      { checkInId, by: userId, afterMs: (result.checkIn.ackedAt ?? 0) - result.checkIn.postedAt },
+      'check-in acknowledged',
+    );
     return { ok: true, changed: true, checkIn: result.checkIn, updated: updated.ok };
   }
 
@@ -443,28 +558,45 @@ export class PostLaunchService implements PostLaunch {
     const { store, postLaunch, clock, notifier, logger } = this.deps;
     const reason = request.reason.trim();
     if (reason.length === 0) return { ok: false, message: 'a roll back needs a reason.' };
-    if (reason.length > REASON_MAX) return { ok: false, message: `the reason is too long (at most ${REASON_MAX} characters).` };
+    if (reason.length > REASON_MAX)
+      return { ok: false, message: `the reason is too long (at most ${REASON_MAX} characters).` };
     const goLive = await store.getGoLive(request.goLiveId);
     if (!goLive) return { ok: false, message: 'that go-live no longer exists.' };
     if (!(await this.mayRollBack(goLive, request.userId))) {
       const roles = (goLive.template.postlaunch?.escalation ?? []).map((r) => goLive.template.roles[r]?.label ?? r);
-      return { ok: false, message: `only <@${goLive.startedBy}> (who started it) or the on-call (${roles.join(', ') || 'no roles'}) may roll back this go-live.` };
+      return {
+        ok: false,
+        message: `only <@${goLive.startedBy}> (who started it) or the on-call (${roles.join(', ') || 'no roles'}) may roll back this go-live.`,
+      };
     }
     const ended = await postLaunch.endWindow(goLive.id, 'roll-back', request.userId, clock.now(), reason);
     if (!ended.ok) {
-      const why = ended.code === 'ended' ? `this go-live has already ended (${goLive.status.replace('_', ' ')}).` : 'only a live go-live can be rolled back.';
+      const why =
+        ended.code === 'ended'
+          ? `this go-live has already ended (${goLive.status.replace('_', ' ')}).`
+          : 'only a live go-live can be rolled back.';
       return { ok: false, message: why };
     }
     logger.info({ goLiveId: goLive.id, by: request.userId, cancelled: ended.cancelled }, 'go-live rolled back');
     const plan = goLive.template.postlaunch;
     const onCall: Level = plan ? this.level(goLive, plan, 0) : { role: '', label: 'On-call', mentions: [] };
-    const message: PostLaunchMessage = { type: 'rolled-back', service: goLive.service, environment: goLive.environment, by: request.userId, reason, onCall, cancelled: ended.cancelled };
+    const message: PostLaunchMessage = {
+      type: 'rolled-back',
+      service: goLive.service,
+      environment: goLive.environment,
+      by: request.userId,
+      reason,
+      onCall,
+      cancelled: ended.cancelled,
+    };
     const posted = await notifier.postInThread(goLive, message);
-    if (!posted.ok) logger.warn({ goLiveId: goLive.id, slackError: posted.error }, 'the roll back could not be told in the thread');
+    if (!posted.ok)
+      logger.warn({ goLiveId: goLive.id, slackError: posted.error }, 'the roll back could not be told in the thread');
     for (const userId of await notifier.membersOf(onCall.mentions)) {
       if (userId === request.userId) continue;
       const sent = await notifier.direct(userId, message);
-      if (!sent.ok) logger.warn({ userId, slackError: sent.error }, 'the on-call could not be told of the roll back directly');
+      if (!sent.ok)
+        logger.warn({ userId, slackError: sent.error }, 'the on-call could not be told of the roll back directly');
     }
     this.deps.onEnded?.(goLive.id);
     const current = (await store.getGoLive(goLive.id)) ?? goLive;
@@ -473,5 +605,13 @@ export class PostLaunchService implements PostLaunch {
 }
 
 function toNewJob(goLiveId: string, job: PlannedJob): NewJob {
-  return { goLiveId, kind: job.kind, key: job.key, series: job.series, dueAt: job.dueAt, priority: job.priority, payload: job.payload };
+  return {
+    goLiveId,
+    kind: job.kind,
+    key: job.key,
+    series: job.series,
+    dueAt: job.dueAt,
+    priority: job.priority,
+    payload: job.payload,
+  };
 }

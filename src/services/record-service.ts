@@ -17,10 +17,18 @@ export async function loadRecordInput(store: Store, goLiveId: string, clock: Clo
 /** Looks up every person the record names (a Slack directory, a cache) before building it. */
 export type NameResolver = (ids: readonly string[]) => Promise<NameOf>;
 
-export async function recordOf(store: Store, goLiveId: string, clock: Clock, resolveNames: NameResolver): Promise<GoLiveRecord | undefined> {
+export async function recordOf(
+  store: Store,
+  goLiveId: string,
+  clock: Clock,
+  resolveNames: NameResolver,
+): Promise<GoLiveRecord | undefined> {
   const input = await loadRecordInput(store, goLiveId, clock);
   if (!input) return undefined;
-  const actors = [...input.trail.map((e) => e.actor), ...input.notes.flatMap((n) => [n.by, ...(n.fields.deployedBy ? [n.fields.deployedBy] : [])])];
+  const actors = [
+    ...input.trail.map((e) => e.actor),
+    ...input.notes.flatMap((n) => [n.by, ...(n.fields.deployedBy ? [n.fields.deployedBy] : [])]),
+  ];
   const nameOf = await resolveNames(idsToName(actors, input.goLive.roles));
   return buildRecord(input, nameOf);
 }

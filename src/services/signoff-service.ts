@@ -83,47 +83,96 @@ export class SignOffService implements SignOffHooks {
     if (!before) return { ok: false, code: 'not-found' };
     const groups = await this.readGroups(before);
     const result = await store.signOff(
-      { goLiveId: request.goLiveId, actor: request.userId, groups: groups.members, ...(request.deliveryKey !== undefined ? { deliveryKey: request.deliveryKey } : {}) },
+      {
+        goLiveId: request.goLiveId,
+        actor: request.userId,
+        groups: groups.members,
+        ...(request.deliveryKey !== undefined ? { deliveryKey: request.deliveryKey } : {}),
+      },
       request.action,
     );
     if (!result.ok) {
       if (result.code === 'not-found') return result;
       if (result.code === 'stale-request') return { ok: false, code: 'stale-request', goLive: result.goLive };
-      return { ok: false, code: 'refused', refusal: result.refusal, goLive: result.goLive, unresolvedGroups: groups.unresolved };
+      return {
+        ok: false,
+        code: 'refused',
+        refusal: result.refusal,
+        goLive: result.goLive,
+        unresolvedGroups: groups.unresolved,
+      };
     }
-    const outcome: SignOffOutcome = { ok: true, changed: result.changed, goLive: result.goLive, signOff: result.signOff, unresolvedGroups: groups.unresolved, unreachable: [] };
+    const outcome: SignOffOutcome = {
+      ok: true,
+      changed: result.changed,
+      goLive: result.goLive,
+      signOff: result.signOff,
+      unresolvedGroups: groups.unresolved,
+      unreachable: [],
+    };
     if (!result.changed) return outcome;
 
     const { goLive, signOff } = result;
     const { action } = request;
     logger.info({ goLiveId: goLive.id, by: request.userId, step: action.kind, status: goLive.status }, 'sign-off step');
-    renderer.refresh(goLive.id, action.kind === 'sign-off-section' ? [action.sectionId, ROOT] : [ROOT, ...goLive.template.sections.map((s) => s.id)]);
+    renderer.refresh(
+      goLive.id,
+      action.kind === 'sign-off-section'
+        ? [action.sectionId, ROOT]
+        : [ROOT, ...goLive.template.sections.map((s) => s.id)],
+    );
     switch (action.kind) {
       case 'request-approval': {
         await this.deps.notifier.thread(goLive, { kind: 'requested', signOff });
         const view = await store.getChecklist(goLive.id);
-        if (view) outcome.unreachable = await this.deps.notifier.approvalRequest(view, this.approvers(goLive, groups), this.deps.clock.now());
+        if (view)
+          outcome.unreachable = await this.deps.notifier.approvalRequest(
+            view,
+            this.approvers(goLive, groups),
+            this.deps.clock.now(),
+          );
         break;
       }
       case 'approve':
         await this.deps.notifier.thread(goLive, { kind: 'approved', by: request.userId, signOff });
         break;
       case 'reject':
-        await this.deps.notifier.thread(goLive, { kind: 'rejected', by: request.userId, reason: signOff.rejection?.reason ?? action.reason });
-        await this.deps.notifier.direct(goLive, [goLive.startedBy], { kind: 'rejected', by: request.userId, reason: signOff.rejection?.reason ?? action.reason });
+        await this.deps.notifier.thread(goLive, {
+          kind: 'rejected',
+          by: request.userId,
+          reason: signOff.rejection?.reason ?? action.reason,
+        });
+        await this.deps.notifier.direct(goLive, [goLive.startedBy], {
+          kind: 'rejected',
+          by: request.userId,
+          reason: signOff.rejection?.reason ?? action.reason,
+        });
         break;
       case 'sign-off-section':
-        await this.deps.notifier.thread(goLive, { kind: 'section-signed-off', sectionId: action.sectionId, by: request.userId });
+        await this.deps.notifier.thread(goLive, {
+          kind: 'section-signed-off',
+          sectionId: action.sectionId,
+          by: request.userId,
+        });
         break;
       case 'go-live': {
         const t0 = goLive.liveAt ?? this.deps.clock.now();
         const approvers = (await store.getChecklist(goLive.id))?.signOff?.approvals.map((a) => `<@${a.by}>`) ?? [];
-        await this.deps.notifier.thread(goLive, { kind: 'live', approvalLine: approvalLine(goLive.template, approvers, t0) });
+        await this.deps.notifier.thread(goLive, {
+          kind: 'live',
+          approvalLine: approvalLine(goLive.template, approvers, t0),
+        });
         await this.startPostLaunch(goLive.id, t0);
         break;
       }
       case 'set-roles':
-        await this.deps.notifier.thread(goLive, { kind: 'roles', by: request.userId, changed: Object.keys(action.roles).filter((r) => JSON.stringify(before.roles[r] ?? []) !== JSON.stringify(goLive.roles[r] ?? [])) });
+        await this.deps.notifier.thread(goLive, {
+          kind: 'roles',
+          by: request.userId,
+          changed: Object.keys(action.roles).filter(
+            (r) => JSON.stringify(before.roles[r] ?? []) !== JSON.stringify(goLive.roles[r] ?? []),
+          ),
+        });
         if (result.revoked) await this.revoked(goLive, result.revoked, request.userId, 'roles');
         break;
     }
@@ -134,21 +183,42 @@ export class SignOffService implements SignOffHooks {
    * `/golive live <service> [env=…]` typed in `channelId`: Go live on the service's one active go-live (in that
    * environment) visible from that channel.
    */
-  async goLiveByService(request: { service: string; environment?: string; userId: Actor; channelId: string; deliveryKey?: string }): Promise<SignOffOutcome | { ok: false; code: 'no-active' | 'ambiguous'; environments: string[] }> {
-    const active = (await this.deps.store.listActive(request.service, request.channelId)).filter((g) => request.environment === undefined || g.environment === request.environment);
+  async goLiveByService(request: {
+    service: string;
+    environment?: string;
+    userId: Actor;
+    channelId: string;
+    deliveryKey?: string;
+  }): Promise<SignOffOutcome | { ok: false; code: 'no-active' | 'ambiguous'; environments: string[] }> {
+    const active = (await this.deps.store.listActive(request.service, request.channelId)).filter(
+      (g) => request.environment === undefined || g.environment === request.environment,
+    );
     const [only, second] = active;
     if (!only) return { ok: false, code: 'no-active', environments: [] };
     if (second) return { ok: false, code: 'ambiguous', environments: active.map((g) => g.environment) };
-    return this.act({ goLiveId: only.id, userId: request.userId, action: { kind: 'go-live' }, ...(request.deliveryKey !== undefined ? { deliveryKey: request.deliveryKey } : {}) });
+    return this.act({
+      goLiveId: only.id,
+      userId: request.userId,
+      action: { kind: 'go-live' },
+      ...(request.deliveryKey !== undefined ? { deliveryKey: request.deliveryKey } : {}),
+    });
   }
 
   /** After an item change: what it revoked (thread, approvers directly) and, after Go live, the post-launch change. */
-  itemChanged(goLive: GoLive, change: { itemId: string; by: Actor; reason?: string; revoked?: Revoked; postLaunch: boolean }): void {
+  itemChanged(
+    goLive: GoLive,
+    change: { itemId: string; by: Actor; reason?: string; revoked?: Revoked; postLaunch: boolean },
+  ): void {
     void this.deps.work.afterAck(async () => {
       try {
         if (change.revoked) await this.revoked(goLive, change.revoked, change.by, change.itemId);
         if (change.postLaunch && change.reason !== undefined) {
-          await this.deps.notifier.thread(goLive, { kind: 'post-launch-change', by: change.by, itemId: change.itemId, reason: change.reason });
+          await this.deps.notifier.thread(goLive, {
+            kind: 'post-launch-change',
+            by: change.by,
+            itemId: change.itemId,
+            reason: change.reason,
+          });
         }
       } catch (error) {
         this.deps.logger.error({ err: error, goLiveId: goLive.id }, 'telling people about an item change failed');
@@ -167,7 +237,13 @@ export class SignOffService implements SignOffHooks {
     });
   }
 
-  private async tellAborted(before: GoLive, ended: GoLive, by: Actor, reason: string, groups: GroupsRead): Promise<Actor[]> {
+  private async tellAborted(
+    before: GoLive,
+    ended: GoLive,
+    by: Actor,
+    reason: string,
+    groups: GroupsRead,
+  ): Promise<Actor[]> {
     await this.deps.notifier.thread(ended, { kind: 'aborted', by, reason });
     if (before.status !== 'awaiting_approval') return [];
     const approvers = this.approvers(before, groups);
@@ -181,7 +257,8 @@ export class SignOffService implements SignOffHooks {
       await this.deps.notifier.thread(goLive, { kind: 'revoked', by, what, approvers: revoked.approvers });
       await this.deps.notifier.direct(goLive, revoked.approvers, { kind: 'revoked', by });
     }
-    if (revoked.sections.length > 0) await this.deps.notifier.thread(goLive, { kind: 'section-revoked', sections: revoked.sections });
+    if (revoked.sections.length > 0)
+      await this.deps.notifier.thread(goLive, { kind: 'section-revoked', sections: revoked.sections });
   }
 
   /**
@@ -209,7 +286,9 @@ export class SignOffService implements SignOffHooks {
   /** Who is asked to approve: holders of the sign-off role, without the deployer unless they may approve. */
   private approvers(goLive: GoLive, groups: GroupsRead): Actor[] {
     const rule = goLive.template.signoff;
-    return roleHolders(goLive, rule.role, groups.members).userIds.filter((id) => rule.allowDeployer || id !== goLive.startedBy);
+    return roleHolders(goLive, rule.role, groups.members).userIds.filter(
+      (id) => rule.allowDeployer || id !== goLive.startedBy,
+    );
   }
 
   private async startPostLaunch(goLiveId: string, t0: number): Promise<void> {

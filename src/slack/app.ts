@@ -79,7 +79,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     });
   } else {
     if (!config.slack.signingSecret) {
-      throw new SlackAppError('SLACK_APP_CONFIG', 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+      throw new SlackAppError(
+        'SLACK_APP_CONFIG',
+        'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      );
     }
     receiver = new HTTPReceiver({
       signingSecret: config.slack.signingSecret,
@@ -131,14 +134,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       await app.init();
       started = true;
       if (receiver instanceof HTTPReceiver) {
-        const server = (await receiver.start(config.port));
+        const server = await receiver.start(config.port);
         boundPort = (server.address() as AddressInfo).port;
       } else {
         await receiver.start();
         // The receiver listens for its routes without waiting; wait here so that port() is right.
         const server = (receiver as unknown as { httpServer?: Server }).httpServer;
         if (server) {
-          if (!server.listening) await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+          if (!server.listening)
+            await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
           boundPort = (server.address() as AddressInfo).port;
         }
       }
@@ -148,7 +152,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // Safe after a failed start: only a started receiver is stopped.
       if (!started) return;
       started = false;
-      await receiver.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
+      await receiver
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the Slack receiver failed'));
     },
     port() {
       if (boundPort === undefined) throw new SlackAppError('SLACK_APP_NOT_STARTED', 'the Slack app is not started');

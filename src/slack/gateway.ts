@@ -28,7 +28,13 @@ export function webClientOptions(apiUrl: string): webApi.WebClientOptions {
 
 /** Turns whatever the WebClient threw into a SlackFailure. */
 export function classifySlackError(error: unknown): SlackFailure {
-  const e = error as { code?: unknown; retryAfter?: unknown; data?: { error?: unknown }; statusCode?: unknown; message?: unknown };
+  const e = error as {
+    code?: unknown;
+    retryAfter?: unknown;
+    data?: { error?: unknown };
+    statusCode?: unknown;
+    message?: unknown;
+  };
   if (e?.code === webApi.ErrorCode.RateLimitedError) {
     const seconds = typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter) ? e.retryAfter : 1;
     return { ok: false, kind: 'rate-limited', error: 'ratelimited', retryAfterMs: Math.max(0, seconds) * 1000 };
@@ -82,7 +88,10 @@ export class SlackGateway {
       const failure = classifySlackError(error);
       // 429s and calls nothing answered are retried (the renderer catches up after an outage); refusals are errors.
       const level = failure.kind === 'platform' ? 'error' : 'warn';
-      this.logger[level]({ method, slackError: failure.error, kind: failure.kind }, `Slack ${method} failed: ${failure.error}`);
+      this.logger[level](
+        { method, slackError: failure.error, kind: failure.kind },
+        `Slack ${method} failed: ${failure.error}`,
+      );
       return failure;
     }
   }
@@ -106,7 +115,9 @@ export class SlackGateway {
     const result = await this.call('chat.update', async () => {
       await this.client.chat.update({ channel: input.channel, ts: input.ts, text: input.text, blocks: input.blocks });
     });
-    this.metrics.chatUpdates.inc({ outcome: result.ok ? 'ok' : result.kind === 'rate-limited' ? 'ratelimited' : 'error' });
+    this.metrics.chatUpdates.inc({
+      outcome: result.ok ? 'ok' : result.kind === 'rate-limited' ? 'ratelimited' : 'error',
+    });
     return result;
   }
 
@@ -140,7 +151,9 @@ export class SlackGateway {
   userName(userId: string): Promise<SlackResult<string>> {
     return this.call('users.info', async () => {
       const { user } = await this.client.users.info({ user: userId });
-      const name = [user?.profile?.real_name, user?.real_name, user?.profile?.display_name, user?.name].find((n) => typeof n === 'string' && n.trim() !== '');
+      const name = [user?.profile?.real_name, user?.real_name, user?.profile?.display_name, user?.name].find(
+        (n) => typeof n === 'string' && n.trim() !== '',
+      );
       return name?.trim() ?? userId;
     });
   }
@@ -150,20 +163,35 @@ export class SlackGateway {
    * one completeUploadExternal sharing them all. Until that last step nothing shows in the channel, so a refusal
    * (`not_in_channel`, `file_upload_failed`) leaves nothing half-posted.
    */
-  async uploadFiles(input: { channel: string; threadTs?: string; comment: string; files: readonly UploadFile[] }): Promise<SlackResult<void>> {
+  async uploadFiles(input: {
+    channel: string;
+    threadTs?: string;
+    comment: string;
+    files: readonly UploadFile[];
+  }): Promise<SlackResult<void>> {
     const uploaded: { id: string; title: string }[] = [];
     for (const file of input.files) {
       const bytes = Buffer.from(file.content, 'utf8');
       const target = await this.call('files.getUploadURLExternal', async () => {
         const answer = await this.client.files.getUploadURLExternal({ filename: file.filename, length: bytes.length });
-        if (typeof answer.upload_url !== 'string' || typeof answer.file_id !== 'string') throw new Error('no upload_url in the answer');
+        if (typeof answer.upload_url !== 'string' || typeof answer.file_id !== 'string')
+          throw new Error('no upload_url in the answer');
         return { url: answer.upload_url, id: answer.file_id };
       });
       if (!target.ok) return target;
       const sent = await this.call('files.upload_url', async () => {
-        const response = await fetch(target.value.url, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' }, signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(target.value.url, {
+          method: 'POST',
+          body: bytes,
+          headers: { 'content-type': 'application/octet-stream' },
+          signal: AbortSignal.timeout(30_000),
+        });
         await response.arrayBuffer();
-        if (!response.ok) throw Object.assign(new Error(`upload answered ${response.status}`), { code: webApi.ErrorCode.HTTPError, statusCode: response.status });
+        if (!response.ok)
+          throw Object.assign(new Error(`upload answered ${response.status}`), {
+            code: webApi.ErrorCode.HTTPError,
+            statusCode: response.status,
+          });
       });
       if (!sent.ok) return sent;
       uploaded.push({ id: target.value.id, title: file.title });

@@ -41,7 +41,10 @@ export class HomePublisher {
     const { store, jobs, slack, logger, groups } = this.deps;
     // A group Slack could not list counts as nobody here: the Home shows less, never someone else's work.
     const home = await homeOf(store, jobs, userId, async (ids) => (await groups.read(ids)).members);
-    const published = await slack.publishHome(userId, renderHome(home, () => undefined));
+    const published = await slack.publishHome(
+      userId,
+      renderHome(home, () => undefined),
+    );
     if (!published.ok) logger.warn({ userId, slackError: published.error }, 'App Home not published');
   }
 
@@ -49,13 +52,15 @@ export class HomePublisher {
   changed(view: ChecklistView): void {
     const { goLive } = view;
     const concerned = new Set<string>([goLive.startedBy]);
-    for (const members of Object.values(goLive.roles)) for (const m of members) {
-      const id = USER_ID.exec(m)?.[1];
-      if (id) concerned.add(id);
-    }
+    for (const members of Object.values(goLive.roles))
+      for (const m of members) {
+        const id = USER_ID.exec(m)?.[1];
+        if (id) concerned.add(id);
+      }
     for (const record of view.items.values()) if (record.state === 'blocked') concerned.add(record.by);
     for (const id of concerned) if (this.seen.has(id)) this.pending.add(id);
-    if (this.pending.size > 0 && !this.timer) this.timer = this.deps.clock.setTimeout(() => void this.flush(), REFRESH_WINDOW_MS);
+    if (this.pending.size > 0 && !this.timer)
+      this.timer = this.deps.clock.setTimeout(() => void this.flush(), REFRESH_WINDOW_MS);
   }
 
   private async flush(): Promise<void> {
@@ -64,7 +69,13 @@ export class HomePublisher {
     this.pending.clear();
     this.flushing = this.flushing.then(async () => {
       for (let i = 0; i < users.length; i += PUBLISHES_AT_ONCE) {
-        await Promise.all(users.slice(i, i + PUBLISHES_AT_ONCE).map((u) => this.publish(u).catch((err: unknown) => this.deps.logger.error({ err }, 'App Home refresh failed'))));
+        await Promise.all(
+          users
+            .slice(i, i + PUBLISHES_AT_ONCE)
+            .map((u) =>
+              this.publish(u).catch((err: unknown) => this.deps.logger.error({ err }, 'App Home refresh failed')),
+            ),
+        );
       }
     });
     await this.flushing;
@@ -78,4 +89,3 @@ export class HomePublisher {
     await this.flushing;
   }
 }
-

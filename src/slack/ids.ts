@@ -71,6 +71,7 @@ export function encodeItemAction(value: ItemActionValue): string {
 export function decodeItemAction(raw: string): ItemActionValue | undefined {
   const [action, goLiveId, itemId, ...rest] = raw.split('|');
   if (rest.length > 0 || !goLiveId || !itemId) return undefined;
-  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open' && action !== 'note') return undefined;
+  if (action !== 'done' && action !== 'na' && action !== 'blocked' && action !== 'open' && action !== 'note')
+    return undefined;
   return { action, goLiveId, itemId };
 }

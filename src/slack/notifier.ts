@@ -32,7 +32,11 @@ export class SlackNotifier implements Notifier {
   checkRunFailed(goLive: GoLive): Promise<boolean> {
     const message: SlackMessage = {
       text: 'The checks could not finish; it is logged.',
-      blocks: [section(':warning: The checks could not finish because of an error on my side; it is logged. Try again in a moment.')],
+      blocks: [
+        section(
+          ':warning: The checks could not finish because of an error on my side; it is logged. Try again in a moment.',
+        ),
+      ],
     };
     return this.post(goLive, message, 'the check failure notice');
   }
@@ -40,7 +44,11 @@ export class SlackNotifier implements Notifier {
   /** Posts in the go-live's thread, once more after a 429's Retry-After. */
   private async post(goLive: GoLive, message: SlackMessage, what: string): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const posted = await this.slack.postMessage({ channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}), ...message });
+      const posted = await this.slack.postMessage({
+        channel: goLive.channelId,
+        ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}),
+        ...message,
+      });
       if (posted.ok) return true;
       if (posted.kind !== 'rate-limited') break;
       await sleep(this.clock, Math.min(posted.retryAfterMs, 30_000));

@@ -20,7 +20,9 @@ export class SlackPeople {
   /** Looks up the users among `ids` not known lately, then answers names from the cache. */
   async resolve(ids: readonly string[]): Promise<NameOf> {
     const now = this.clock.now();
-    const missing = [...new Set(ids)].filter((id) => USER_ID.test(id) && !(now - (this.names.get(id)?.at ?? -Infinity) < NAME_TTL_MS));
+    const missing = [...new Set(ids)].filter(
+      (id) => USER_ID.test(id) && !(now - (this.names.get(id)?.at ?? -Infinity) < NAME_TTL_MS),
+    );
     for (let i = 0; i < missing.length; i += LOOKUPS_AT_ONCE) {
       await Promise.all(
         missing.slice(i, i + LOOKUPS_AT_ONCE).map(async (id) => {

@@ -11,7 +11,11 @@ const GROUP = /^<!subteam\^([A-Z0-9]+)(?:\|[^<>]*)?>$/;
 
 function delivery<T>(result: SlackResult<T>, ts?: (value: T) => string): Delivery {
   if (result.ok) return ts ? { ok: true, ts: ts(result.value) } : { ok: true };
-  return { ok: false, error: result.error, ...(result.kind === 'rate-limited' ? { retryAfterMs: result.retryAfterMs } : {}) };
+  return {
+    ok: false,
+    error: result.error,
+    ...(result.kind === 'rate-limited' ? { retryAfterMs: result.retryAfterMs } : {}),
+  };
 }
 
 export class SlackPostLaunchNotifier implements PostLaunchNotifier {

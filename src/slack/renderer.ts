@@ -69,7 +69,12 @@ export interface RendererOptions {
    * once, even when their change's other message fails too. Never called on success, nor while the message is
    * only behind (Slack did not answer): that one shows by itself when Slack is back.
    */
-  onRenderFailed?: (goLiveId: string, target: RenderTarget, error: string, waiting: readonly RenderWaiter[]) => void | Promise<void>;
+  onRenderFailed?: (
+    goLiveId: string,
+    target: RenderTarget,
+    error: string,
+    waiting: readonly RenderWaiter[],
+  ) => void | Promise<void>;
 }
 
 /** What a catch-up did, from the renderer's counters over its run. */
@@ -98,7 +103,9 @@ function failed(result: SlackFailure): Rendered {
 
 /** A stable hash of what a message shows: sha256 of its text and blocks as JSON with sorted keys. */
 export function messageHash(message: SlackMessage): string {
-  return createHash('sha256').update(canonicalJson({ text: message.text, blocks: message.blocks })).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson({ text: message.text, blocks: message.blocks }))
+    .digest('base64url');
 }
 
 interface TargetState {
@@ -125,7 +132,16 @@ const CONTINUED: SlackMessage = {
 };
 
 export class SlackRenderer implements Renderer {
-  readonly stats: RendererStats = { posts: 0, updates: 0, reposts: 0, skipped: 0, unchanged: 0, rateLimited: 0, failures: 0, behind: 0 };
+  readonly stats: RendererStats = {
+    posts: 0,
+    updates: 0,
+    reposts: 0,
+    skipped: 0,
+    unchanged: 0,
+    rateLimited: 0,
+    failures: 0,
+    behind: 0,
+  };
   private readonly states = new Map<string, TargetState>();
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Go-lives this process has rendered in full; the first touch after a restart renders all their messages. */
@@ -177,7 +193,8 @@ export class SlackRenderer implements Renderer {
         this.options.store.getGoLive(goLiveId).then(
           (goLive) => {
             const all = goLive ? [ROOT, ...goLive.template.sections.map((s) => s.id)] : [];
-            for (const target of new Set([...targets, ...all])) this.mark(goLiveId, target, targets.includes(target) ? waiting : undefined);
+            for (const target of new Set([...targets, ...all]))
+              this.mark(goLiveId, target, targets.includes(target) ? waiting : undefined);
           },
           (error: unknown) => {
             this.known.delete(goLiveId);
@@ -267,10 +284,17 @@ export class SlackRenderer implements Renderer {
     for (const goLive of active) {
       if (!wanted.has(goLive.id)) continue;
       const own = byGoLive.get(goLive.id) ?? new Map<string, MessageVersion>();
-      const current = (r: MessageVersion | undefined): boolean => r?.ts !== undefined && r.renderedVersion >= goLive.version;
+      const current = (r: MessageVersion | undefined): boolean =>
+        r?.ts !== undefined && r.renderedVersion >= goLive.version;
       const stale = new Set<RenderTarget>();
       const root = own.get(ROOT);
-      if (this.rootStateChanged.has(goLive.id) || goLive.rootTs === undefined || root?.ts !== goLive.rootTs || !current(root)) stale.add(ROOT);
+      if (
+        this.rootStateChanged.has(goLive.id) ||
+        goLive.rootTs === undefined ||
+        root?.ts !== goLive.rootTs ||
+        !current(root)
+      )
+        stale.add(ROOT);
       for (const section of goLive.template.sections) if (!own.has(section.id)) stale.add(section.id);
       for (const [key, record] of own) if (!current(record) && key !== ROOT) stale.add(targetOf(key));
       let skipped = 0;
@@ -359,7 +383,9 @@ export class SlackRenderer implements Renderer {
       const waiting = state.waiting;
       state.waiting = [];
       const priority: UpdatePriority = waiting.length > 0 ? 'waiting' : 'background';
-      const result = await this.exclusive(state.goLiveId, state.target, () => this.render(state.goLiveId, state.target, priority));
+      const result = await this.exclusive(state.goLiveId, state.target, () =>
+        this.render(state.goLiveId, state.target, priority),
+      );
       // Behind, not refused: render() marked it again, and the same people wait on that render (first in line).
       if (!result.ok && result.retry && !this.stopping) state.waiting.unshift(...waiting);
       else if (!result.ok) this.tellWaiting(state, result.error, waiting);
@@ -388,7 +414,9 @@ export class SlackRenderer implements Renderer {
     void this.track(
       Promise.resolve()
         .then(() => onRenderFailed(goLiveId, target, error, [...people.values()]))
-        .catch((err: unknown) => this.options.logger.error({ err, goLiveId, target }, 'telling the people waiting on a failed render failed')),
+        .catch((err: unknown) =>
+          this.options.logger.error({ err, goLiveId, target }, 'telling the people waiting on a failed render failed'),
+        ),
     );
   }
 
@@ -450,7 +478,8 @@ export class SlackRenderer implements Renderer {
       const result = await this.exclusive(goLiveId, target, () => this.render(goLiveId, target, 'background'));
       if (!result.ok && outcome.ok) outcome = result;
     }
-    if (!outcome.ok) this.options.logger.warn({ goLiveId, error: outcome.error }, 'catching up a go-live left a message behind');
+    if (!outcome.ok)
+      this.options.logger.warn({ goLiveId, error: outcome.error }, 'catching up a go-live left a message behind');
     return outcome;
   }
 
@@ -459,7 +488,10 @@ export class SlackRenderer implements Renderer {
       const view = await this.options.store.getChecklist(goLiveId);
       if (!view) return { ok: false, error: 'go-live not found', retry: false };
       const records = new Map((await this.options.store.getMessages(goLiveId)).map((r) => [r.key, r]));
-      const result = target === ROOT ? await this.renderRoot(view, records, priority) : await this.renderSection(view, target, records, priority);
+      const result =
+        target === ROOT
+          ? await this.renderRoot(view, records, priority)
+          : await this.renderSection(view, target, records, priority);
       if (!result.ok) this.stats.failures += 1;
       if (!result.ok && result.retry && !this.stopping) {
         // Behind: rendered again from the database once the budget lets a call through (Slack answers again).
@@ -474,7 +506,11 @@ export class SlackRenderer implements Renderer {
     }
   }
 
-  private async renderRoot(view: ChecklistView, records: Map<string, MessageRecord>, priority: UpdatePriority): Promise<Rendered> {
+  private async renderRoot(
+    view: ChecklistView,
+    records: Map<string, MessageRecord>,
+    priority: UpdatePriority,
+  ): Promise<Rendered> {
     const { goLive } = view;
     const record = records.get(ROOT);
     const ts = goLive.rootTs ?? record?.ts;
@@ -486,22 +522,44 @@ export class SlackRenderer implements Renderer {
     const message = this.options.messages.root(view);
     const renderedHash = messageHash(message);
     if (ts === undefined) {
-      const posted = await this.withRetries(() => this.options.slack.postMessage({ channel: goLive.channelId, ...message }), priority, 'other');
+      const posted = await this.withRetries(
+        () => this.options.slack.postMessage({ channel: goLive.channelId, ...message }),
+        priority,
+        'other',
+      );
       if (!posted.ok) return failed(posted);
       this.stats.posts += 1;
       await this.options.store.setRootTs(goLive.id, posted.value.ts);
-      await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
+      await this.options.store.saveMessage({
+        goLiveId: goLive.id,
+        key: ROOT,
+        ts: posted.value.ts,
+        renderedVersion: goLive.version,
+        renderedHash,
+      });
       return { ok: true };
     }
-    if (record?.ts === ts && record.renderedHash === renderedHash) return this.unchanged(goLive.id, ROOT, ts, goLive.version, renderedHash);
-    const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }), priority, 'update');
+    if (record?.ts === ts && record.renderedHash === renderedHash)
+      return this.unchanged(goLive.id, ROOT, ts, goLive.version, renderedHash);
+    const updated = await this.withRetries(
+      () => this.options.slack.update({ channel: goLive.channelId, ts, ...message }),
+      priority,
+      'update',
+    );
     if (!updated.ok) {
       // The thread hangs on the root: re-posting it would orphan the sections, so say so and leave it.
-      if (updated.error === 'message_not_found') this.options.logger.error({ goLiveId: goLive.id }, 'the root message of a go-live was deleted');
+      if (updated.error === 'message_not_found')
+        this.options.logger.error({ goLiveId: goLive.id }, 'the root message of a go-live was deleted');
       return failed(updated);
     }
     this.stats.updates += 1;
-    await this.options.store.saveMessage({ goLiveId: goLive.id, key: ROOT, ts, renderedVersion: goLive.version, renderedHash });
+    await this.options.store.saveMessage({
+      goLiveId: goLive.id,
+      key: ROOT,
+      ts,
+      renderedVersion: goLive.version,
+      renderedHash,
+    });
     return { ok: true };
   }
 
@@ -513,7 +571,8 @@ export class SlackRenderer implements Renderer {
   ): Promise<Rendered> {
     const { goLive } = view;
     if (goLive.rootTs === undefined) return { ok: false, error: 'the go-live has no thread yet', retry: false };
-    if (!goLive.template.sections.some((s) => s.id === sectionId)) return { ok: false, error: `no section ${sectionId}`, retry: false };
+    if (!goLive.template.sections.some((s) => s.id === sectionId))
+      return { ok: false, error: `no section ${sectionId}`, retry: false };
     const parts = this.options.messages.section(view, sectionId);
     // Parts a shorter rendering no longer needs are blanked rather than deleted, so the thread keeps its order.
     for (let part = parts.length; records.has(sectionMessageKey(sectionId, part)); part += 1) {
@@ -543,10 +602,20 @@ export class SlackRenderer implements Renderer {
     if (record?.ts !== undefined) {
       const ts = record.ts;
       if (record.renderedHash === renderedHash) return this.unchanged(goLive.id, key, ts, goLive.version, renderedHash);
-      const updated = await this.withRetries(() => this.options.slack.update({ channel: goLive.channelId, ts, ...message }), priority, 'update');
+      const updated = await this.withRetries(
+        () => this.options.slack.update({ channel: goLive.channelId, ts, ...message }),
+        priority,
+        'update',
+      );
       if (updated.ok) {
         this.stats.updates += 1;
-        await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: goLive.version, renderedHash });
+        await this.options.store.saveMessage({
+          goLiveId: goLive.id,
+          key,
+          ts,
+          renderedVersion: goLive.version,
+          renderedHash,
+        });
         return { ok: true };
       }
       if (updated.error !== 'message_not_found') return failed(updated);
@@ -560,12 +629,24 @@ export class SlackRenderer implements Renderer {
     );
     if (!posted.ok) return failed(posted);
     this.stats.posts += 1;
-    await this.options.store.saveMessage({ goLiveId: goLive.id, key, ts: posted.value.ts, renderedVersion: goLive.version, renderedHash });
+    await this.options.store.saveMessage({
+      goLiveId: goLive.id,
+      key,
+      ts: posted.value.ts,
+      renderedVersion: goLive.version,
+      renderedHash,
+    });
     return { ok: true };
   }
 
   /** The message already shows this: no Slack call, only the version, so the next render takes the fast path. */
-  private async unchanged(goLiveId: string, key: string, ts: string, renderedVersion: number, renderedHash: string): Promise<Rendered> {
+  private async unchanged(
+    goLiveId: string,
+    key: string,
+    ts: string,
+    renderedVersion: number,
+    renderedHash: string,
+  ): Promise<Rendered> {
     this.stats.unchanged += 1;
     await this.options.store.saveMessage({ goLiveId, key, ts, renderedVersion, renderedHash });
     return { ok: true };
@@ -575,7 +656,11 @@ export class SlackRenderer implements Renderer {
    * A Slack call through the budget: after a 429 again (the budget waits out Retry-After for every call); after no
    * answer, a post again (the start needs it, in order) but a chat.update not: it is rendered again, fresh, later.
    */
-  private async withRetries<T>(call: () => Promise<SlackResult<T>>, priority: UpdatePriority, kind: BudgetedCall): Promise<SlackResult<T>> {
+  private async withRetries<T>(
+    call: () => Promise<SlackResult<T>>,
+    priority: UpdatePriority,
+    kind: BudgetedCall,
+  ): Promise<SlackResult<T>> {
     let rateLimited = 0;
     let transport = 0;
     for (;;) {

@@ -25,7 +25,12 @@ async function postToResponseUrl(url: string, message: SlackMessage): Promise<st
     const answer = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks }),
+      body: JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: message.text,
+        blocks: message.blocks,
+      }),
       signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
     });
     await answer.body?.cancel();
@@ -35,13 +40,26 @@ async function postToResponseUrl(url: string, message: SlackMessage): Promise<st
   }
 }
 
-export async function tellPrivately(slack: SlackGateway, logger: Logger, target: PrivateTarget, message: SlackMessage): Promise<void> {
+export async function tellPrivately(
+  slack: SlackGateway,
+  logger: Logger,
+  target: PrivateTarget,
+  message: SlackMessage,
+): Promise<void> {
   if (target.respond) {
     try {
-      await target.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+      await target.respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: message.text,
+        blocks: message.blocks,
+      });
       return;
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? { message: error.message } : undefined }, 'response_url answer failed; trying chat.postEphemeral');
+      logger.warn(
+        { err: error instanceof Error ? { message: error.message } : undefined },
+        'response_url answer failed; trying chat.postEphemeral',
+      );
     }
   }
   if (target.channel === undefined && target.responseUrl === undefined) {
@@ -61,9 +79,15 @@ export async function tellPrivately(slack: SlackGateway, logger: Logger, target:
       logger.error({ user: target.user, slackError: posted.error }, 'could not answer privately');
       return;
     }
-    logger.warn({ user: target.user, slackError: posted.error }, 'chat.postEphemeral failed; answering through the response_url');
+    logger.warn(
+      { user: target.user, slackError: posted.error },
+      'chat.postEphemeral failed; answering through the response_url',
+    );
   }
   const failure = await postToResponseUrl(target.responseUrl as string, message);
-  if (failure !== undefined) logger.error({ user: target.user, error: failure }, 'could not answer privately, not even through the response_url');
+  if (failure !== undefined)
+    logger.error(
+      { user: target.user, error: failure },
+      'could not answer privately, not even through the response_url',
+    );
 }
-

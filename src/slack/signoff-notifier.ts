@@ -33,7 +33,11 @@ export class SlackSignOffNotifier implements SignOffNotifier {
 
   direct(goLive: GoLive, userIds: readonly Actor[], n: DirectNotice): Promise<Actor[]> {
     const text =
-      n.kind === 'revoked' ? direct.revoked(goLive, n.by) : n.kind === 'withdrawn' ? direct.withdrawn(goLive, n.by, n.reason) : notice.rejected(goLive, n.by, n.reason);
+      n.kind === 'revoked'
+        ? direct.revoked(goLive, n.by)
+        : n.kind === 'withdrawn'
+          ? direct.withdrawn(goLive, n.by, n.reason)
+          : notice.rejected(goLive, n.by, n.reason);
     return this.sendDirect(goLive, userIds, plainMessage(text), `the ${n.kind} message`);
   }
 
@@ -46,7 +50,8 @@ export class SlackSignOffNotifier implements SignOffNotifier {
       case 'rejected':
         return notice.rejected(goLive, n.by, n.reason);
       case 'revoked': {
-        const what = n.what === 'roles' ? 'The approvers were' : (findItem(goLive.template, n.what)?.item.text ?? n.what);
+        const what =
+          n.what === 'roles' ? 'The approvers were' : (findItem(goLive.template, n.what)?.item.text ?? n.what);
         return notice.revoked(goLive, n.approvers, n.by, what);
       }
       case 'section-revoked':
@@ -65,13 +70,23 @@ export class SlackSignOffNotifier implements SignOffNotifier {
   }
 
   private async post(goLive: GoLive, message: SlackMessage, what: string): Promise<boolean> {
-    const posted = await this.slack.postMessage({ channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}), ...message });
-    if (!posted.ok) this.logger.error({ goLiveId: goLive.id, slackError: posted.error }, `${what} could not be posted in the thread`);
+    const posted = await this.slack.postMessage({
+      channel: goLive.channelId,
+      ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}),
+      ...message,
+    });
+    if (!posted.ok)
+      this.logger.error({ goLiveId: goLive.id, slackError: posted.error }, `${what} could not be posted in the thread`);
     return posted.ok;
   }
 
   /** One direct message per person, one after another (chat.postMessage is rate-limited); who could not be reached. */
-  private async sendDirect(goLive: GoLive, userIds: readonly Actor[], message: SlackMessage, what: string): Promise<Actor[]> {
+  private async sendDirect(
+    goLive: GoLive,
+    userIds: readonly Actor[],
+    message: SlackMessage,
+    what: string,
+  ): Promise<Actor[]> {
     const missed: Actor[] = [];
     for (const user of userIds) {
       const sent = await this.slack.postMessage({ channel: user, ...message });

@@ -44,7 +44,14 @@ interface Entry {
 const STOPPING = { ok: false, kind: 'transport', error: 'stopping' } as const;
 
 export class UpdateBudget {
-  readonly stats: UpdateBudgetStats = { waiting: 0, background: 0, other: 0, rateLimited: 0, unanswered: 0, maxQueued: 0 };
+  readonly stats: UpdateBudgetStats = {
+    waiting: 0,
+    background: 0,
+    other: 0,
+    rateLimited: 0,
+    unanswered: 0,
+    maxQueued: 0,
+  };
   private readonly clock: ClockTimer;
   private readonly perMs: number;
   private readonly burst: number;
@@ -88,7 +95,11 @@ export class UpdateBudget {
    * Makes `call` when its turn comes: after any pause, with a token for chat.update, waiting before background,
    * first come first served within each. Its answer adjusts the budget for everyone; it is returned as it is.
    */
-  async run<T>(call: () => Promise<SlackResult<T>>, priority: UpdatePriority, kind: BudgetedCall = 'update'): Promise<SlackResult<T>> {
+  async run<T>(
+    call: () => Promise<SlackResult<T>>,
+    priority: UpdatePriority,
+    kind: BudgetedCall = 'update',
+  ): Promise<SlackResult<T>> {
     const allowed = await new Promise<boolean>((go) => {
       this.queues[priority].push({ kind, go });
       this.stats.maxQueued = Math.max(this.stats.maxQueued, this.queued);
@@ -200,9 +211,12 @@ export class UpdateBudget {
     if (this.wake !== undefined && this.wakeDue <= at) return;
     if (this.wake !== undefined) this.clock.clearTimeout(this.wake);
     this.wakeDue = at;
-    this.wake = this.clock.setTimeout(() => {
-      this.wake = undefined;
-      this.pump();
-    }, Math.max(0, at - this.clock.now()));
+    this.wake = this.clock.setTimeout(
+      () => {
+        this.wake = undefined;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 }

@@ -63,7 +63,9 @@ export function checklistClosed(goLive: GoLive): string {
 export function startAnswer(outcome: StartOutcome): SlackMessage | undefined {
   if (outcome.ok) {
     const n = outcome.unposted.length;
-    return n === 0 ? undefined : renderError(`${n} section message(s) could not be posted yet; they appear on the next change.`);
+    return n === 0
+      ? undefined
+      : renderError(`${n} section message(s) could not be posted yet; they appear on the next change.`);
   }
   switch (outcome.code) {
     case 'locked':
@@ -71,9 +73,13 @@ export function startAnswer(outcome: StartOutcome): SlackMessage | undefined {
     case 'locked-elsewhere':
       return renderLockHeldElsewhere(outcome);
     case 'unknown-template':
-      return renderError(`there is no template \`${outcome.template}\`; templates: ${outcome.known.map((t) => `\`${t}\``).join(', ')}.`);
+      return renderError(
+        `there is no template \`${outcome.template}\`; templates: ${outcome.known.map((t) => `\`${t}\``).join(', ')}.`,
+      );
     case 'unknown-roles':
-      return renderError(`template \`${outcome.template}\` has no role ${outcome.roles.map((r) => `\`${r}\``).join(', ')}.`);
+      return renderError(
+        `template \`${outcome.template}\` has no role ${outcome.roles.map((r) => `\`${r}\``).join(', ')}.`,
+      );
     case 'slack':
       return renderError(`I could not start the go-live: ${explainSlackFailure(outcome.error)}`);
   }

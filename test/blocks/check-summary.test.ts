@@ -27,7 +27,14 @@ describe('renderCheckSummary', () => {
       result(1, 'warn', 'no TLS 1.3 (want it offered)'),
       result(2, 'fail', 'certificate expires in 10 days (want ≥ 30)'),
       result(3, 'error', 'timed out after 5000 ms'),
-      { id: 'hsts', kind: 'hsts', status: 'fail', summary: 'Strict-Transport-Security missing', evidence: {}, durationMs: 3 } satisfies CheckResult,
+      {
+        id: 'hsts',
+        kind: 'hsts',
+        status: 'fail',
+        summary: 'Strict-Transport-Security missing',
+        evidence: {},
+        durationMs: 3,
+      } satisfies CheckResult,
     ];
     const m = renderCheckSummary(results, { ...opts, sectionTitle: 'Security Configuration' });
     expect(formatProblems(validateMessage(m))).toBe('');
@@ -36,7 +43,13 @@ describe('renderCheckSummary', () => {
     expect(t).toContain('❌ 2 failed · ❗ 1 error · ⚠️ 1 warning · ✅ 1 passed');
     expect(t).toContain('run by <@U1>');
     expect(t).toContain('4.2 s');
-    const order = ['certificate expires', 'Strict-Transport-Security missing', 'timed out', 'no TLS 1.3', 'all five health'].map((s) => t.indexOf(s));
+    const order = [
+      'certificate expires',
+      'Strict-Transport-Security missing',
+      'timed out',
+      'no TLS 1.3',
+      'all five health',
+    ].map((s) => t.indexOf(s));
     expect(order.every((pos) => pos >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(t).toContain('❌ *hsts*: Strict-Transport-Security missing');
@@ -57,7 +70,9 @@ describe('renderCheckSummary', () => {
   });
 
   it('fits hundreds of results, naming how many more there are', () => {
-    const results = Array.from({ length: 600 }, (_, i) => result(i, i % 2 ? 'pass' : 'fail', `${i} ${'x'.repeat(400)}`));
+    const results = Array.from({ length: 600 }, (_, i) =>
+      result(i, i % 2 ? 'pass' : 'fail', `${i} ${'x'.repeat(400)}`),
+    );
     const m = renderCheckSummary(results, opts);
     expect(formatProblems(validateMessage(m))).toBe('');
     expect(texts(m)).toMatch(/…and \d+ more/);

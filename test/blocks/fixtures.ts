@@ -33,9 +33,13 @@ export function template(sections: TemplateSection[]): Template {
 /** The seed's Security section shape: 22 items in 3 groups, checks on some. */
 export function securitySection(): TemplateSection {
   const n = (prefix: string, count: number) =>
-    Array.from({ length: count }, (_, i) => item(`${prefix}-${i + 1}`, `*${prefix} item ${i + 1}* configured and verified`));
+    Array.from({ length: count }, (_, i) =>
+      item(`${prefix}-${i + 1}`, `*${prefix} item ${i + 1}* configured and verified`),
+    );
   const network = n('network', 5);
-  network[0] = item('ssl-installed', '*SSL/TLS certificate* installed and valid', { check: { kind: 'tls-certificate', options: {} } });
+  network[0] = item('ssl-installed', '*SSL/TLS certificate* installed and valid', {
+    check: { kind: 'tls-certificate', options: {} },
+  });
   return {
     id: 'security',
     title: 'Security Configuration',

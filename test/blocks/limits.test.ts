@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { countBlockText, formatProblems, LIMITS, validateMessage, validateView } from '../../src/slack/blocks/limits.js';
+import {
+  countBlockText,
+  formatProblems,
+  LIMITS,
+  validateMessage,
+  validateView,
+} from '../../src/slack/blocks/limits.js';
 import type { LimitRule } from '../../src/slack/blocks/limits.js';
 
 const md = (text: string) => ({ type: 'mrkdwn', text });
@@ -67,15 +73,26 @@ describe('validateMessage', () => {
     ['overflow-options', msg([section('x', { accessory: overflow(6) })])],
     [
       'option-value',
-      msg([section('x', { accessory: { type: 'overflow', action_id: 'm', options: [option('a', 'v'.repeat(151)), option('b', 'v')] } })]),
+      msg([
+        section('x', {
+          accessory: { type: 'overflow', action_id: 'm', options: [option('a', 'v'.repeat(151)), option('b', 'v')] },
+        }),
+      ]),
     ],
     [
       'option-text',
-      msg([section('x', { accessory: { type: 'overflow', action_id: 'm', options: [option('a'.repeat(76), 'v'), option('b', 'w')] } })]),
+      msg([
+        section('x', {
+          accessory: { type: 'overflow', action_id: 'm', options: [option('a'.repeat(76), 'v'), option('b', 'w')] },
+        }),
+      ]),
     ],
     ['context-elements', msg([{ type: 'context', elements: Array.from({ length: 11 }, () => md('c')) }])],
     ['text-budget', msg(Array.from({ length: 5 }, () => section('x'.repeat(2500))))],
-    ['actions-elements', msg([{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => button('b', `a${i}`)) }])],
+    [
+      'actions-elements',
+      msg([{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => button('b', `a${i}`)) }]),
+    ],
     ['blocks-missing', { text: 't', blocks: 'not json' }],
   ];
 
@@ -89,14 +106,18 @@ describe('validateMessage', () => {
 
   it('counts every text object toward the budget, including buttons and options', () => {
     const blocks = [
-      section('abc', { accessory: { type: 'overflow', action_id: 'm', options: [option('de', 'v1'), option('f', 'v2')] } }),
+      section('abc', {
+        accessory: { type: 'overflow', action_id: 'm', options: [option('de', 'v1'), option('f', 'v2')] },
+      }),
       { type: 'actions', elements: [button('ghij')] },
     ];
     expect(countBlockText(blocks)).toBe(3 + 2 + 1 + 4);
   });
 
   it('allows exactly the limits', () => {
-    const blocks = Array.from({ length: LIMITS.messageBlocks }, (_, i) => section('x'.repeat(200), { block_id: `b${i}` }));
+    const blocks = Array.from({ length: LIMITS.messageBlocks }, (_, i) =>
+      section('x'.repeat(200), { block_id: `b${i}` }),
+    );
     expect(validateMessage(msg(blocks))).toEqual([]);
   });
 });
@@ -116,7 +137,9 @@ describe('validateView', () => {
 
   it('accepts a view sent as a JSON string, as in form-encoded calls', () => {
     expect(validateView(JSON.stringify(modal([section('x')])))).toEqual([]);
-    expect(rules(validateView(JSON.stringify(modal([section('x')], { title: pt('t'.repeat(25)) }))))).toEqual(['view-title']);
+    expect(rules(validateView(JSON.stringify(modal([section('x')], { title: pt('t'.repeat(25)) }))))).toEqual([
+      'view-title',
+    ]);
   });
 
   const cases: [LimitRule, unknown][] = [
@@ -125,10 +148,38 @@ describe('validateView', () => {
     ['view-submit-close', modal([section('x')], { submit: pt('s'.repeat(25)) })],
     ['private-metadata', modal([section('x')], { private_metadata: 'm'.repeat(3001) })],
     ['callback-id', modal([section('x')], { callback_id: 'c'.repeat(256) })],
-    ['select-options', modal([section('x', { accessory: { type: 'static_select', action_id: 's', options: Array.from({ length: 101 }, (_, i) => option('o', `v${i}`)) } })])],
-    ['input-label', modal([{ type: 'input', label: pt('l'.repeat(2001)), element: { type: 'plain_text_input', action_id: 'i' } }])],
-    ['input-max-length', modal([{ type: 'input', label: pt('l'), element: { type: 'plain_text_input', action_id: 'i', max_length: 3001 } }])],
-    ['placeholder', modal([{ type: 'input', label: pt('l'), element: { type: 'plain_text_input', action_id: 'i', placeholder: pt('p'.repeat(151)) } }])],
+    [
+      'select-options',
+      modal([
+        section('x', {
+          accessory: {
+            type: 'static_select',
+            action_id: 's',
+            options: Array.from({ length: 101 }, (_, i) => option('o', `v${i}`)),
+          },
+        }),
+      ]),
+    ],
+    [
+      'input-label',
+      modal([{ type: 'input', label: pt('l'.repeat(2001)), element: { type: 'plain_text_input', action_id: 'i' } }]),
+    ],
+    [
+      'input-max-length',
+      modal([
+        { type: 'input', label: pt('l'), element: { type: 'plain_text_input', action_id: 'i', max_length: 3001 } },
+      ]),
+    ],
+    [
+      'placeholder',
+      modal([
+        {
+          type: 'input',
+          label: pt('l'),
+          element: { type: 'plain_text_input', action_id: 'i', placeholder: pt('p'.repeat(151)) },
+        },
+      ]),
+    ],
     ['blocks-missing', { type: 'modal', title: pt('x') }],
   ];
 

@@ -16,7 +16,15 @@ type Input = {
   block_id: string;
   optional?: boolean;
   label: { text: string };
-  element: { type: string; action_id: string; initial_value?: string; max_length?: number; multiline?: boolean; options?: unknown[]; initial_option?: { value: string } };
+  element: {
+    type: string;
+    action_id: string;
+    initial_value?: string;
+    max_length?: number;
+    multiline?: boolean;
+    options?: unknown[];
+    initial_option?: { value: string };
+  };
 };
 
 describe('start modal', () => {
@@ -61,9 +69,18 @@ describe('start modal', () => {
 
   it('carries the privacy of the channel it was opened in; a form from before that goes by the channel id', () => {
     const view = renderStartModal({ templates, channelId: 'C0SECRET', privateChannel: true });
-    expect(readStartModalMetadata(view.private_metadata ?? '')).toEqual({ channelId: 'C0SECRET', privateChannel: true });
-    expect(readStartModalMetadata(JSON.stringify({ channelId: 'C0PUBLIC' }))).toEqual({ channelId: 'C0PUBLIC', privateChannel: false });
-    expect(readStartModalMetadata(JSON.stringify({ channelId: 'G0LEGACY' }))).toEqual({ channelId: 'G0LEGACY', privateChannel: true });
+    expect(readStartModalMetadata(view.private_metadata ?? '')).toEqual({
+      channelId: 'C0SECRET',
+      privateChannel: true,
+    });
+    expect(readStartModalMetadata(JSON.stringify({ channelId: 'C0PUBLIC' }))).toEqual({
+      channelId: 'C0PUBLIC',
+      privateChannel: false,
+    });
+    expect(readStartModalMetadata(JSON.stringify({ channelId: 'G0LEGACY' }))).toEqual({
+      channelId: 'G0LEGACY',
+      privateChannel: true,
+    });
   });
 
   it('reads back what the person submitted', () => {
@@ -109,7 +126,11 @@ describe('reason modal', () => {
         itemId: 'secret-key',
       });
       const input = (view.blocks as unknown as Input[]).find((b) => b.type === 'input');
-      expect(input?.element).toMatchObject({ type: 'plain_text_input', multiline: true, max_length: REASON_MAX_LENGTH });
+      expect(input?.element).toMatchObject({
+        type: 'plain_text_input',
+        multiline: true,
+        max_length: REASON_MAX_LENGTH,
+      });
       expect(JSON.stringify(view.blocks)).not.toContain('<!channel>');
     }
   });

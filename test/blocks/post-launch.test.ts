@@ -28,12 +28,20 @@ describe('renderCheckIn after downtime', () => {
   });
 
   it('late: says by how much, and the repeats folded into it', () => {
-    expect(firstLine({ ...base, lateMs: 9_000 })).toBe(':bell: *Check-in:* Check health endpoints :hourglass: _late by 9s (Golive was not running when it was due)_');
-    expect(firstLine({ ...base, lateMs: 3 * 3_600_000, replaces: 3 })).toContain('_late by 3h (Golive was not running when it was due; 3 missed repeats folded into this one)_');
+    expect(firstLine({ ...base, lateMs: 9_000 })).toBe(
+      ':bell: *Check-in:* Check health endpoints :hourglass: _late by 9s (Golive was not running when it was due)_',
+    );
+    expect(firstLine({ ...base, lateMs: 3 * 3_600_000, replaces: 3 })).toContain(
+      '_late by 3h (Golive was not running when it was due; 3 missed repeats folded into this one)_',
+    );
   });
 
   it('on time but standing for a repeat missed while Golive was down: the missed one is still told', () => {
-    expect(firstLine({ ...base, replaces: 1 })).toBe(':bell: *Check-in:* Check health endpoints :hourglass: _1 missed repeat folded into this one (Golive was not running when it was due)_');
-    expect(firstLine({ ...base, replaces: 2 })).toContain('_2 missed repeats folded into this one (Golive was not running when they were due)_');
+    expect(firstLine({ ...base, replaces: 1 })).toBe(
+      ':bell: *Check-in:* Check health endpoints :hourglass: _1 missed repeat folded into this one (Golive was not running when it was due)_',
+    );
+    expect(firstLine({ ...base, replaces: 2 })).toContain(
+      '_2 missed repeats folded into this one (Golive was not running when they were due)_',
+    );
   });
 });

@@ -53,7 +53,11 @@ describe('renderStatus', () => {
 
   it('stays within the limits with hundreds of go-lives and hostile names', () => {
     const entries = Array.from({ length: 300 }, (_, i) => {
-      const g = goLive(tpl, { id: `g${i}`, service: `<!channel>${'<script>'.repeat(100)}`, environment: 'E'.repeat(40) });
+      const g = goLive(tpl, {
+        id: `g${i}`,
+        service: `<!channel>${'<script>'.repeat(100)}`,
+        environment: 'E'.repeat(40),
+      });
       return { goLive: g, progress: progress(view(g)), permalink: `${permalink}${i}` };
     });
     const m = renderStatus(entries);

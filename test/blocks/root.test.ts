@@ -17,7 +17,10 @@ function allText(m: SlackMessage): string {
 
 function texts(m: SlackMessage): string {
   return (m.blocks as unknown as { text?: { text: string }; elements?: { text?: string | { text: string } }[] }[])
-    .flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : (e.text?.text ?? '')))])
+    .flatMap((b) => [
+      b.text?.text ?? '',
+      ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : (e.text?.text ?? ''))),
+    ])
     .join('\n');
 }
 
@@ -26,8 +29,12 @@ function records(done: number): ItemRecord[] {
   const ids = flattenItems(tpl).map((f) => f.item.id);
   const out: ItemRecord[] = [];
   ids.slice(0, done - 3).forEach((id) => out.push({ itemId: id, state: 'done', by: 'U1', at: T0 }));
-  ids.slice(done - 3, done).forEach((id) => out.push({ itemId: id, state: 'na', by: 'U1', at: T0, reason: 'not here' }));
-  ids.slice(done, done + 2).forEach((id) => out.push({ itemId: id, state: 'blocked', by: 'U2', at: T0, reason: 'waiting' }));
+  ids
+    .slice(done - 3, done)
+    .forEach((id) => out.push({ itemId: id, state: 'na', by: 'U1', at: T0, reason: 'not here' }));
+  ids
+    .slice(done, done + 2)
+    .forEach((id) => out.push({ itemId: id, state: 'blocked', by: 'U2', at: T0, reason: 'waiting' }));
   ids.slice(done + 2, done + 3).forEach((id) => out.push({ itemId: id, state: 'failed', by: 'golive', at: T0 }));
   return out;
 }
@@ -39,7 +46,9 @@ describe('renderRoot', () => {
     const t = texts(m);
     expect(t).toContain('Go-live: checkout-api · production');
     expect(t).toContain('<https://checkout.example.com/|https://checkout.example.com>');
-    expect(t).toContain(`*Started by* <@U0STARTER1> · <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-29 18:00 UTC>`);
+    expect(t).toContain(
+      `*Started by* <@U0STARTER1> · <!date^${T0 / 1000}^{date_short_pretty} {time}|2026-11-29 18:00 UTC>`,
+    );
     expect(t).toContain('*Go-live approver:* <@U0APPROVE1>');
     expect(t).toContain('*Primary On-Call:* <@U0PRIMARY1>');
     expect(t).toContain('*Database Admin:* <!subteam^S0DBA0001>');
@@ -55,7 +64,9 @@ describe('renderRoot', () => {
     const g = goLive(tpl);
     const m = renderRoot(view(g));
     expect(texts(m)).toContain('0/144  ▱▱▱▱▱▱▱▱▱▱ 0%');
-    const actions = (m.blocks as unknown as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = (m.blocks as unknown as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
     expect(actions?.elements?.[0]).toMatchObject({ action_id: ACTION.runChecks, value: g.id });
   });
 

@@ -6,7 +6,17 @@ import { ACTION, decodeItemAction } from '../../src/slack/ids.js';
 import { countBlockText, formatProblems, LIMITS, validateMessage } from '../../src/slack/blocks/limits.js';
 import { fairCap, renderAllSections, renderSection, SECTION_BUDGET } from '../../src/slack/blocks/section.js';
 import type { SectionMessage } from '../../src/slack/blocks/section.js';
-import { everyItemAnnotated, goLive, hugeSection, item, monitoringSection, securitySection, T0, template, view } from './fixtures.js';
+import {
+  everyItemAnnotated,
+  goLive,
+  hugeSection,
+  item,
+  monitoringSection,
+  securitySection,
+  T0,
+  template,
+  view,
+} from './fixtures.js';
 
 function expectValid(messages: SectionMessage[]): void {
   for (const m of messages) {
@@ -14,7 +24,13 @@ function expectValid(messages: SectionMessage[]): void {
   }
 }
 
-type AnyBlock = { type: string; block_id?: string; text?: { text: string }; accessory?: { options: { text: { text: string }; value: string }[] }; elements?: { action_id: string; value: string }[] };
+type AnyBlock = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  accessory?: { options: { text: { text: string }; value: string }[] };
+  elements?: { action_id: string; value: string }[];
+};
 
 function blocksOf(m: SectionMessage): AnyBlock[] {
   return m.blocks as unknown as AnyBlock[];
@@ -54,7 +70,13 @@ describe('renderSection on the default template', () => {
   it('shows the largest section (security, 22 items) with header progress, groups, icons, who and when', () => {
     const records: ItemRecord[] = [
       { itemId: 'secret-key', state: 'done', by: 'U1', at: T0 + 60_000 },
-      { itemId: 'env-permissions', state: 'na', by: 'U2', at: T0, reason: 'no .env file: secrets come from <Vault> & KMS' },
+      {
+        itemId: 'env-permissions',
+        state: 'na',
+        by: 'U2',
+        at: T0,
+        reason: 'no .env file: secrets come from <Vault> & KMS',
+      },
       { itemId: 'credentials-in-env', state: 'blocked', by: 'U3', at: T0, reason: 'waiting for the vault team' },
     ];
     const flat = flattenItems(tpl).filter((f) => f.sectionId === 'security');
@@ -100,7 +122,11 @@ describe('renderSection on the default template', () => {
     expect(actions?.elements?.[0]?.value).toBe(`${v.goLive.id}|security`);
     const [database] = renderSection(v, 'database');
     // The database section has no checks, but an owner role (dba): only Sign off section.
-    expect(blocksOf(database!).find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id)).toEqual([ACTION.signOffSection]);
+    expect(
+      blocksOf(database!)
+        .find((b) => b.type === 'actions')
+        ?.elements?.map((e) => e.action_id),
+    ).toEqual([ACTION.signOffSection]);
     const [performance] = renderSection(v, 'performance');
     expect(blocksOf(performance!).some((b) => b.type === 'actions')).toBe(false);
   });
@@ -119,7 +145,15 @@ describe('item menu', () => {
   const g = goLive(tpl);
 
   function labels(state: ItemRecord['state']): string[] {
-    const v = view(g, [{ itemId: 'secrets-1', state, by: 'U1', at: T0, ...(state === 'na' || state === 'blocked' ? { reason: 'r' } : {}) }]);
+    const v = view(g, [
+      {
+        itemId: 'secrets-1',
+        state,
+        by: 'U1',
+        at: T0,
+        ...(state === 'na' || state === 'blocked' ? { reason: 'r' } : {}),
+      },
+    ]);
     const [m] = renderSection(v, 'security');
     return itemBlock(m!, 'secrets-1').accessory!.options.map((o) => o.text.text);
   }
@@ -161,7 +195,12 @@ describe('annotations', () => {
         state: 'failed',
         by: 'golive',
         at: T0,
-        evidence: { kind: 'health', status: 'fail', summary: '/health/ready answered 503 (want 2xx)', takenAt: T0 + 5000 },
+        evidence: {
+          kind: 'health',
+          status: 'fail',
+          summary: '/health/ready answered 503 (want 2xx)',
+          takenAt: T0 + 5000,
+        },
       },
     ]);
     const [m] = renderSection(v, 'monitoring');
@@ -174,14 +213,20 @@ describe('annotations', () => {
 
   it('says who reopened an item', () => {
     const tpl = template([securitySection()]);
-    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'secrets-2', state: 'open', by: 'U9', at: T0 }]), 'security');
+    const [m] = renderSection(
+      view(goLive(tpl), [{ itemId: 'secrets-2', state: 'open', by: 'U9', at: T0 }]),
+      'security',
+    );
     expect(itemBlock(m!, 'secrets-2').text!.text).toContain('_reopened_ by <@U9>');
   });
 
   it('shows evidence on an untouched item without saying anyone reopened it', () => {
     const tpl = template([monitoringSection()]);
     const evidence = { kind: 'health', status: 'error', summary: 'connection refused', takenAt: T0 + 5000 } as const;
-    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'open', by: 'golive', at: T0, evidence }]), 'monitoring');
+    const [m] = renderSection(
+      view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'open', by: 'golive', at: T0, evidence }]),
+      'monitoring',
+    );
     const text = itemBlock(m!, 'health-endpoints').text!.text;
     expect(text).toContain('❗ `health` error: connection refused · <!date^');
     expect(text).not.toContain('reopened');
@@ -192,7 +237,10 @@ describe('annotations', () => {
   it('keeps the person who resolved an item beside the evidence a check attached later', () => {
     const tpl = template([monitoringSection()]);
     const evidence = { kind: 'health', status: 'pass', summary: '5/5 answered 200', takenAt: T0 + 60_000 } as const;
-    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'done', by: 'U0SRE', at: T0, evidence }]), 'monitoring');
+    const [m] = renderSection(
+      view(goLive(tpl), [{ itemId: 'health-endpoints', state: 'done', by: 'U0SRE', at: T0, evidence }]),
+      'monitoring',
+    );
     const text = itemBlock(m!, 'health-endpoints').text!.text;
     expect(text).toContain('_done_ by <@U0SRE>');
     expect(text).toContain('`health` pass: 5/5 answered 200');
@@ -229,7 +277,11 @@ describe('annotations', () => {
     expectValid(messages);
     const items = blocksOf(messages[0]!).filter((b) => b.block_id?.startsWith('item:'));
     expect(items).toHaveLength(25);
-    const evidenceOnly = new Set(everyItemAnnotated(tpl).filter((r) => r.state === 'open' && r.by === 'golive').map((r) => `item:${r.itemId}`));
+    const evidenceOnly = new Set(
+      everyItemAnnotated(tpl)
+        .filter((r) => r.state === 'open' && r.by === 'golive')
+        .map((r) => `item:${r.itemId}`),
+    );
     expect(evidenceOnly.size).toBeGreaterThan(0);
     for (const b of items) {
       if (evidenceOnly.has(b.block_id ?? '')) {
@@ -247,7 +299,10 @@ describe('annotations', () => {
   it('keeps the full reason when there is room', () => {
     const tpl = template([securitySection()]);
     const reason = 'R'.repeat(500);
-    const [m] = renderSection(view(goLive(tpl), [{ itemId: 'secrets-1', state: 'na', by: 'U1', at: T0, reason }]), 'security');
+    const [m] = renderSection(
+      view(goLive(tpl), [{ itemId: 'secrets-1', state: 'na', by: 'U1', at: T0, reason }]),
+      'security',
+    );
     expect(itemBlock(m!, 'secrets-1').text!.text).toContain(`“${reason}”`);
   });
 });
@@ -255,7 +310,9 @@ describe('annotations', () => {
 describe('splitting', () => {
   it('continues a section too big for one message, with stable keys and the group repeated', () => {
     const items = Array.from({ length: 60 }, (_, i) => item(`it-${i}`, `*Item ${i}* must be checked`));
-    const tpl = template([{ id: 'big', title: 'Big section', emoji: ':package:', groups: [{ title: 'Only group', items }] }]);
+    const tpl = template([
+      { id: 'big', title: 'Big section', emoji: ':package:', groups: [{ title: 'Only group', items }] },
+    ]);
     const fresh = renderSection(view(goLive(tpl)), 'big');
     const annotated = renderSection(view(goLive(tpl), everyItemAnnotated(tpl)), 'big');
     expect(fresh.map((m) => m.key)).toEqual(['big', 'big#2']);

@@ -21,8 +21,11 @@ describe('renderApprovalRequest', () => {
     const text = JSON.stringify(m.blocks);
     expect(text).toContain('✅ 4 done · ➖ 0 N/A · ☐ 140 open · ⛔ 0 blocked · ❌ 0 failed');
     expect(text).toContain('…and 127 more open required items');
-    expect(text).toContain('Sections not yet signed off: Security Configuration (Infrastructure Team), Database Configuration (Database Admin)');
-    const buttons = (m.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] }).elements;
+    expect(text).toContain(
+      'Sections not yet signed off: Security Configuration (Infrastructure Team), Database Configuration (Database Admin)',
+    );
+    const buttons = (m.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] })
+      .elements;
     expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
       [ACTION.approve, `${g.id}|3`],
       [ACTION.reject, `${g.id}|3`],
@@ -33,7 +36,12 @@ describe('renderApprovalRequest', () => {
 describe('refusalText', () => {
   it('says who may act instead, and never loses the group that could not be read', () => {
     const g = goLive(tpl, { roles: { approver: ['<@U0ANA>', '<!subteam^S0REL>'] } });
-    expect(refusalText({ code: 'not-role-holder', role: 'approver', label: 'Go-live approver', unresolvedGroups: ['S0REL'] }, g)).toBe(
+    expect(
+      refusalText(
+        { code: 'not-role-holder', role: 'approver', label: 'Go-live approver', unresolvedGroups: ['S0REL'] },
+        g,
+      ),
+    ).toBe(
       'only a *Go-live approver* may do that; that role is held by <@U0ANA>, <!subteam^S0REL>. I could not read the members of <!subteam^S0REL> from Slack; try again in a minute.',
     );
     expect(refusalText({ code: 'four-eyes', deployer: g.startedBy }, g)).toContain('four eyes');

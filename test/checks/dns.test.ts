@@ -13,7 +13,11 @@ afterEach(async () => {
 });
 
 async function dnsCheck(url: string, options: Record<string, unknown> = {}): Promise<CheckResult> {
-  const run = await runChecks([{ id: 'dns', kind: 'dns', options }], { url: new URL(url) }, { timeoutMs: 5000, policy });
+  const run = await runChecks(
+    [{ id: 'dns', kind: 'dns', options }],
+    { url: new URL(url) },
+    { timeoutMs: 5000, policy },
+  );
   const result = run.results[0];
   if (!result) throw new Error('no result');
   return result;
@@ -38,7 +42,9 @@ describe('dns', () => {
     dnsServers.push(empty);
     const result = await dnsCheck('https://localhost/', { resolvers: [empty.address] });
     expect(result.status).toBe('fail');
-    expect(result.summary).toMatch(new RegExp(`^resolver ${empty.address} says .*ENOTFOUND.* \\(want 127\\.0\\.0\\.1, as the system resolver\\)$`));
+    expect(result.summary).toMatch(
+      new RegExp(`^resolver ${empty.address} says .*ENOTFOUND.* \\(want 127\\.0\\.0\\.1, as the system resolver\\)$`),
+    );
   });
 
   it('checks that configured resolvers agree', async () => {
@@ -54,7 +60,7 @@ describe('dns', () => {
     expect(disagreeing.queries).toBeGreaterThan(0);
   });
 
-  it('does not pass an IP literal: there is no DNS name to look at, the item stays a person\'s', async () => {
+  it("does not pass an IP literal: there is no DNS name to look at, the item stays a person's", async () => {
     const result = await dnsCheck('https://203.0.113.7/');
     expect(result.status).toBe('error');
     expect(result.summary).toBe('203.0.113.7 is an IP address, no DNS name to check (want a URL with a host name)');
@@ -74,6 +80,8 @@ describe('dns', () => {
     dnsServers.push(agreeing);
     const result = await dnsCheck('https://localhost/', { resolvers: [agreeing.address, gone.address] });
     expect(result.status).toBe('error');
-    expect(result.summary).toMatch(new RegExp(`^resolver ${gone.address} did not answer: .* \\(want 127\\.0\\.0\\.1 from every resolver\\)$`));
+    expect(result.summary).toMatch(
+      new RegExp(`^resolver ${gone.address} did not answer: .* \\(want 127\\.0\\.0\\.1 from every resolver\\)$`),
+    );
   });
 });

@@ -57,7 +57,10 @@ describe('address judgement', () => {
   });
 
   it('allows listed host names and CIDRs, and nothing else', () => {
-    const policy = createAddressPolicy({ allowPrivate: false, allowedHosts: ['db.internal', '10.0.0.0/8', ' fd00::/8 ', '192.168.1.5'] });
+    const policy = createAddressPolicy({
+      allowPrivate: false,
+      allowedHosts: ['db.internal', '10.0.0.0/8', ' fd00::/8 ', '192.168.1.5'],
+    });
     expect(policy.judge('172.16.0.1', 'DB.internal.')).toEqual({ ok: true });
     expect(policy.judge('10.200.0.1', 'app.internal')).toEqual({ ok: true });
     expect(policy.judge('fd12::1', 'v6.internal')).toEqual({ ok: true });

@@ -31,7 +31,11 @@ async function serve(options?: SiteOptions): Promise<TestServer> {
   return server;
 }
 
-async function check(kind: CheckKind, target: CheckTarget | URL, options: Record<string, unknown> = {}): Promise<CheckResult> {
+async function check(
+  kind: CheckKind,
+  target: CheckTarget | URL,
+  options: Record<string, unknown> = {},
+): Promise<CheckResult> {
   const run = await runChecks([{ id: kind, kind, options }], target instanceof URL ? { url: target } : target, {
     timeoutMs: 5000,
     policy: loopback,
@@ -201,7 +205,11 @@ describe('security-headers', () => {
 
   it('warns on weaker values', async () => {
     const server = await serve({
-      headers: { 'content-security-policy': "default-src 'self' 'unsafe-inline'", 'referrer-policy': 'unsafe-url', 'x-content-type-options': null },
+      headers: {
+        'content-security-policy': "default-src 'self' 'unsafe-inline'",
+        'referrer-policy': 'unsafe-url',
+        'x-content-type-options': null,
+      },
     });
     const result = await check('security-headers', server.url);
     expect(result.status).toBe('warn');
@@ -235,7 +243,9 @@ describe('error-pages', () => {
   });
 
   it('fails on a Werkzeug debug page, quoting what leaked', async () => {
-    const server = await serve({ notFound: { body: WERKZEUG_DEBUG_PAGE, headers: { server: 'Werkzeug/3.0.1 Python/3.11.4' } } });
+    const server = await serve({
+      notFound: { body: WERKZEUG_DEBUG_PAGE, headers: { server: 'Werkzeug/3.0.1 Python/3.11.4' } },
+    });
     const result = await check('error-pages', server.url);
     expect(result.status).toBe('fail');
     expect(result.summary).toContain('Werkzeug debugger');
@@ -264,7 +274,9 @@ describe('cookies', () => {
     const server = await serve({ headers: { 'set-cookie': ['auth_token=x; Path=/', 'sessionid=y; Secure'] } });
     const result = await check('cookies', server.url);
     expect(result.status).toBe('fail');
-    expect(result.summary).toBe('auth_token lacks Secure and HttpOnly; sessionid lacks HttpOnly (want Secure; HttpOnly)');
+    expect(result.summary).toBe(
+      'auth_token lacks Secure and HttpOnly; sessionid lacks HttpOnly (want Secure; HttpOnly)',
+    );
   });
 
   it('warns when SameSite is missing', async () => {
@@ -300,7 +312,9 @@ describe('admin-exposed when one path does not answer', () => {
     servers.push(server);
     const result = await check('admin-exposed', server.url);
     expect(result.status).toBe('error');
-    expect(result.summary).toMatch(/^\/admin → 404, \/console → 404, \/phpmyadmin → .+ \(want every admin path to answer, none open\)$/);
+    expect(result.summary).toMatch(
+      /^\/admin → 404, \/console → 404, \/phpmyadmin → .+ \(want every admin path to answer, none open\)$/,
+    );
   });
 });
 
@@ -331,7 +345,7 @@ describe('response-time', () => {
     expect(result.status).toBe('fail');
   });
 
-  it('does not pass a fast server error: the time of an error page is not the service\'s', async () => {
+  it("does not pass a fast server error: the time of an error page is not the service's", async () => {
     const server = await startHttpServer((_req, res) => res.writeHead(502).end('bad gateway'));
     servers.push(server);
     const result = await check('response-time', server.url);
@@ -349,7 +363,9 @@ describe('database-port', () => {
     await closed.close();
     const open = await check('database-port', new URL('https://127.0.0.1/'), { ports: [listener.port, closedPort] });
     expect(open.status).toBe('fail');
-    expect(open.summary).toBe(`port ${listener.port} open on 127.0.0.1 (want ${listener.port}, ${closedPort} closed or filtered)`);
+    expect(open.summary).toBe(
+      `port ${listener.port} open on 127.0.0.1 (want ${listener.port}, ${closedPort} closed or filtered)`,
+    );
     const shut = await check('database-port', new URL('https://127.0.0.1/'), { ports: [closedPort] });
     expect(shut.status).toBe('pass');
     expect(shut.summary).toBe(`${closedPort} closed (want closed or filtered)`);
@@ -360,7 +376,9 @@ describe('database-port', () => {
     // ENOTFOUND as a firewall. (.invalid never resolves, RFC 6761; the local resolver says NXDOMAIN at once.)
     const result = await databasePort(tlsCheckContext('https://chekout.example.invalid/'), { ports: [5432, 3306] });
     expect(result.status).toBe('error');
-    expect(result.summary).toBe('5432 not observed (ENOTFOUND), 3306 not observed (ENOTFOUND) (want each port seen closed or filtered)');
+    expect(result.summary).toBe(
+      '5432 not observed (ENOTFOUND), 3306 not observed (ENOTFOUND) (want each port seen closed or filtered)',
+    );
   });
 });
 

@@ -25,7 +25,13 @@ const template: Template = {
               required: true,
               check: { kind: 'health', options: { paths: ['/a', '/b'] } },
               items: [
-                { id: 'ping', text: 'ping', required: true, check: { kind: 'health', options: { paths: ['/a'] } }, items: [] },
+                {
+                  id: 'ping',
+                  text: 'ping',
+                  required: true,
+                  check: { kind: 'health', options: { paths: ['/a'] } },
+                  items: [],
+                },
                 { id: 'manual', text: 'by hand', required: true, items: [] },
               ],
             },
@@ -36,7 +42,12 @@ const template: Template = {
     {
       id: 'monitoring',
       title: 'Monitoring',
-      groups: [{ title: 'M', items: [{ id: 'hsts-again', text: 'x', required: false, check: { kind: 'hsts', options: {} }, items: [] }] }],
+      groups: [
+        {
+          title: 'M',
+          items: [{ id: 'hsts-again', text: 'x', required: false, check: { kind: 'hsts', options: {} }, items: [] }],
+        },
+      ],
     },
   ],
 };

@@ -32,7 +32,11 @@ describe('runChecks', () => {
     expect(run.results.map((r) => [r.id, r.status, r.summary])).toEqual([
       ['hsts-silent', 'error', 'timed out after 400 ms'],
       // health names its slow paths (after 80% of the timeout) rather than erring as a whole
-      ['health-silent', 'fail', '5/5 paths failing: /health/ping, /health/live, /health/ready, /health/status, /health/metrics → no answer in 320 ms (want 2xx)'],
+      [
+        'health-silent',
+        'fail',
+        '5/5 paths failing: /health/ping, /health/live, /health/ready, /health/status, /health/metrics → no answer in 320 ms (want 2xx)',
+      ],
     ]);
     expect(silent.connections).toBeGreaterThan(0);
   });
@@ -62,10 +66,21 @@ describe('runChecks', () => {
   it('lets the checks of one run share connections instead of one handshake per request', async () => {
     const server = await startHttpServer(site());
     servers.push(server);
-    const kinds = ['hsts', 'cookies', 'security-headers', 'compression', 'error-pages', 'metrics', 'admin-exposed'] as const;
+    const kinds = [
+      'hsts',
+      'cookies',
+      'security-headers',
+      'compression',
+      'error-pages',
+      'metrics',
+      'admin-exposed',
+    ] as const;
     const manyPaths = Array.from({ length: 30 }, (_, i) => `/health/ping?n=${i}`);
     const run = await runChecks(
-      [...kinds.map((kind) => ({ id: kind, kind, options: {} })), { id: 'health', kind: 'health', options: { paths: manyPaths } }],
+      [
+        ...kinds.map((kind) => ({ id: kind, kind, options: {} })),
+        { id: 'health', kind: 'health', options: { paths: manyPaths } },
+      ],
       { url: server.url },
       { timeoutMs: 5000, policy: loopback },
     );
@@ -98,11 +113,15 @@ describe('runChecks', () => {
     const broken: Check = async () => {
       throw new Error('boom\nsecond line');
     };
-    const run = await runChecks([{ id: 'x', kind: 'dns', options: {} }], { url: new URL('https://example.invalid/') }, {
-      timeoutMs: 1000,
-      policy: loopback,
-      checks: { dns: broken },
-    });
+    const run = await runChecks(
+      [{ id: 'x', kind: 'dns', options: {} }],
+      { url: new URL('https://example.invalid/') },
+      {
+        timeoutMs: 1000,
+        policy: loopback,
+        checks: { dns: broken },
+      },
+    );
     expect(run.results[0]).toMatchObject({ status: 'error', summary: 'boom' });
   });
 
@@ -110,7 +129,11 @@ describe('runChecks', () => {
     const server = await startHttpServer(site());
     const url = server.url;
     await server.close();
-    const run = await runChecks([{ id: 'hsts', kind: 'hsts', options: {} }], { url }, { timeoutMs: 5000, policy: loopback });
+    const run = await runChecks(
+      [{ id: 'hsts', kind: 'hsts', options: {} }],
+      { url },
+      { timeoutMs: 5000, policy: loopback },
+    );
     expect(run.results[0]?.status).toBe('error');
     expect(run.results[0]?.summary).toContain('ECONNREFUSED');
   });

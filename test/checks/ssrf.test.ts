@@ -20,7 +20,18 @@ async function track<T extends TestServer>(server: Promise<T>): Promise<T> {
   return started;
 }
 
-const HTTP_KINDS: CheckKind[] = ['health', 'metrics', 'hsts', 'security-headers', 'compression', 'error-pages', 'cookies', 'admin-exposed', 'response-time', 'https-redirect'];
+const HTTP_KINDS: CheckKind[] = [
+  'health',
+  'metrics',
+  'hsts',
+  'security-headers',
+  'compression',
+  'error-pages',
+  'cookies',
+  'admin-exposed',
+  'response-time',
+  'https-redirect',
+];
 
 describe('refused targets', () => {
   it('refuses 127.0.0.1 for every HTTP kind without connecting', async () => {
@@ -41,20 +52,31 @@ describe('refused targets', () => {
   it('refuses a name that resolves to loopback without connecting', async () => {
     const server = await track(startHttpServer(site()));
     const url = new URL(`http://localhost:${server.port}/`);
-    const run = await runChecks([{ id: 'health', kind: 'health', options: {} }], { url }, { timeoutMs: 5000, policy: strict });
+    const run = await runChecks(
+      [{ id: 'health', kind: 'health', options: {} }],
+      { url },
+      { timeoutMs: 5000, policy: strict },
+    );
     expect(run.results[0]?.status).toBe('error');
     expect(run.results[0]?.summary).toMatch(/^refused localhost \(127\.0\.0\.1\): 127\.0\.0\.1 is a loopback address/);
     expect(server.connections).toBe(0);
   });
 
-  it.each(['[::ffff:127.0.0.1]', '2130706433', '0x7f.1'])('refuses loopback written as %s without connecting', async (host) => {
-    const server = await track(startHttpServer(site()));
-    const url = new URL(`http://${host}:${server.port}/`);
-    const run = await runChecks([{ id: 'hsts', kind: 'hsts', options: {} }], { url }, { timeoutMs: 5000, policy: strict });
-    expect(run.results[0]?.status).toBe('error');
-    expect(run.results[0]?.summary).toContain('is a loopback address');
-    expect(server.connections).toBe(0);
-  });
+  it.each(['[::ffff:127.0.0.1]', '2130706433', '0x7f.1'])(
+    'refuses loopback written as %s without connecting',
+    async (host) => {
+      const server = await track(startHttpServer(site()));
+      const url = new URL(`http://${host}:${server.port}/`);
+      const run = await runChecks(
+        [{ id: 'hsts', kind: 'hsts', options: {} }],
+        { url },
+        { timeoutMs: 5000, policy: strict },
+      );
+      expect(run.results[0]?.status).toBe('error');
+      expect(run.results[0]?.summary).toContain('is a loopback address');
+      expect(server.connections).toBe(0);
+    },
+  );
 
   it('refuses a redirect to a private address without connecting to it', async () => {
     const inner = await track(startHttpServer(site()));
@@ -103,7 +125,11 @@ describe('allowed targets', () => {
   it('reaches loopback when CHECK_ALLOWED_HOSTS lists a CIDR containing it', async () => {
     const server = await track(startHttpServer(site()));
     const policy = createAddressPolicy({ allowPrivate: false, allowedHosts: ['127.0.0.0/8'] });
-    const run = await runChecks([{ id: 'hsts', kind: 'hsts', options: {} }], { url: server.url }, { timeoutMs: 5000, policy });
+    const run = await runChecks(
+      [{ id: 'hsts', kind: 'hsts', options: {} }],
+      { url: server.url },
+      { timeoutMs: 5000, policy },
+    );
     expect(run.results[0]?.status).toBe('pass');
     expect(server.connections).toBe(1);
   });

@@ -49,7 +49,12 @@ describe('tls-certificate, test CA trusted through NODE_EXTRA_CA_CERTS', () => {
       hostnameMatches: true,
       minDays: 30,
     });
-    const evidence = outcome.evidence as { validTo: string; daysLeft: number; chain: { subject: string }[]; earliestExpiry: { subject: string } };
+    const evidence = outcome.evidence as {
+      validTo: string;
+      daysLeft: number;
+      chain: { subject: string }[];
+      earliestExpiry: { subject: string };
+    };
     expect(evidence.daysLeft).toBeGreaterThanOrEqual(89);
     expect(Date.parse(evidence.validTo)).toBeGreaterThan(Date.now() + 89 * 86_400_000);
     // The verified chain reaches the test CA; the leaf is what expires first.
@@ -84,10 +89,19 @@ describe('tls-certificate, test CA trusted through NODE_EXTRA_CA_CERTS', () => {
     const outcome = await runTrusted(server.url, { min_days: 30 });
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('chain certificate CN=Golive Test Intermediate expires in 20 days (want ≥ 30)');
-    const evidence = outcome.evidence as { daysLeft: number; trusted: boolean; chain: { subject: string }[]; earliestExpiry: unknown };
+    const evidence = outcome.evidence as {
+      daysLeft: number;
+      trusted: boolean;
+      chain: { subject: string }[];
+      earliestExpiry: unknown;
+    };
     expect(evidence.trusted).toBe(true);
     expect(evidence.daysLeft).toBeGreaterThanOrEqual(89);
-    expect(evidence.chain.map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Golive Test Intermediate', 'CN=Golive Test CA, O=Golive tests']);
+    expect(evidence.chain.map((c) => c.subject)).toEqual([
+      'CN=localhost',
+      'CN=Golive Test Intermediate',
+      'CN=Golive Test CA, O=Golive tests',
+    ]);
     expect(evidence.earliestExpiry).toMatchObject({ subject: 'CN=Golive Test Intermediate', daysLeft: 20 });
   });
 
@@ -112,7 +126,10 @@ describe('tls-certificate, test CA trusted through NODE_EXTRA_CA_CERTS', () => {
     const outcome = await runTrusted(server.url);
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('certificate not trusted: self-signed certificate (want a chain to a trusted root)');
-    expect(outcome.evidence).toMatchObject({ trusted: false, authorizationError: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    expect(outcome.evidence).toMatchObject({
+      trusted: false,
+      authorizationError: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    });
   });
 });
 
@@ -121,7 +138,9 @@ describe('tls-certificate, test CA not trusted (no NODE_EXTRA_CA_CERTS)', () => 
     const server = await startTlsServer('modern', (await testCertificates()).good);
     const outcome = await tlsCertificate(tlsCheckContext(server.url), {});
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('certificate not trusted: unable to verify the first certificate (want a chain to a trusted root)');
+    expect(outcome.summary).toBe(
+      'certificate not trusted: unable to verify the first certificate (want a chain to a trusted root)',
+    );
     expect(outcome.evidence).toMatchObject({
       subject: 'CN=localhost',
       issuer: 'CN=Golive Test CA, O=Golive tests',

@@ -19,7 +19,16 @@ const AEAD_FS = 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384';
 
 async function legacyServer(ciphers: string): Promise<URL> {
   const { good } = await testCertificates();
-  const server = createServer({ key: good.key, cert: good.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${ciphers}:${AEAD_FS}:@SECLEVEL=0` }, (socket) => socket.end());
+  const server = createServer(
+    {
+      key: good.key,
+      cert: good.cert,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      ciphers: `${ciphers}:${AEAD_FS}:@SECLEVEL=0`,
+    },
+    (socket) => socket.end(),
+  );
   server.on('tlsClientError', () => undefined);
   servers.add(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -16,7 +16,9 @@ describe('tls-ciphers', () => {
     const server = await startTlsServer('modern', (await testCertificates()).good);
     const outcome = await tlsCiphers(tlsCheckContext(server.url), {});
     expect(outcome.status).toBe('pass');
-    expect(outcome.summary).toMatch(/^only forward-secret AEAD suites accepted; negotiated TLS_\w+ on TLSv1\.3 \(want forward-secret AEAD only\)$/);
+    expect(outcome.summary).toMatch(
+      /^only forward-secret AEAD suites accepted; negotiated TLS_\w+ on TLSv1\.3 \(want forward-secret AEAD only\)$/,
+    );
     expect(outcome.evidence['accepted']).toEqual([]);
     expect(acceptedBy(outcome.evidence)).toEqual({ 'rsa-kx': [], null: [], anon: [], cbc: [], sha1: [] });
     expect(outcome.evidence['negotiated']).toMatchObject({ protocol: 'TLSv1.3' });
@@ -26,8 +28,13 @@ describe('tls-ciphers', () => {
     const server = await startTlsServer('weak-ciphers', (await testCertificates()).good);
     const outcome = await tlsCiphers(tlsCheckContext(server.url), {});
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('accepts RSA key exchange (AES128-GCM-SHA256, AES256-SHA) (want forward-secret AEAD only)');
-    expect(acceptedBy(outcome.evidence)).toMatchObject({ 'rsa-kx': ['AES128-GCM-SHA256', 'AES256-SHA'], sha1: ['ECDHE-RSA-AES128-SHA'] });
+    expect(outcome.summary).toBe(
+      'accepts RSA key exchange (AES128-GCM-SHA256, AES256-SHA) (want forward-secret AEAD only)',
+    );
+    expect(acceptedBy(outcome.evidence)).toMatchObject({
+      'rsa-kx': ['AES128-GCM-SHA256', 'AES256-SHA'],
+      sha1: ['ECDHE-RSA-AES128-SHA'],
+    });
     expect(outcome.evidence['negotiated']).toMatchObject({ protocol: 'TLSv1.2' });
   });
 
@@ -48,7 +55,9 @@ describe('tls-ciphers', () => {
     const server = await startTlsServer('cbc-ciphers', (await testCertificates()).good);
     const outcome = await tlsCiphers(tlsCheckContext(server.url), {});
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toBe('accepts CBC (ECDHE-RSA-AES128-SHA256); SHA-1 (ECDHE-RSA-AES256-SHA) (want forward-secret AEAD only)');
+    expect(outcome.summary).toBe(
+      'accepts CBC (ECDHE-RSA-AES128-SHA256); SHA-1 (ECDHE-RSA-AES256-SHA) (want forward-secret AEAD only)',
+    );
     expect(outcome.evidence['accepted']).toEqual(['ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA']);
   });
 });

@@ -5,7 +5,13 @@ import { runChecks } from '../../src/checks/runner.js';
 import { tlsEndpoint, tlsHandshake, TlsConnectError } from '../../src/checks/tls-connect.js';
 import { tlsProtocols } from '../../src/checks/tls-protocols.js';
 import { removeTestCertificates, testCertificates } from '../support/certs.js';
-import { closeAllServers, closedPort, startSilentServer, startTlsServer, tlsCheckContext } from '../support/tls-servers.js';
+import {
+  closeAllServers,
+  closedPort,
+  startSilentServer,
+  startTlsServer,
+  tlsCheckContext,
+} from '../support/tls-servers.js';
 
 afterEach(closeAllServers);
 afterAll(removeTestCertificates);
@@ -15,7 +21,11 @@ const TLS_KINDS = ['tls-certificate', 'tls-protocols', 'tls-ciphers', 'http2'] a
 
 describe('tlsEndpoint', () => {
   it('takes the port from the URL (default 443) and sends SNI only for host names', () => {
-    expect(tlsEndpoint(new URL('https://checkout.example.com/'))).toEqual({ host: 'checkout.example.com', port: 443, servername: 'checkout.example.com' });
+    expect(tlsEndpoint(new URL('https://checkout.example.com/'))).toEqual({
+      host: 'checkout.example.com',
+      port: 443,
+      servername: 'checkout.example.com',
+    });
     expect(tlsEndpoint(new URL('https://127.0.0.1:8443/x'))).toEqual({ host: '127.0.0.1', port: 8443 });
     expect(tlsEndpoint(new URL('https://[::1]:9443/'))).toEqual({ host: '::1', port: 9443 });
   });
@@ -32,7 +42,11 @@ describe('tlsHandshake', () => {
 
   it('reaches an IP literal without SNI, judged by the guard', async () => {
     const server = await startTlsServer('modern', (await testCertificates()).good);
-    const handshake = await tlsHandshake(tlsCheckContext(`https://127.0.0.1:${server.port}/`), {}, (socket) => socket.servername);
+    const handshake = await tlsHandshake(
+      tlsCheckContext(`https://127.0.0.1:${server.port}/`),
+      {},
+      (socket) => socket.servername,
+    );
     expect(handshake).toEqual({ ok: true, value: false });
   });
 
@@ -60,7 +74,9 @@ describe('tlsHandshake', () => {
 
   it('throws TIMEOUT when the server accepts and never answers, and closes the connection', async () => {
     const server = await startSilentServer();
-    const error = await tlsHandshake(tlsCheckContext(server.url, { timeoutMs: 300 }), {}, () => 'unreachable').catch((e: unknown) => e);
+    const error = await tlsHandshake(tlsCheckContext(server.url, { timeoutMs: 300 }), {}, () => 'unreachable').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TlsConnectError);
     expect(error).toMatchObject({ code: 'TIMEOUT', message: 'no TLS answer within 300 ms' });
     await vi.waitFor(() => expect(server.openConnections()).toBe(0));
@@ -69,7 +85,11 @@ describe('tlsHandshake', () => {
   it('stops at once when the check is aborted mid-handshake', async () => {
     const server = await startSilentServer();
     const controller = new AbortController();
-    const running = tlsHandshake(tlsCheckContext(server.url, { signal: controller.signal, timeoutMs: 60_000 }), {}, () => 'unreachable');
+    const running = tlsHandshake(
+      tlsCheckContext(server.url, { signal: controller.signal, timeoutMs: 60_000 }),
+      {},
+      () => 'unreachable',
+    );
     await vi.waitFor(() => expect(server.connections()).toBe(1));
     controller.abort(new Error('run cancelled'));
     await expect(running).rejects.toMatchObject({ code: 'ABORTED' });
@@ -78,7 +98,9 @@ describe('tlsHandshake', () => {
 
   it('reports a local cipher string OpenSSL cannot offer as TLS_CLIENT_UNSUPPORTED, without connecting', async () => {
     const server = await startTlsServer('modern', (await testCertificates()).good);
-    await expect(tlsHandshake(tlsCheckContext(server.url), { ciphers: 'NO-SUCH-CIPHER' }, () => 1)).rejects.toMatchObject({
+    await expect(
+      tlsHandshake(tlsCheckContext(server.url), { ciphers: 'NO-SUCH-CIPHER' }, () => 1),
+    ).rejects.toMatchObject({
       code: 'TLS_CLIENT_UNSUPPORTED',
     });
     expect(server.connections()).toBe(0);
@@ -107,14 +129,20 @@ describe('the TLS kinds through the runner', () => {
       { url: server.url },
       { timeoutMs: 300, policy: createAddressPolicy({ allowPrivate: true, allowedHosts: [] }) },
     );
-    expect(run.results.map((r) => [r.kind, r.status, r.summary])).toEqual(TLS_KINDS.map((kind) => [kind, 'error', 'timed out after 300 ms']));
+    expect(run.results.map((r) => [r.kind, r.status, r.summary])).toEqual(
+      TLS_KINDS.map((kind) => [kind, 'error', 'timed out after 300 ms']),
+    );
     await vi.waitFor(() => expect(server.openConnections()).toBe(0));
   });
 
   it('give pass results against a modern server', async () => {
     const server = await startTlsServer('modern', (await testCertificates()).good);
     const run = await runChecks(
-      ['tls-protocols', 'tls-ciphers', 'http2'].map((kind) => ({ id: kind, kind: kind as (typeof TLS_KINDS)[number], options: {} })),
+      ['tls-protocols', 'tls-ciphers', 'http2'].map((kind) => ({
+        id: kind,
+        kind: kind as (typeof TLS_KINDS)[number],
+        options: {},
+      })),
       { url: server.url },
       { timeoutMs: 5_000, policy: createAddressPolicy({ allowPrivate: true, allowedHosts: [] }) },
     );

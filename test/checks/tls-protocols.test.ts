@@ -13,7 +13,12 @@ describe('tls-protocols', () => {
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toBe('accepts TLS 1.2, TLS 1.3 (want TLS 1.2+ only)');
     expect(outcome.evidence['accepted']).toEqual(['TLSv1.2', 'TLSv1.3']);
-    const versions = outcome.evidence['versions'] as { version: string; accepted: boolean; cipher?: string; reason?: string }[];
+    const versions = outcome.evidence['versions'] as {
+      version: string;
+      accepted: boolean;
+      cipher?: string;
+      reason?: string;
+    }[];
     expect(versions.map((v) => [v.version, v.accepted])).toEqual([
       ['TLSv1', false],
       ['TLSv1.1', false],
@@ -28,7 +33,9 @@ describe('tls-protocols', () => {
     const server = await startTlsServer('legacy', (await testCertificates()).good);
     const outcome = await tlsProtocols(tlsCheckContext(server.url), {});
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toBe('accepts TLS 1.0, TLS 1.1, TLS 1.2, TLS 1.3 (want TLS 1.0 and TLS 1.1 refused, TLS 1.2+ only)');
+    expect(outcome.summary).toBe(
+      'accepts TLS 1.0, TLS 1.1, TLS 1.2, TLS 1.3 (want TLS 1.0 and TLS 1.1 refused, TLS 1.2+ only)',
+    );
   });
 
   it('warns when TLS 1.3 is missing', async () => {

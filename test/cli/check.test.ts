@@ -5,7 +5,14 @@ import { cliCheckRequests, formatCheckTable } from '../../src/cli/check.js';
 import { main } from '../../src/cli.js';
 import { CHECK_KINDS } from '../../src/domain/check-kind.js';
 import { defaultTemplate } from '../../src/templates/default.js';
-import { redirectTo, site, startHttpServer, startHttpsServer, startSilentServer, type TestServer } from '../support/http-servers.js';
+import {
+  redirectTo,
+  site,
+  startHttpServer,
+  startHttpsServer,
+  startSilentServer,
+  type TestServer,
+} from '../support/http-servers.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -30,9 +37,22 @@ describe('golive check: exit codes', () => {
     const http = await startHttpServer(redirectTo('https://127.0.0.1:8443/', 308));
     servers.push(http);
     const io = recordingIo();
-    const args = ['check', 'https://127.0.0.1:8443/', '--http-url', http.url.href, '--only', 'https-redirect', '--allow-private', '--json'];
+    const args = [
+      'check',
+      'https://127.0.0.1:8443/',
+      '--http-url',
+      http.url.href,
+      '--only',
+      'https-redirect',
+      '--allow-private',
+      '--json',
+    ];
     expect(await main(args, io)).toBe(0);
-    expect(JSON.parse(io.out).results[0]).toMatchObject({ kind: 'https-redirect', status: 'pass', summary: '308 → https://127.0.0.1:8443/ (want 301/308 to https)' });
+    expect(JSON.parse(io.out).results[0]).toMatchObject({
+      kind: 'https-redirect',
+      status: 'pass',
+      summary: '308 → https://127.0.0.1:8443/ (want 301/308 to https)',
+    });
     expect(http.connections).toBe(1);
   });
 
@@ -74,7 +94,10 @@ describe('golive check: exit codes', () => {
     [{ CHECK_ALLOW_PRIVATE: 'maybe' }, 'CHECK_ALLOW_PRIVATE is not true or false (got "maybe")'],
     // What the bot refuses at start, the CLI refuses too (src/config.ts reads both).
     [{ CHECK_ALLOW_PRIVATE: 'yes' }, 'CHECK_ALLOW_PRIVATE is not true or false (got "yes")'],
-    [{ CHECK_ALLOWED_HOSTS: 'db.internal,not a host' }, 'CHECK_ALLOWED_HOSTS has entries that are not a host, address or CIDR ("not a host")'],
+    [
+      { CHECK_ALLOWED_HOSTS: 'db.internal,not a host' },
+      'CHECK_ALLOWED_HOSTS has entries that are not a host, address or CIDR ("not a host")',
+    ],
   ])('exits 2 on configuration error %j', async (env, reason) => {
     const io = recordingIo(env);
     expect(await main(['check', 'https://example.com/', '--only', 'dns'], io)).toBe(2);
@@ -92,10 +115,16 @@ describe('golive check: a name that does not resolve', () => {
     expect(run.results).toHaveLength(cliCheckRequests(defaultTemplate()).length);
     const byKind = (kind: string) => run.results.filter((r) => r.kind === kind);
     expect(byKind('dns')).toEqual([
-      expect.objectContaining({ status: 'fail', summary: expect.stringMatching(/^chekout\.example\.invalid does not resolve: .*ENOTFOUND/) as string }),
+      expect.objectContaining({
+        status: 'fail',
+        summary: expect.stringMatching(/^chekout\.example\.invalid does not resolve: .*ENOTFOUND/) as string,
+      }),
     ]);
     for (const result of run.results.filter((r) => r.kind !== 'dns')) {
-      expect(result, result.id).toMatchObject({ status: 'error', summary: 'not checked: chekout.example.invalid does not resolve (ENOTFOUND)' });
+      expect(result, result.id).toMatchObject({
+        status: 'error',
+        summary: 'not checked: chekout.example.invalid does not resolve (ENOTFOUND)',
+      });
     }
     // "Database not exposed" in particular: nothing was probed, so nothing is passed.
     expect(byKind('database-port')[0]?.status).toBe('error');
@@ -112,7 +141,10 @@ describe('golive check: a name that does not resolve', () => {
 describe('golive check: configuration', () => {
   it('honours CHECK_ALLOW_PRIVATE and CHECK_ALLOWED_HOSTS from the environment', async () => {
     const server = await httpsSite();
-    const envs: Array<Record<string, string>> = [{ CHECK_ALLOW_PRIVATE: 'true' }, { CHECK_ALLOWED_HOSTS: 'db.internal, 127.0.0.1' }];
+    const envs: Array<Record<string, string>> = [
+      { CHECK_ALLOW_PRIVATE: 'true' },
+      { CHECK_ALLOWED_HOSTS: 'db.internal, 127.0.0.1' },
+    ];
     for (const env of envs) {
       const io = recordingIo(env);
       await main(['check', server.url.href, '--only', 'hsts', '--json'], io);
@@ -130,7 +162,9 @@ describe('golive check: configuration', () => {
     expect(await main(['check', url, '--only', 'hsts', '--json'], fromEnv)).toBe(1);
     expect(JSON.parse(fromEnv.out).results[0].summary).toBe('timed out after 300 ms');
     const fromFlag = recordingIo({ CHECK_TIMEOUT_MS: '300' });
-    expect(await main(['check', url, '--only', 'hsts', '--json', '--timeout', '250', '--allow-private'], fromFlag)).toBe(1);
+    expect(
+      await main(['check', url, '--only', 'hsts', '--json', '--timeout', '250', '--allow-private'], fromFlag),
+    ).toBe(1);
     expect(JSON.parse(fromFlag.out).results[0].summary).toBe('timed out after 250 ms');
   });
 });
@@ -144,7 +178,11 @@ describe('golive check: output', () => {
     expect(run.target).toBe('https://localhost/');
     expect(new Date(run.startedAt).toISOString()).toBe(run.startedAt);
     expect(run.results).toHaveLength(1);
-    expect(run.results[0]).toMatchObject({ kind: 'dns', status: 'pass', summary: 'localhost → 127.0.0.1 (want ≥ 1 address)' });
+    expect(run.results[0]).toMatchObject({
+      kind: 'dns',
+      status: 'pass',
+      summary: 'localhost → 127.0.0.1 (want ≥ 1 address)',
+    });
     expect(Object.keys(run.results[0]).sort()).toEqual(['durationMs', 'evidence', 'id', 'kind', 'status', 'summary']);
   });
 
@@ -164,8 +202,20 @@ describe('golive check: output', () => {
 
 describe('golive check: the table', () => {
   it('lists failures first, then errors, then warnings, then passes', () => {
-    const result = (id: string, status: 'pass' | 'warn' | 'fail' | 'error') => ({ id, kind: 'hsts' as const, status, summary: `${id} summary`, evidence: {}, durationMs: 1 });
-    const run = { target: 'https://example.com/', startedAt: '2026-11-29T20:00:00.000Z', durationMs: 4, results: [result('a', 'pass'), result('b', 'warn'), result('c', 'error'), result('d', 'fail')] };
+    const result = (id: string, status: 'pass' | 'warn' | 'fail' | 'error') => ({
+      id,
+      kind: 'hsts' as const,
+      status,
+      summary: `${id} summary`,
+      evidence: {},
+      durationMs: 1,
+    });
+    const run = {
+      target: 'https://example.com/',
+      startedAt: '2026-11-29T20:00:00.000Z',
+      durationMs: 4,
+      results: [result('a', 'pass'), result('b', 'warn'), result('c', 'error'), result('d', 'fail')],
+    };
     const ids = formatCheckTable(run, false)
       .split('\n')
       .slice(1, 5)

@@ -28,7 +28,13 @@ async function database(): Promise<{ file: string; productionId: string }> {
   await store.abortGoLive(production.goLive.id, 'U0DANA', 'moved to Friday');
   const staging = await store.startGoLive(newGoLive({ environment: 'staging' }));
   if (!staging.ok) throw new Error('expected a start');
-  await store.changeItem({ goLiveId: staging.goLive.id, itemId: 'backups', state: 'na', actor: 'U0LEE', reason: 'no data' });
+  await store.changeItem({
+    goLiveId: staging.goLive.id,
+    itemId: 'backups',
+    state: 'na',
+    actor: 'U0LEE',
+    reason: 'no data',
+  });
   await store.close();
   return { file, productionId: production.goLive.id };
 }
@@ -58,13 +64,25 @@ describe('golive report', () => {
     expect(result.code).toBe(0);
     const record = JSON.parse(result.out) as GoLiveRecord;
     expect(record.goLive).toMatchObject({ environment: 'staging', status: 'preparing' });
-    expect(record.sections[1]!.groups[0]!.items[0]).toMatchObject({ id: 'backups', state: 'na', reason: 'no data', by: { id: 'U0LEE' } });
+    expect(record.sections[1]!.groups[0]!.items[0]).toMatchObject({
+      id: 'backups',
+      state: 'na',
+      reason: 'no data',
+      by: { id: 'U0LEE' },
+    });
   });
 
   it('exits 2 with usage on bad arguments and an unknown service', async () => {
     const { file } = await database();
     expect(await report(file)).toMatchObject({ code: 2, err: expect.stringContaining('usage: golive report') });
-    expect(await report(file, 'checkout-api', '--format', 'pdf')).toMatchObject({ code: 2, err: expect.stringContaining('--format is md or json, got "pdf"') });
-    expect(await report(file, 'nope')).toMatchObject({ code: 2, err: 'golive report: no go-live nope and no go-live of service nope in production\n', out: '' });
+    expect(await report(file, 'checkout-api', '--format', 'pdf')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--format is md or json, got "pdf"'),
+    });
+    expect(await report(file, 'nope')).toMatchObject({
+      code: 2,
+      err: 'golive report: no go-live nope and no go-live of service nope in production\n',
+      out: '',
+    });
   });
 });

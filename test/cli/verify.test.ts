@@ -48,7 +48,9 @@ async function fixture(): Promise<Fixture> {
 /** Opens the file as someone with sqlite3 would, without the append-only triggers. */
 function tamper(file: string, work: (db: Database.Database) => void): void {
   const db = new Database(file);
-  db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_events_hashed;');
+  db.exec(
+    'DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_events_hashed;',
+  );
   work(db);
   db.close();
 }
@@ -64,7 +66,11 @@ describe('golive verify', () => {
     const { file, goLiveId } = await fixture();
     const byService = await verify(file, 'checkout-api');
     expect(byService).toMatchObject({ code: 0, err: '' });
-    expect(byService.out).toMatch(new RegExp(`^checkout-api/production \\(${goLiveId}\\): 6 audit events, chain intact; last hash [0-9a-f]{64}\\n$`));
+    expect(byService.out).toMatch(
+      new RegExp(
+        `^checkout-api/production \\(${goLiveId}\\): 6 audit events, chain intact; last hash [0-9a-f]{64}\\n$`,
+      ),
+    );
     expect(await verify(file, goLiveId)).toMatchObject({ code: 0, out: byService.out });
     expect((await verify(file, 'payments', '--env', 'production')).code).toBe(0);
   });
@@ -74,7 +80,9 @@ describe('golive verify', () => {
     tamper(file, (db) => db.prepare(`UPDATE audit_events SET actor = 'U0MALLORY' WHERE id = ?`).run(ids[2]));
     const result = await verify(file, 'checkout-api');
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`event ${ids[2]} (item debug-off by U0MALLORY at 2026-01-15T09:02:00.000Z) does not fit: edited`);
+    expect(result.out).toContain(
+      `event ${ids[2]} (item debug-off by U0MALLORY at 2026-01-15T09:02:00.000Z) does not fit: edited`,
+    );
     expect(result.out).toContain('(position 3 of 6)');
   });
 
@@ -108,26 +116,52 @@ describe('golive verify', () => {
       // Make room after the second event, then slip in a tick that never happened, hashed as Golive would.
       db.prepare('UPDATE audit_events SET id = id + 1000 WHERE id > ?').run(ids[1]);
       const prevHash = db.prepare('SELECT hash FROM audit_events WHERE id = ?').pluck().get(ids[1]) as string;
-      const forged = { goLiveId, at: Date.UTC(2026, 0, 15, 9, 1, 30), actor: 'U0MALLORY', action: 'item', subject: 'backups', before: null, after: '{"state":"done"}' };
+      const forged = {
+        goLiveId,
+        at: Date.UTC(2026, 0, 15, 9, 1, 30),
+        actor: 'U0MALLORY',
+        action: 'item',
+        subject: 'backups',
+        before: null,
+        after: '{"state":"done"}',
+      };
       db.prepare(
         `INSERT INTO audit_events (id, go_live_id, at, actor, action, subject, before, after, hash, prev_hash)
          VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-      ).run(ids[1]! + 1, goLiveId, forged.at, forged.actor, forged.action, forged.subject, forged.after, auditHash(forged, prevHash), prevHash);
+      ).run(
+        ids[1]! + 1,
+        goLiveId,
+        forged.at,
+        forged.actor,
+        forged.action,
+        forged.subject,
+        forged.after,
+        auditHash(forged, prevHash),
+        prevHash,
+      );
     });
     const result = await verify(file, 'checkout-api');
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`event ${ids[1]! + 1} (item backups by U0MALLORY at 2026-01-15T09:01:30.000Z) does not fit: inserted`);
+    expect(result.out).toContain(
+      `event ${ids[1]! + 1} (item backups by U0MALLORY at 2026-01-15T09:01:30.000Z) does not fit: inserted`,
+    );
     expect(result.out).toContain(`event ${ids[2]! + 1000} follows event ${ids[1]} directly`);
   });
 
   it('exits 1 on an event written around the store without a hash', async () => {
     const { file, goLiveId } = await fixture();
     tamper(file, (db) =>
-      db.prepare(`INSERT INTO audit_events (go_live_id, at, actor, action, subject) VALUES (?, 0, 'U0MALLORY', 'item', 'backups')`).run(goLiveId),
+      db
+        .prepare(
+          `INSERT INTO audit_events (go_live_id, at, actor, action, subject) VALUES (?, 0, 'U0MALLORY', 'item', 'backups')`,
+        )
+        .run(goLiveId),
     );
     const result = await verify(file, goLiveId);
     expect(result.code).toBe(1);
-    expect(result.out).toContain('does not fit: edited: it has no hash: it was written around Golive (position 7 of 7)');
+    expect(result.out).toContain(
+      'does not fit: edited: it has no hash: it was written around Golive (position 7 of 7)',
+    );
   });
 
   it('exits 2 on usage errors and unknown go-lives, and never creates a database', async () => {
@@ -140,7 +174,10 @@ describe('golive verify', () => {
       err: 'golive verify: no go-live checkout-api and no go-live of service checkout-api in staging\n',
     });
     const missing = join(dir!, 'nope.db');
-    expect(await verify(missing, 'checkout-api')).toMatchObject({ code: 2, err: expect.stringContaining(`no database at ${missing}`) });
+    expect(await verify(missing, 'checkout-api')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(`no database at ${missing}`),
+    });
     expect(existsSync(missing)).toBe(false);
   });
 });

@@ -17,8 +17,13 @@ const stores = useStores();
 function legacyDatabase(file: string): void {
   const folder = join(stores.dir(), 'migrations');
   mkdirSync(join(folder, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_audit_hash_chain')));
+  const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e) => e.tag.endsWith('_audit_hash_chain')),
+  );
   writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
   for (const { tag } of journal.entries) copyFileSync(join(migrationsDir, `${tag}.sql`), join(folder, `${tag}.sql`));
   const db = new Database(file);
@@ -27,13 +32,23 @@ function legacyDatabase(file: string): void {
     `INSERT INTO go_lives (id, service, environment, channel_id, started_by, started_at, status, roles, template, version)
      VALUES (?, ?, 'production', 'C1', 'U0DANA', 0, 'preparing', '{}', '{"id":"small"}', 1)`,
   );
-  const event = db.prepare('INSERT INTO audit_events (go_live_id, at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const event = db.prepare(
+    'INSERT INTO audit_events (go_live_id, at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   goLive.run('G-OLD-1', 'checkout-api');
   goLive.run('G-OLD-2', 'payments');
   event.run('G-OLD-1', 1, 'U0DANA', 'start', 'checkout-api/production', null, '{"service":"checkout-api"}');
   event.run('G-OLD-2', 2, 'U0LEE', 'start', 'payments/production', null, null);
   event.run('G-OLD-1', 3, 'U0DANA', 'item', 'secret-key', null, '{"state":"done","by":"U0DANA","at":3}');
-  event.run('G-OLD-1', 4, 'golive', 'evidence', 'hsts', '{"evidence":null}', '{"evidence":{"summary":"max-age 1 year","status":"pass"}}');
+  event.run(
+    'G-OLD-1',
+    4,
+    'golive',
+    'evidence',
+    'hsts',
+    '{"evidence":null}',
+    '{"evidence":{"summary":"max-age 1 year","status":"pass"}}',
+  );
   db.close();
 }
 
@@ -44,7 +59,13 @@ describe('the audit chain in the store', () => {
     const b = await store.startGoLive(newGoLive({ service: 'payments' }));
     if (!a.ok || !b.ok) throw new Error('expected both to start');
     await store.changeItem({ goLiveId: a.goLive.id, itemId: 'secret-key', state: 'done', actor: 'U1' });
-    await store.changeItem({ goLiveId: b.goLive.id, itemId: 'secret-key', state: 'na', actor: 'U2', reason: 'no secrets' });
+    await store.changeItem({
+      goLiveId: b.goLive.id,
+      itemId: 'secret-key',
+      state: 'na',
+      actor: 'U2',
+      reason: 'no secrets',
+    });
     await store.setRootTs(a.goLive.id, '1700000000.000100');
 
     const trail = await store.auditChain(a.goLive.id);
@@ -68,7 +89,9 @@ describe('the audit chain in the store', () => {
     expect(() => raw.prepare(`UPDATE audit_events SET hash = 'x'`).run()).toThrow(/append-only/);
     expect(() => raw.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
     expect(() =>
-      raw.prepare(`INSERT INTO audit_events (go_live_id, at, actor, action, subject) VALUES (?, 0, 'U1', 'item', 'x')`).run(started.goLive.id),
+      raw
+        .prepare(`INSERT INTO audit_events (go_live_id, at, actor, action, subject) VALUES (?, 0, 'U1', 'item', 'x')`)
+        .run(started.goLive.id),
     ).toThrow(/with their hash/);
     raw.close();
     expect(verifyChain(await store.auditChain(started.goLive.id)).ok).toBe(true);
@@ -87,7 +110,9 @@ describe('the audit chain in the store', () => {
 
     // The migrated table is as strict as ever: the chained events can no longer be touched.
     const raw = new Database(file);
-    expect(() => raw.prepare(`UPDATE audit_events SET hash = 'x' WHERE go_live_id = 'G-OLD-1'`).run()).toThrow(/append-only/);
+    expect(() => raw.prepare(`UPDATE audit_events SET hash = 'x' WHERE go_live_id = 'G-OLD-1'`).run()).toThrow(
+      /append-only/,
+    );
     expect(() => raw.prepare(`DELETE FROM audit_events WHERE go_live_id = 'G-OLD-1'`).run()).toThrow(/append-only/);
     raw.close();
 
@@ -118,6 +143,9 @@ describe('the audit chain in the store', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(StoreError);
-    expect(refusal).toMatchObject({ code: 'SCHEMA_BEHIND', message: expect.stringMatching(/has \d+ of \d+ migrations: start this version of Golive/) });
+    expect(refusal).toMatchObject({
+      code: 'SCHEMA_BEHIND',
+      message: expect.stringMatching(/has \d+ of \d+ migrations: start this version of Golive/),
+    });
   });
 });

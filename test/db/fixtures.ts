@@ -30,7 +30,9 @@ export function smallTemplate(): Template {
           { title: 'Environment & Secrets', items: [item('secret-key'), item('debug-off')] },
           {
             title: 'Endpoints',
-            items: [item('health-endpoints', '*Health endpoints* accessible', [item('health-ping'), item('health-ready')])],
+            items: [
+              item('health-endpoints', '*Health endpoints* accessible', [item('health-ping'), item('health-ready')]),
+            ],
           },
         ],
       },
@@ -80,7 +82,11 @@ export function testClock(start = Date.UTC(2026, 0, 15, 9, 0, 0)): TestClock {
 }
 
 /** Temp directories and stores for one test file: stores are closed, then directories removed, after each test. */
-export function useStores(): { dir(): string; open(file: string, clock?: Clock): SqliteStore; track(store: SqliteStore): void } {
+export function useStores(): {
+  dir(): string;
+  open(file: string, clock?: Clock): SqliteStore;
+  track(store: SqliteStore): void;
+} {
   const dirs: string[] = [];
   const stores: SqliteStore[] = [];
   afterEach(async () => {

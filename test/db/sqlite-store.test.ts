@@ -19,7 +19,10 @@ function rawOpen(file: string): Database.Database {
   return new Database(file);
 }
 
-storeContract('SQLite', { database: () => join(stores.dir(), 'golive.db'), open: (file, clock) => stores.open(file, clock) });
+storeContract('SQLite', {
+  database: () => join(stores.dir(), 'golive.db'),
+  open: (file, clock) => stores.open(file, clock),
+});
 
 describe('opening a database file', () => {
   it('creates the parent directory, applies every migration and sets the pragmas', () => {
@@ -31,8 +34,24 @@ describe('opening a database file', () => {
       .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)
       .pluck()
       .all();
-    expect(tables).toEqual(['__drizzle_migrations', 'audit_events', 'check_ins', 'check_runs', 'deliveries', 'go_lives', 'health_probe', 'incidents', 'items', 'jobs', 'messages', 'notes', 'sign_offs']);
-    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    expect(tables).toEqual([
+      '__drizzle_migrations',
+      'audit_events',
+      'check_ins',
+      'check_runs',
+      'deliveries',
+      'go_lives',
+      'health_probe',
+      'incidents',
+      'items',
+      'jobs',
+      'messages',
+      'notes',
+      'sign_offs',
+    ]);
+    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    };
     expect(raw.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -43,7 +62,9 @@ describe('opening a database file', () => {
     await stores.open(file).close();
     await stores.open(file).close();
     const raw = rawOpen(file);
-    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    };
     expect(raw.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
     raw.close();
   });
@@ -68,7 +89,8 @@ describe('starting a go-live', () => {
     );
     for (const status of ACTIVE_STATUSES) {
       insert.run(`A-${status}`, `svc-${status}`, status);
-      for (const other of ACTIVE_STATUSES) expect(() => insert.run(`B-${status}-${other}`, `svc-${status}`, other)).toThrow(/UNIQUE/);
+      for (const other of ACTIVE_STATUSES)
+        expect(() => insert.run(`B-${status}-${other}`, `svc-${status}`, other)).toThrow(/UNIQUE/);
     }
     for (const ended of ['completed', 'rolled_back', 'aborted']) {
       insert.run(`A-${ended}`, `svc-${ended}`, ended);
@@ -85,9 +107,13 @@ describe('changing an item', () => {
     const store = stores.open(file);
     const goLive = await started(store);
     const raw = rawOpen(file);
-    raw.exec(`create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`);
+    raw.exec(
+      `create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`,
+    );
 
-    await expect(store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U1' })).rejects.toThrow(/audit disk full/);
+    await expect(
+      store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U1' }),
+    ).rejects.toThrow(/audit disk full/);
     raw.exec('drop trigger refuse_audit');
     raw.close();
 
@@ -95,7 +121,6 @@ describe('changing an item', () => {
     expect(view?.items.size).toBe(0);
     expect(view?.goLive.version).toBe(1);
   });
-
 });
 
 function startTickProcess(file: string, goLiveId: string, prefix: string, count: number): ChildProcess {
@@ -116,27 +141,35 @@ function whenReady(child: ChildProcess): Promise<void> {
 function whenDone(child: ChildProcess): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     child.on('message', (message) => {
-      if (typeof message === 'object' && message !== null && 'changed' in message) resolvePromise(Number(message.changed));
+      if (typeof message === 'object' && message !== null && 'changed' in message)
+        resolvePromise(Number(message.changed));
     });
     child.on('exit', (code) => reject(new Error(`tick process exited with ${code} before reporting`)));
   });
 }
 
 describe('recording a check result', () => {
-
   it('writes nothing when the audit event cannot be written, whichever the effect', async () => {
     const file = join(stores.dir(), 'golive.db');
     const store = stores.open(file);
     const goLive = await started(store);
     await store.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'done', actor: 'U0DBA' });
     const raw = rawOpen(file);
-    raw.exec(`create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`);
-    await expect(store.recordCheckResult({ goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth })).rejects.toThrow(/audit disk full/);
-    await expect(store.recordCheckResult({ goLiveId: goLive.id, itemId: 'secret-key', evidence: passingHealth })).rejects.toThrow(/audit disk full/);
+    raw.exec(
+      `create trigger refuse_audit before insert on audit_events begin select raise(abort, 'audit disk full'); end`,
+    );
+    await expect(
+      store.recordCheckResult({ goLiveId: goLive.id, itemId: 'backups', evidence: passingHealth }),
+    ).rejects.toThrow(/audit disk full/);
+    await expect(
+      store.recordCheckResult({ goLiveId: goLive.id, itemId: 'secret-key', evidence: passingHealth }),
+    ).rejects.toThrow(/audit disk full/);
     raw.exec('drop trigger refuse_audit');
     raw.close();
     const view = await store.getChecklist(goLive.id);
-    expect([...(view?.items.values() ?? [])]).toEqual([expect.objectContaining({ itemId: 'backups', state: 'done', by: 'U0DBA' })]);
+    expect([...(view?.items.values() ?? [])]).toEqual([
+      expect.objectContaining({ itemId: 'backups', state: 'done', by: 'U0DBA' }),
+    ]);
     expect(view?.items.get('backups')?.evidence).toBeUndefined();
     expect(view?.goLive.version).toBe(2);
   });
@@ -154,17 +187,20 @@ describe('several processes on one file', { timeout: 120_000 }, () => {
     expect(await Promise.all(done)).toEqual([0, 0, 0, 0, 0, 0]);
 
     const raw = rawOpen(file);
-    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+    const journal = JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[];
+    };
     expect(raw.prepare('select count(*) from __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
     raw.close();
   });
-
 
   it('loses nothing when three processes tick the same go-live at once', async () => {
     const file = join(stores.dir(), 'golive.db');
     const store = stores.open(file);
     const template = wideTemplate(0);
-    const groupItems = ['a', 'b', 'c'].flatMap((prefix) => Array.from({ length: 100 }, (_, i) => item(`${prefix}-${i}`)));
+    const groupItems = ['a', 'b', 'c'].flatMap((prefix) =>
+      Array.from({ length: 100 }, (_, i) => item(`${prefix}-${i}`)),
+    );
     const goLive = await started(store, {
       template: { ...template, sections: [{ id: 'all', title: 'All', groups: [{ title: 'All', items: groupItems }] }] },
     });
@@ -174,7 +210,9 @@ describe('several processes on one file', { timeout: 120_000 }, () => {
     const done = children.map(whenDone);
     for (const child of children) child.send('go');
     const mine = Promise.all(
-      Array.from({ length: 100 }, (_, i) => store.changeItem({ goLiveId: goLive.id, itemId: `a-${i}`, state: 'done', actor: 'Ua' })),
+      Array.from({ length: 100 }, (_, i) =>
+        store.changeItem({ goLiveId: goLive.id, itemId: `a-${i}`, state: 'done', actor: 'Ua' }),
+      ),
     );
 
     expect(await Promise.all(done)).toEqual([100, 100]);
@@ -196,7 +234,13 @@ describe('restart on the same file', () => {
     await before.saveMessage({ goLiveId: goLive.id, key: 'root', ts: '1736931600.000100', renderedVersion: 1 });
     await before.saveMessage({ goLiveId: goLive.id, key: 'security', renderedVersion: 0 });
     await before.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'done', actor: 'U0INFRA' });
-    await before.changeItem({ goLiveId: goLive.id, itemId: 'backups', state: 'blocked', actor: 'U0DBA', reason: 'waiting for snapshot' });
+    await before.changeItem({
+      goLiveId: goLive.id,
+      itemId: 'backups',
+      state: 'blocked',
+      actor: 'U0DBA',
+      reason: 'waiting for snapshot',
+    });
     const view = await before.getChecklist(goLive.id);
     const trail = await before.auditTrail(goLive.id);
     const sent = await before.getMessages(goLive.id);
@@ -211,7 +255,11 @@ describe('restart on the same file', () => {
       { goLiveId: goLive.id, key: 'root', ts: '1736931600.000100', renderedVersion: 1 },
       { goLiveId: goLive.id, key: 'security', renderedVersion: 0 },
     ]);
-    expect(await after.startGoLive(newGoLive())).toMatchObject({ ok: false, reason: 'locked', holder: { id: goLive.id } });
+    expect(await after.startGoLive(newGoLive())).toMatchObject({
+      ok: false,
+      reason: 'locked',
+      holder: { id: goLive.id },
+    });
   });
 });
 
@@ -221,16 +269,23 @@ describe('messages and the thread', () => {
     const goLive = await started(store);
     await store.saveMessage({ goLiveId: goLive.id, key: 'database', ts: '1.1', renderedVersion: 1 });
     await store.saveMessage({ goLiveId: goLive.id, key: 'database', ts: '2.2', renderedVersion: 4 });
-    expect(await store.getMessages(goLive.id)).toEqual([{ goLiveId: goLive.id, key: 'database', ts: '2.2', renderedVersion: 4 }]);
+    expect(await store.getMessages(goLive.id)).toEqual([
+      { goLiveId: goLive.id, key: 'database', ts: '2.2', renderedVersion: 4 },
+    ]);
   });
 
   it("an item's change keeps the other sections' messages at the new version, not its own section's, the root's or one behind", async () => {
     const store = stores.open(join(stores.dir(), 'golive.db'));
     const goLive = await started(store);
-    for (const [key, ts] of [['root', '1.1'], ['security', '1.2'], ['database', '1.3']] as const) {
+    for (const [key, ts] of [
+      ['root', '1.1'],
+      ['security', '1.2'],
+      ['database', '1.3'],
+    ] as const) {
       await store.saveMessage({ goLiveId: goLive.id, key, ts, renderedVersion: 1 });
     }
-    const versions = async () => Object.fromEntries((await store.getMessages(goLive.id)).map((r) => [r.key, r.renderedVersion]));
+    const versions = async () =>
+      Object.fromEntries((await store.getMessages(goLive.id)).map((r) => [r.key, r.renderedVersion]));
     await store.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'done', actor: 'U0DANA' });
     expect(await versions()).toEqual({ root: 1, security: 1, database: 2 });
     // The security message has not shown version 2: a change elsewhere does not make it current.
@@ -277,11 +332,21 @@ describe('Slack deliveries', () => {
   it('claims the delivery of an item change in the same transaction: a retry of the click changes nothing', async () => {
     const store = stores.open(join(stores.dir(), 'golive.db'));
     const goLive = await started(store);
-    const click = { goLiveId: goLive.id, itemId: 'secret-key', state: 'done' as const, actor: 'U0DANA', deliveryKey: 'action:T1:1.5' };
+    const click = {
+      goLiveId: goLive.id,
+      itemId: 'secret-key',
+      state: 'done' as const,
+      actor: 'U0DANA',
+      deliveryKey: 'action:T1:1.5',
+    };
     expect(await store.changeItem(click)).toMatchObject({ ok: true, changed: true });
     // Reopened meanwhile by someone else: the retried delivery of the first click must not tick it again.
     await store.changeItem({ goLiveId: goLive.id, itemId: 'secret-key', state: 'open', actor: 'U0SAM' });
-    expect(await store.changeItem(click)).toMatchObject({ ok: true, changed: false, item: { state: 'open', by: 'U0SAM' } });
+    expect(await store.changeItem(click)).toMatchObject({
+      ok: true,
+      changed: false,
+      item: { state: 'open', by: 'U0SAM' },
+    });
     expect((await store.auditTrail(goLive.id)).filter((e) => e.action === 'item')).toHaveLength(2);
     expect(await store.claimDelivery('action:T1:1.5')).toBe(false);
   });

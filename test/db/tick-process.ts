@@ -6,7 +6,8 @@ import type { SqliteStore } from '../../db/sqlite-store.js';
 import { systemClock } from '../../src/clock.js';
 
 const [file, goLiveId, prefix, countText] = process.argv.slice(2);
-if (!file || !goLiveId || !prefix || !countText) throw new Error('usage: tick-process <file> <go-live id> <prefix> <count>');
+if (!file || !goLiveId || !prefix || !countText)
+  throw new Error('usage: tick-process <file> <go-live id> <prefix> <count>');
 const count = Number(countText);
 const open = (): SqliteStore => openSqliteStore({ file, clock: systemClock });
 const early = count > 0 ? open() : undefined;

@@ -20,11 +20,18 @@ function open(options: Partial<SqliteStoreOptions> = {}): { store: SqliteStore; 
 
 /** `count` clicks on a 50-item go-live, each its own committed transaction; returns the largest WAL seen. */
 async function clicks(store: SqliteStore, file: string, count: number): Promise<number> {
-  const started = await store.startGoLive(newGoLive({ service: `svc-${Math.random().toString(36).slice(2)}`, template: wideTemplate(50) }));
+  const started = await store.startGoLive(
+    newGoLive({ service: `svc-${Math.random().toString(36).slice(2)}`, template: wideTemplate(50) }),
+  );
   if (!started.ok) throw new Error('expected the go-live to start');
   let largest = 0;
   for (let i = 0; i < count; i += 1) {
-    const result = await store.changeItem({ goLiveId: started.goLive.id, itemId: `item-${i % 50}`, state: i % 100 < 50 ? 'done' : 'open', actor: 'U0DANA' });
+    const result = await store.changeItem({
+      goLiveId: started.goLive.id,
+      itemId: `item-${i % 50}`,
+      state: i % 100 < 50 ? 'done' : 'open',
+      actor: 'U0DANA',
+    });
     if (!result.ok || !result.changed) throw new Error(`click ${i} did not change its item`);
     largest = Math.max(largest, statSync(`${file}-wal`).size);
   }

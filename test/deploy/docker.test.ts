@@ -36,7 +36,10 @@ describe('Dockerfile HEALTHCHECK', () => {
     const [command, ...args] = healthcheck;
     expect(command).toBe('node');
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: 'ignore' });
+      const child = spawn(process.execPath, args, {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+        stdio: 'ignore',
+      });
       child.once('error', reject);
       child.once('exit', (code) => resolve(code));
     });

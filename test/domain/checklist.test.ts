@@ -29,10 +29,17 @@ const template: Template = {
       title: 'Security Configuration',
       groups: [
         { title: 'Environment & Secrets', items: [item('secret-key'), item('debug-off')] },
-        { title: 'Endpoints', items: [item('health-endpoints', [item('health-ping'), item('health-ready', [item('ready-db')])])] },
+        {
+          title: 'Endpoints',
+          items: [item('health-endpoints', [item('health-ping'), item('health-ready', [item('ready-db')])])],
+        },
       ],
     },
-    { id: 'database', title: 'Database', groups: [{ title: 'Backups', items: [item('backups'), item('restore-test')] }] },
+    {
+      id: 'database',
+      title: 'Database',
+      groups: [{ title: 'Backups', items: [item('backups'), item('restore-test')] }],
+    },
   ],
   notes: [],
 };
@@ -91,7 +98,13 @@ describe('flattenItems', () => {
 describe('progress', () => {
   it('counts done and N/A as resolved, and blocked, failed and N/A apart', () => {
     const p = progress(
-      view({ 'secret-key': 'done', 'debug-off': 'na', 'health-ping': 'blocked', 'ready-db': 'failed', backups: 'open' }),
+      view({
+        'secret-key': 'done',
+        'debug-off': 'na',
+        'health-ping': 'blocked',
+        'ready-db': 'failed',
+        backups: 'open',
+      }),
     );
     expect(p).toEqual({ done: 2, total: 8, blocked: 1, failed: 1, na: 1 });
   });
@@ -99,7 +112,9 @@ describe('progress', () => {
   it('counts all 144 items of the default template, sub-items included', () => {
     const production: ChecklistView = { goLive: { ...goLive, template: defaultTemplate() }, items: new Map() };
     expect(progress(production)).toEqual({ done: 0, total: 144, blocked: 0, failed: 0, na: 0 });
-    const perSection = production.goLive.template.sections.map((section) => sectionProgress(production, section.id).total);
+    const perSection = production.goLive.template.sections.map(
+      (section) => sectionProgress(production, section.id).total,
+    );
     expect(perSection).toHaveLength(11);
     expect(perSection.reduce((a, b) => a + b, 0)).toBe(144);
   });
@@ -122,11 +137,21 @@ describe('progress', () => {
 
 describe('itemRecordOrOpen', () => {
   it('returns the stored record of a touched item', () => {
-    expect(itemRecordOrOpen(view({ backups: 'done' }), 'backups')).toEqual({ itemId: 'backups', state: 'done', by: 'U0DBA', at: 2_000 });
+    expect(itemRecordOrOpen(view({ backups: 'done' }), 'backups')).toEqual({
+      itemId: 'backups',
+      state: 'done',
+      by: 'U0DBA',
+      at: 2_000,
+    });
   });
 
   it('returns an open record from the start of the go-live for an untouched item', () => {
-    expect(itemRecordOrOpen(view({}), 'backups')).toEqual({ itemId: 'backups', state: 'open', by: 'U0DEPLOYER', at: 1_000 });
+    expect(itemRecordOrOpen(view({}), 'backups')).toEqual({
+      itemId: 'backups',
+      state: 'open',
+      by: 'U0DEPLOYER',
+      at: 1_000,
+    });
   });
 });
 
@@ -137,12 +162,18 @@ describe('validateItemChange', () => {
   });
 
   it('refuses a reason on done and open', () => {
-    expect(validateItemChange({ state: 'done', reason: 'because' })).toEqual({ ok: false, reason: 'marking an item done takes no reason' });
+    expect(validateItemChange({ state: 'done', reason: 'because' })).toEqual({
+      ok: false,
+      reason: 'marking an item done takes no reason',
+    });
   });
 
   it('requires a reason for N/A and blocked', () => {
     expect(validateItemChange({ state: 'na' })).toEqual({ ok: false, reason: 'marking an item N/A needs a reason' });
-    expect(validateItemChange({ state: 'blocked', reason: ' \n ' })).toEqual({ ok: false, reason: 'marking an item blocked needs a reason' });
+    expect(validateItemChange({ state: 'blocked', reason: ' \n ' })).toEqual({
+      ok: false,
+      reason: 'marking an item blocked needs a reason',
+    });
     expect(validateItemChange({ state: 'na', reason: 'no database in this service' })).toEqual({ ok: true });
     expect(validateItemChange({ state: 'blocked', reason: 'waiting for the DBA' })).toEqual({ ok: true });
   });
@@ -158,7 +189,10 @@ describe('validateItemChange', () => {
   it('after Go live, needs a reason for every change a person makes, done and open too', () => {
     const after = { afterGoLive: true };
     for (const state of ['done', 'open', 'na', 'blocked'] as const) {
-      expect(validateItemChange({ state }, after)).toEqual({ ok: false, reason: 'the checklist is locked after Go live: a change needs a reason' });
+      expect(validateItemChange({ state }, after)).toEqual({
+        ok: false,
+        reason: 'the checklist is locked after Go live: a change needs a reason',
+      });
       expect(validateItemChange({ state, reason: ' hotfix verified in production ' }, after)).toEqual({ ok: true });
     }
     expect(validateItemChange({ state: 'done', reason: 'x'.repeat(REASON_MAX_LENGTH + 1) }, after)).toEqual({
@@ -169,6 +203,8 @@ describe('validateItemChange', () => {
 
   it('lets an automatic check mark an item failed, with or without a note', () => {
     expect(validateItemChange({ state: 'failed' })).toEqual({ ok: true });
-    expect(validateItemChange({ state: 'failed', reason: 'certificate expires in 10 days (want ≥ 30)' })).toEqual({ ok: true });
+    expect(validateItemChange({ state: 'failed', reason: 'certificate expires in 10 days (want ≥ 30)' })).toEqual({
+      ok: true,
+    });
   });
 });

@@ -22,7 +22,12 @@ function expectInert(reason: string) {
 
 describe('parseCommand: start', () => {
   it('takes the service and defaults the environment to production', () => {
-    expect(ok('start checkout-api')).toEqual({ kind: 'start', service: 'checkout-api', environment: 'production', roles: {} });
+    expect(ok('start checkout-api')).toEqual({
+      kind: 'start',
+      service: 'checkout-api',
+      environment: 'production',
+      roles: {},
+    });
   });
 
   it('takes service, environment and URL, normalising names to lower case', () => {
@@ -41,7 +46,9 @@ describe('parseCommand: start', () => {
   });
 
   it('unwraps links the way Slack escapes them', () => {
-    expect(ok('start api prod <https://api.example.com|api.example.com>')).toMatchObject({ url: 'https://api.example.com/' });
+    expect(ok('start api prod <https://api.example.com|api.example.com>')).toMatchObject({
+      url: 'https://api.example.com/',
+    });
     expect(ok('start api prod <https://api.example.com>')).toMatchObject({ url: 'https://api.example.com/' });
   });
 
@@ -159,8 +166,17 @@ describe('parseCommand: the other commands', () => {
   });
 
   it('reads abort with its reason, and an optional environment', () => {
-    expect(ok('abort api  db migration failed ')).toEqual({ kind: 'abort', service: 'api', reason: 'db migration failed' });
-    expect(ok('abort api env=staging rollback')).toEqual({ kind: 'abort', service: 'api', environment: 'staging', reason: 'rollback' });
+    expect(ok('abort api  db migration failed ')).toEqual({
+      kind: 'abort',
+      service: 'api',
+      reason: 'db migration failed',
+    });
+    expect(ok('abort api env=staging rollback')).toEqual({
+      kind: 'abort',
+      service: 'api',
+      environment: 'staging',
+      reason: 'rollback',
+    });
     expect(ok('abort api db &amp; cache &lt;down&gt;')).toMatchObject({ reason: 'db & cache <down>' });
     expect(refused('abort api')).toMatch(/say why/);
     expect(refused(`abort api ${'x'.repeat(600)}`)).toMatch(/at most 500/);
@@ -185,7 +201,10 @@ describe('parseCommand: the other commands', () => {
 
 describe('mentions and URLs', () => {
   it('normalises mentions and finds user ids', () => {
-    expect(parseMentions('<@U1|a>, <!subteam^S2|@b>  <@U3>')).toEqual({ ok: true, value: ['<@U1>', '<!subteam^S2>', '<@U3>'] });
+    expect(parseMentions('<@U1|a>, <!subteam^S2|@b>  <@U3>')).toEqual({
+      ok: true,
+      value: ['<@U1>', '<!subteam^S2>', '<@U3>'],
+    });
     expect(parseMentions('<@U1> dana').ok).toBe(false);
     expect(mentionUserId('<@U123>')).toBe('U123');
     expect(mentionUserId('<!subteam^S1>')).toBeUndefined();
@@ -199,7 +218,10 @@ describe('mentions and URLs', () => {
 
 describe('parseRoleWords: the start form groups field', () => {
   it('reads role words as the command does, people running on after their key', () => {
-    expect(parseRoleWords('dba=<!subteam^S1> primary=<@U1> <@U2>')).toEqual({ ok: true, value: { dba: ['<!subteam^S1>'], primary: ['<@U1>', '<@U2>'] } });
+    expect(parseRoleWords('dba=<!subteam^S1> primary=<@U1> <@U2>')).toEqual({
+      ok: true,
+      value: { dba: ['<!subteam^S1>'], primary: ['<@U1>', '<@U2>'] },
+    });
   });
 
   it.each([

@@ -5,7 +5,16 @@ import type { GoLiveStatus } from '../../src/domain/go-live.js';
 import { allows, transition } from '../../src/domain/lifecycle.js';
 import type { LifecycleEvent } from '../../src/domain/lifecycle.js';
 
-const STATUSES: GoLiveStatus[] = ['preparing', 'awaiting_approval', 'approved', 'rejected', 'live', 'completed', 'rolled_back', 'aborted'];
+const STATUSES: GoLiveStatus[] = [
+  'preparing',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'live',
+  'completed',
+  'rolled_back',
+  'aborted',
+];
 
 /** Column names of the table, in its order. */
 const EVENTS: Record<string, LifecycleEvent> = {
@@ -23,14 +32,64 @@ const EVENTS: Record<string, LifecycleEvent> = {
 // A status name: the event leads there; `!code`: refused with that code.
 const TABLE: Record<GoLiveStatus, string[]> = {
   //                  request-approval     approve (no quorum)   approve (quorum)      reject               revoke                go-live           complete     roll-back      abort
-  preparing:         ['awaiting_approval', '!not-requested',     '!not-requested',     '!not-requested',    '!nothing-to-revoke', '!not-approved',  '!not-live', '!not-live',   'aborted'],
-  awaiting_approval: ['!already-requested', 'awaiting_approval', 'approved',           'rejected',          'preparing',          '!not-approved',  '!not-live', '!not-live',   'aborted'],
-  approved:          ['!already-approved', '!already-approved',  '!already-approved',  'rejected',          'preparing',          'live',           '!not-live', '!not-live',   'aborted'],
-  rejected:          ['awaiting_approval', '!not-requested',     '!not-requested',     '!already-rejected', '!nothing-to-revoke', '!not-approved',  '!not-live', '!not-live',   'aborted'],
-  live:              ['!already-live',     '!already-live',      '!already-live',      '!already-live',     '!nothing-to-revoke', '!already-live',  'completed', 'rolled_back', 'aborted'],
-  completed:         ['!ended',            '!ended',             '!ended',             '!ended',            '!ended',             '!ended',         '!ended',    '!ended',      '!ended'],
-  rolled_back:       ['!ended',            '!ended',             '!ended',             '!ended',            '!ended',             '!ended',         '!ended',    '!ended',      '!ended'],
-  aborted:           ['!ended',            '!ended',             '!ended',             '!ended',            '!ended',             '!ended',         '!ended',    '!ended',      '!ended'],
+  preparing: [
+    'awaiting_approval',
+    '!not-requested',
+    '!not-requested',
+    '!not-requested',
+    '!nothing-to-revoke',
+    '!not-approved',
+    '!not-live',
+    '!not-live',
+    'aborted',
+  ],
+  awaiting_approval: [
+    '!already-requested',
+    'awaiting_approval',
+    'approved',
+    'rejected',
+    'preparing',
+    '!not-approved',
+    '!not-live',
+    '!not-live',
+    'aborted',
+  ],
+  approved: [
+    '!already-approved',
+    '!already-approved',
+    '!already-approved',
+    'rejected',
+    'preparing',
+    'live',
+    '!not-live',
+    '!not-live',
+    'aborted',
+  ],
+  rejected: [
+    'awaiting_approval',
+    '!not-requested',
+    '!not-requested',
+    '!already-rejected',
+    '!nothing-to-revoke',
+    '!not-approved',
+    '!not-live',
+    '!not-live',
+    'aborted',
+  ],
+  live: [
+    '!already-live',
+    '!already-live',
+    '!already-live',
+    '!already-live',
+    '!nothing-to-revoke',
+    '!already-live',
+    'completed',
+    'rolled_back',
+    'aborted',
+  ],
+  completed: ['!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended'],
+  rolled_back: ['!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended'],
+  aborted: ['!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended', '!ended'],
 };
 
 describe('transition', () => {
@@ -55,7 +114,15 @@ describe('transition', () => {
 
   it('takes an event by name or as an object alike', () => {
     for (const status of STATUSES) {
-      for (const name of ['request-approval', 'reject', 'revoke', 'go-live', 'complete', 'roll-back', 'abort'] as const) {
+      for (const name of [
+        'request-approval',
+        'reject',
+        'revoke',
+        'go-live',
+        'complete',
+        'roll-back',
+        'abort',
+      ] as const) {
         expect(transition({ status }, { type: name })).toEqual(transition({ status }, name));
       }
     }
@@ -63,7 +130,8 @@ describe('transition', () => {
 
   it('never leaves an ended status and never enters an active one from it', () => {
     for (const status of STATUSES.filter((s) => !isActive(s))) {
-      for (const event of Object.values(EVENTS)) expect(transition({ status }, event)).toEqual({ ok: false, code: 'ended' });
+      for (const event of Object.values(EVENTS))
+        expect(transition({ status }, event)).toEqual({ ok: false, code: 'ended' });
     }
   });
 });

@@ -40,7 +40,9 @@ describe('planPostLaunch on the default template', () => {
 
   it('has the seed tasks at their times and the hourly health check every hour up to the end', () => {
     const checkins = jobs.filter((j) => j.kind === 'checkin');
-    expect(checkins.filter((j) => j.series === 'checkin:1').map(at)).toEqual(Array.from({ length: 24 }, (_, i) => (i + 1) * 60));
+    expect(checkins.filter((j) => j.series === 'checkin:1').map(at)).toEqual(
+      Array.from({ length: 24 }, (_, i) => (i + 1) * 60),
+    );
     const once = checkins.filter((j) => j.series !== 'checkin:1').map((j) => [j.key, at(j)]);
     expect(once).toEqual([
       ['checkin:0:1', 15],
@@ -65,8 +67,16 @@ describe('planPostLaunch on the default template', () => {
 describe('escalationSteps', () => {
   const p = plan();
   const cases: { name: string; postedAt: number; levels: number[] }[] = [
-    { name: 'early check-in: secondary at 15m, infra at 30m, nobody answered at 45m', postedAt: T0 + 15 * M, levels: [1, 2, 3] },
-    { name: 'check-in 40m before the end: only the steps inside the window', postedAt: T0 + 24 * H - 40 * M, levels: [1, 2] },
+    {
+      name: 'early check-in: secondary at 15m, infra at 30m, nobody answered at 45m',
+      postedAt: T0 + 15 * M,
+      levels: [1, 2, 3],
+    },
+    {
+      name: 'check-in 40m before the end: only the steps inside the window',
+      postedAt: T0 + 24 * H - 40 * M,
+      levels: [1, 2],
+    },
     { name: 'check-in at the end: no step (nothing posts after the summary)', postedAt: T0 + 24 * H, levels: [] },
   ];
   for (const c of cases) {
@@ -80,14 +90,25 @@ describe('escalationSteps', () => {
   }
 
   it('a downtime over the whole chain folds the role steps into the last role and keeps "nobody answered": the last role is still told', () => {
-    const steps = escalationSteps(p, 'CI1', T0 + 15 * M, T0 + 24 * H).map((s) => ({ id: s.key, series: s.series, dueAt: s.dueAt, priority: s.priority }));
+    const steps = escalationSteps(p, 'CI1', T0 + 15 * M, T0 + 24 * H).map((s) => ({
+      id: s.key,
+      series: s.series,
+      dueAt: s.dueAt,
+      priority: s.priority,
+    }));
     const { run, collapsed } = collapseDue(steps);
     expect(run.map((j) => j.id)).toEqual(['escalate:CI1:2', 'escalate:CI1:3']);
     expect(collapsed.map((c) => [c.job.id, c.into.id])).toEqual([['escalate:CI1:1', 'escalate:CI1:2']]);
   });
 
   it('names the role of each level and stays on the last one', () => {
-    expect([0, 1, 2, 3, 4].map((l) => escalationRole(p, l))).toEqual(['primary', 'secondary', 'infra', 'infra', 'infra']);
+    expect([0, 1, 2, 3, 4].map((l) => escalationRole(p, l))).toEqual([
+      'primary',
+      'secondary',
+      'infra',
+      'infra',
+      'infra',
+    ]);
     expect([0, 1, 2, 3].map((l) => nobodyAnswered(p, l))).toEqual([false, false, false, true]);
   });
 
@@ -101,7 +122,13 @@ describe('collapseDue', () => {
   const job = (id: string, series: string, dueAt: number, priority = 10) => ({ id, series, dueAt, priority });
 
   it('runs the latest of each series once and says which ones it replaced', () => {
-    const due = [job('a1', 'checkin:1', T0 + H), job('b', 'checkin:0', T0 + 15 * M), job('a2', 'checkin:1', T0 + 2 * H), job('a3', 'checkin:1', T0 + 3 * H), job('e', 'end', T0 + 3 * H, 100)];
+    const due = [
+      job('a1', 'checkin:1', T0 + H),
+      job('b', 'checkin:0', T0 + 15 * M),
+      job('a2', 'checkin:1', T0 + 2 * H),
+      job('a3', 'checkin:1', T0 + 3 * H),
+      job('e', 'end', T0 + 3 * H, 100),
+    ];
     const { run, collapsed } = collapseDue(due);
     expect(run.map((j) => j.id)).toEqual(['b', 'a3', 'e']);
     expect(collapsed.map((c) => [c.job.id, c.into.id])).toEqual([
@@ -137,7 +164,8 @@ describe('checkTransition: one failure is one ping, a pass after it is its recov
   };
   for (const [before, row] of Object.entries(table)) {
     for (const [status, expected] of Object.entries(row)) {
-      it(`${status} while ${before}: ${expected}`, () => expect(checkTransition(before === 'failing', status as CheckStatus)).toBe(expected));
+      it(`${status} while ${before}: ${expected}`, () =>
+        expect(checkTransition(before === 'failing', status as CheckStatus)).toBe(expected));
     }
   }
 });
@@ -158,9 +186,32 @@ describe('summariseWindow', () => {
   it('counts check-ins, who acknowledged and how fast, escalations, failures and recoveries', () => {
     const summary = summariseWindow(
       [
-        { id: 'c2', text: 'Check health endpoints', dueAt: T0 + H, postedAt: T0 + H, level: 2, ackedBy: 'U2', ackedAt: T0 + H + 31 * M },
-        { id: 'c1', text: 'Monitor logs for errors', dueAt: T0 + 15 * M, postedAt: T0 + 15 * M, level: 0, ackedBy: 'U1', ackedAt: T0 + 19 * M },
-        { id: 'c3', text: 'Verify backups', dueAt: T0 + 24 * H, postedAt: T0 + 24 * H + 2 * H, lateMs: 2 * H, level: 0 },
+        {
+          id: 'c2',
+          text: 'Check health endpoints',
+          dueAt: T0 + H,
+          postedAt: T0 + H,
+          level: 2,
+          ackedBy: 'U2',
+          ackedAt: T0 + H + 31 * M,
+        },
+        {
+          id: 'c1',
+          text: 'Monitor logs for errors',
+          dueAt: T0 + 15 * M,
+          postedAt: T0 + 15 * M,
+          level: 0,
+          ackedBy: 'U1',
+          ackedAt: T0 + 19 * M,
+        },
+        {
+          id: 'c3',
+          text: 'Verify backups',
+          dueAt: T0 + 24 * H,
+          postedAt: T0 + 24 * H + 2 * H,
+          lateMs: 2 * H,
+          level: 0,
+        },
       ],
       [
         { kind: 'health', summary: '/health/ready answered 503', failedAt: T0 + 2 * H, recoveredAt: T0 + 3 * H },

@@ -38,12 +38,28 @@ function template(signoff: Partial<SignOffRule> = {}): Template {
     name: 'T',
     version: 1,
     roles: { approver: { label: 'Go-live approver' }, dba: { label: 'Database Admin' } },
-    signoff: { role: 'approver', approvals: 1, allowDeployer: false, evidenceMaxAgeMs: 24 * HOUR, allowExceptions: false, ...signoff },
+    signoff: {
+      role: 'approver',
+      approvals: 1,
+      allowDeployer: false,
+      evidenceMaxAgeMs: 24 * HOUR,
+      allowExceptions: false,
+      ...signoff,
+    },
     sections: [
       {
         id: 'security',
         title: 'Security',
-        groups: [{ title: 'G', items: [item('secret-key'), item('tls', { check: { kind: 'tls-certificate', options: {} } }), item('nice-to-have', { required: false })] }],
+        groups: [
+          {
+            title: 'G',
+            items: [
+              item('secret-key'),
+              item('tls', { check: { kind: 'tls-certificate', options: {} } }),
+              item('nice-to-have', { required: false }),
+            ],
+          },
+        ],
       },
       { id: 'database', title: 'Database', owner: 'dba', groups: [{ title: 'G', items: [item('backups')] }] },
     ],
@@ -52,7 +68,11 @@ function template(signoff: Partial<SignOffRule> = {}): Template {
   };
 }
 
-function goLive(status: GoLiveStatus, signoff: Partial<SignOffRule> = {}, roles: Record<string, string[]> = {}): GoLive {
+function goLive(
+  status: GoLiveStatus,
+  signoff: Partial<SignOffRule> = {},
+  roles: Record<string, string[]> = {},
+): GoLive {
   return {
     id: 'G1',
     service: 'checkout-api',
@@ -61,13 +81,22 @@ function goLive(status: GoLiveStatus, signoff: Partial<SignOffRule> = {}, roles:
     startedBy: DEPLOYER,
     startedAt: NOW - 10 * HOUR,
     status,
-    roles: { approver: [`<@${ANA}>`, `<@${BEN}>`, '<!subteam^S0RELEASE>', `<@${DEPLOYER}>`], dba: [`<@${DBA}>`], ...roles },
+    roles: {
+      approver: [`<@${ANA}>`, `<@${BEN}>`, '<!subteam^S0RELEASE>', `<@${DEPLOYER}>`],
+      dba: [`<@${DBA}>`],
+      ...roles,
+    },
     template: template(signoff),
     version: 1,
   };
 }
 
-const evidence = (kind: Evidence['kind'], status: Evidence['status'], ageMs: number): Evidence => ({ kind, status, summary: `${kind} ${status}`, takenAt: NOW - ageMs });
+const evidence = (kind: Evidence['kind'], status: Evidence['status'], ageMs: number): Evidence => ({
+  kind,
+  status,
+  summary: `${kind} ${status}`,
+  takenAt: NOW - ageMs,
+});
 
 /** Named checklists: every required item resolved, or one thing in the way. */
 const CHECKLISTS: Record<string, ItemRecord[]> = {
@@ -82,7 +111,14 @@ const CHECKLISTS: Record<string, ItemRecord[]> = {
   ],
   'failed check': [
     { itemId: 'secret-key', state: 'done', by: ANA, at: NOW },
-    { itemId: 'tls', state: 'failed', by: 'golive', at: NOW, reason: 'certificate expires in 3 days (want ≥ 30)', evidence: evidence('tls-certificate', 'fail', HOUR) },
+    {
+      itemId: 'tls',
+      state: 'failed',
+      by: 'golive',
+      at: NOW,
+      reason: 'certificate expires in 3 days (want ≥ 30)',
+      evidence: evidence('tls-certificate', 'fail', HOUR),
+    },
     { itemId: 'backups', state: 'done', by: DBA, at: NOW },
   ],
   'stale evidence': [
@@ -92,7 +128,12 @@ const CHECKLISTS: Record<string, ItemRecord[]> = {
   ],
 };
 
-function ctx(g: GoLive, checklist: keyof typeof CHECKLISTS, approvals: Approval[] = [], groups: [string, string[]][] = [['S0RELEASE', [GIL, ANA]]]): SignOffContext {
+function ctx(
+  g: GoLive,
+  checklist: keyof typeof CHECKLISTS,
+  approvals: Approval[] = [],
+  groups: [string, string[]][] = [['S0RELEASE', [GIL, ANA]]],
+): SignOffContext {
   const records = CHECKLISTS[checklist] ?? [];
   const view: ChecklistView = { goLive: g, items: new Map(records.map((r) => [r.itemId, r])) };
   return { view, approvals, groups: new Map(groups), now: NOW };
@@ -135,51 +176,127 @@ describe('decideApprove: who × status × settings × checklist', () => {
     { who: ANA, status: 'awaiting_approval', checklist: 'open item', expect: '!incomplete' },
     { who: ANA, status: 'awaiting_approval', checklist: 'failed check', expect: '!incomplete' },
     { who: ANA, status: 'awaiting_approval', checklist: 'stale evidence', expect: '!incomplete' },
-    { who: ANA, status: 'awaiting_approval', checklist: 'stale evidence', settings: { evidenceMaxAgeMs: 48 * HOUR }, expect: 'approved' },
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      checklist: 'stale evidence',
+      settings: { evidenceMaxAgeMs: 48 * HOUR },
+      expect: 'approved',
+    },
     // exceptions
-    { who: ANA, status: 'awaiting_approval', checklist: 'open item', settings: { allowExceptions: true }, expect: '!incomplete' },
-    { who: ANA, status: 'awaiting_approval', checklist: 'open item', settings: { allowExceptions: true }, justification: 'secret rotated by hand', expect: 'approved' },
-    { who: ANA, status: 'awaiting_approval', checklist: 'open item', justification: 'secret rotated by hand', expect: '!exceptions-not-allowed' },
-    { who: ANA, status: 'awaiting_approval', checklist: 'open item', settings: { allowExceptions: true }, justification: '   ', expect: '!text-required' },
-    { who: EVE, status: 'awaiting_approval', checklist: 'open item', settings: { allowExceptions: true }, justification: 'why not', expect: '!not-role-holder' },
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      checklist: 'open item',
+      settings: { allowExceptions: true },
+      expect: '!incomplete',
+    },
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      checklist: 'open item',
+      settings: { allowExceptions: true },
+      justification: 'secret rotated by hand',
+      expect: 'approved',
+    },
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      checklist: 'open item',
+      justification: 'secret rotated by hand',
+      expect: '!exceptions-not-allowed',
+    },
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      checklist: 'open item',
+      settings: { allowExceptions: true },
+      justification: '   ',
+      expect: '!text-required',
+    },
+    {
+      who: EVE,
+      status: 'awaiting_approval',
+      checklist: 'open item',
+      settings: { allowExceptions: true },
+      justification: 'why not',
+      expect: '!not-role-holder',
+    },
   ];
 
   it.each(TABLE)('$who in $status with $settings, $checklist, justification $justification → $expect', (row) => {
-    const decision = decideApprove(ctx(goLive(row.status, row.settings), row.checklist ?? 'complete', row.before ?? []), {
-      userId: row.who,
-      ...(row.justification !== undefined ? { justification: row.justification } : {}),
-    });
+    const decision = decideApprove(
+      ctx(goLive(row.status, row.settings), row.checklist ?? 'complete', row.before ?? []),
+      {
+        userId: row.who,
+        ...(row.justification !== undefined ? { justification: row.justification } : {}),
+      },
+    );
     if (row.expect.startsWith('!')) {
       expect(decision).toMatchObject({ ok: false, refusal: { code: row.expect.slice(1) } });
     } else if (row.expect === 'repeat') {
       expect(decision).toMatchObject({ ok: true, repeat: true, status: row.status });
     } else {
-      expect(decision).toMatchObject({ ok: true, repeat: false, status: row.expect, approval: { by: row.who, at: NOW } });
+      expect(decision).toMatchObject({
+        ok: true,
+        repeat: false,
+        status: row.expect,
+        approval: { by: row.who, at: NOW },
+      });
     }
   });
 
   it('counts k of N over distinct approvers', () => {
-    const decision = decideApprove(ctx(goLive('awaiting_approval', { approvals: 3 }), 'complete', approved(ANA)), { userId: GIL, comment: ' looks good ' });
-    expect(decision).toMatchObject({ ok: true, count: 2, needed: 3, status: 'awaiting_approval', approval: { comment: 'looks good' } });
-    expect(quorum([...approved(ANA, BEN), ...approved(ANA)], template({ approvals: 3 }).signoff)).toEqual({ count: 2, needed: 3 });
+    const decision = decideApprove(ctx(goLive('awaiting_approval', { approvals: 3 }), 'complete', approved(ANA)), {
+      userId: GIL,
+      comment: ' looks good ',
+    });
+    expect(decision).toMatchObject({
+      ok: true,
+      count: 2,
+      needed: 3,
+      status: 'awaiting_approval',
+      approval: { comment: 'looks good' },
+    });
+    expect(quorum([...approved(ANA, BEN), ...approved(ANA)], template({ approvals: 3 }).signoff)).toEqual({
+      count: 2,
+      needed: 3,
+    });
   });
 
   it('names the open items, the failed checks and the stale evidence with its age', () => {
     const open = decideApprove(ctx(goLive('awaiting_approval'), 'open item'), { userId: ANA });
     expect(open).toEqual({
       ok: false,
-      refusal: { code: 'incomplete', exceptionsAllowed: false, blockers: { open: [{ itemId: 'secret-key', text: '*secret-key*', state: 'open' }], failed: [], stale: [] } },
+      refusal: {
+        code: 'incomplete',
+        exceptionsAllowed: false,
+        blockers: { open: [{ itemId: 'secret-key', text: '*secret-key*', state: 'open' }], failed: [], stale: [] },
+      },
     });
     const failed = decideApprove(ctx(goLive('awaiting_approval'), 'failed check'), { userId: ANA });
     expect(failed).toMatchObject({
-      refusal: { blockers: { open: [], failed: [{ itemId: 'tls', kind: 'tls-certificate', summary: 'certificate expires in 3 days (want ≥ 30)' }], stale: [] } },
+      refusal: {
+        blockers: {
+          open: [],
+          failed: [{ itemId: 'tls', kind: 'tls-certificate', summary: 'certificate expires in 3 days (want ≥ 30)' }],
+          stale: [],
+        },
+      },
     });
     const stale = decideApprove(ctx(goLive('awaiting_approval'), 'stale evidence'), { userId: ANA });
-    expect(stale).toMatchObject({ refusal: { blockers: { stale: [{ itemId: 'tls', kind: 'tls-certificate', takenAt: NOW - 30 * HOUR, ageMs: 30 * HOUR }] } } });
+    expect(stale).toMatchObject({
+      refusal: {
+        blockers: { stale: [{ itemId: 'tls', kind: 'tls-certificate', takenAt: NOW - 30 * HOUR, ageMs: 30 * HOUR }] },
+      },
+    });
   });
 
   it('records what an approval with exceptions was given despite', () => {
-    const decision = decideApprove(ctx(goLive('awaiting_approval', { allowExceptions: true }), 'open item'), { userId: ANA, justification: 'rotated by hand' });
+    const decision = decideApprove(ctx(goLive('awaiting_approval', { allowExceptions: true }), 'open item'), {
+      userId: ANA,
+      justification: 'rotated by hand',
+    });
     expect(decision).toMatchObject({
       ok: true,
       approval: { by: ANA, justification: 'rotated by hand' },
@@ -191,7 +308,12 @@ describe('decideApprove: who × status × settings × checklist', () => {
     const decision = decideApprove(ctx(goLive('awaiting_approval'), 'complete', [], []), { userId: GIL });
     expect(decision).toEqual({
       ok: false,
-      refusal: { code: 'not-role-holder', role: 'approver', label: 'Go-live approver', unresolvedGroups: ['S0RELEASE'] },
+      refusal: {
+        code: 'not-role-holder',
+        role: 'approver',
+        label: 'Go-live approver',
+        unresolvedGroups: ['S0RELEASE'],
+      },
     });
   });
 });
@@ -201,7 +323,10 @@ describe('blockers', () => {
     const g = goLive('awaiting_approval');
     const items = new Map<string, ItemRecord>([
       ['secret-key', { itemId: 'secret-key', state: 'na', by: ANA, at: NOW, reason: '  ' }],
-      ['tls', { itemId: 'tls', state: 'done', by: 'golive', at: NOW, evidence: evidence('tls-certificate', 'pass', -HOUR) }],
+      [
+        'tls',
+        { itemId: 'tls', state: 'done', by: 'golive', at: NOW, evidence: evidence('tls-certificate', 'pass', -HOUR) },
+      ],
       ['backups', { itemId: 'backups', state: 'blocked', by: DBA, at: NOW, reason: 'waiting on storage' }],
     ]);
     expect(blockers({ goLive: g, items }, NOW)).toEqual({
@@ -237,13 +362,41 @@ describe('decideReject', () => {
 });
 
 describe('decideRequest, decideGoLive, decideAbort', () => {
-  const STATUSES: GoLiveStatus[] = ['preparing', 'awaiting_approval', 'approved', 'rejected', 'live', 'completed', 'rolled_back', 'aborted'];
+  const STATUSES: GoLiveStatus[] = [
+    'preparing',
+    'awaiting_approval',
+    'approved',
+    'rejected',
+    'live',
+    'completed',
+    'rolled_back',
+    'aborted',
+  ];
   // deployer's outcome per status; anyone else is refused as not the deployer.
-  const REQUEST = ['awaiting_approval', '!lifecycle', '!lifecycle', 'awaiting_approval', '!lifecycle', '!lifecycle', '!lifecycle', '!lifecycle'];
-  const GO_LIVE = ['!lifecycle', '!lifecycle', 'live', '!lifecycle', '!lifecycle', '!lifecycle', '!lifecycle', '!lifecycle'];
+  const REQUEST = [
+    'awaiting_approval',
+    '!lifecycle',
+    '!lifecycle',
+    'awaiting_approval',
+    '!lifecycle',
+    '!lifecycle',
+    '!lifecycle',
+    '!lifecycle',
+  ];
+  const GO_LIVE = [
+    '!lifecycle',
+    '!lifecycle',
+    'live',
+    '!lifecycle',
+    '!lifecycle',
+    '!lifecycle',
+    '!lifecycle',
+    '!lifecycle',
+  ];
   const ABORT = ['aborted', 'aborted', 'aborted', 'aborted', 'aborted', '!lifecycle', '!lifecycle', '!lifecycle'];
 
-  const outcome = (d: { ok: true; status: GoLiveStatus } | { ok: false; refusal: { code: string } }) => (d.ok ? d.status : `!${d.refusal.code}`);
+  const outcome = (d: { ok: true; status: GoLiveStatus } | { ok: false; refusal: { code: string } }) =>
+    d.ok ? d.status : `!${d.refusal.code}`;
 
   it.each(STATUSES.map((status, i) => ({ status, i })))('in $status', ({ status, i }) => {
     const g = goLive(status);
@@ -253,7 +406,9 @@ describe('decideRequest, decideGoLive, decideAbort', () => {
     expect(outcome(decideGoLive(g, ANA))).toBe('!not-deployer');
     expect(outcome(decideAbort(g, DEPLOYER, new Map(), 'payments down'))).toBe(ABORT[i]);
     expect(outcome(decideAbort(g, GIL, new Map([['S0RELEASE', [GIL]]]), 'payments down'))).toBe(ABORT[i]);
-    expect(outcome(decideAbort(g, EVE, new Map(), 'payments down'))).toBe(i < 5 ? '!not-deployer-or-role-holder' : '!lifecycle');
+    expect(outcome(decideAbort(g, EVE, new Map(), 'payments down'))).toBe(
+      i < 5 ? '!not-deployer-or-role-holder' : '!lifecycle',
+    );
     expect(outcome(decideAbort(g, DEPLOYER, new Map(), ''))).toBe(i < 5 ? '!text-required' : '!lifecycle');
   });
 });
@@ -263,7 +418,12 @@ describe('decideRoleChange', () => {
   const TABLE: { who: string; status: GoLiveStatus; given: Record<string, string[]>; expect: string }[] = [
     { who: DEPLOYER, status: 'preparing', given: infra, expect: 'infra' },
     { who: GIL, status: 'live', given: { primary: ['<@U0ONCALL>'] }, expect: 'primary' }, // through the group, after Go live
-    { who: ANA, status: 'awaiting_approval', given: { approver: [`<@${ANA}>`, `<@${BEN}>`, '<!subteam^S0RELEASE>', `<@${DEPLOYER}>`] }, expect: '' }, // the same holders
+    {
+      who: ANA,
+      status: 'awaiting_approval',
+      given: { approver: [`<@${ANA}>`, `<@${BEN}>`, '<!subteam^S0RELEASE>', `<@${DEPLOYER}>`] },
+      expect: '',
+    }, // the same holders
     { who: DEPLOYER, status: 'preparing', given: { dba: [] }, expect: 'dba' },
     { who: EVE, status: 'preparing', given: infra, expect: '!not-deployer-or-role-holder' },
     { who: DBA, status: 'preparing', given: infra, expect: '!not-deployer-or-role-holder' },
@@ -296,11 +456,24 @@ describe('revokes', () => {
 });
 
 describe('decideSectionSignOff', () => {
-  const TABLE: { who: string; status: GoLiveStatus; section: string; checklist?: keyof typeof CHECKLISTS; before?: SectionSignOff[]; expect: string }[] = [
+  const TABLE: {
+    who: string;
+    status: GoLiveStatus;
+    section: string;
+    checklist?: keyof typeof CHECKLISTS;
+    before?: SectionSignOff[];
+    expect: string;
+  }[] = [
     { who: DBA, status: 'preparing', section: 'database', expect: 'signed' },
     { who: DBA, status: 'awaiting_approval', section: 'database', expect: 'signed' },
     { who: DBA, status: 'approved', section: 'database', expect: 'signed' },
-    { who: DBA, status: 'preparing', section: 'database', before: [{ sectionId: 'database', by: DBA, at: NOW - HOUR }], expect: 'repeat' },
+    {
+      who: DBA,
+      status: 'preparing',
+      section: 'database',
+      before: [{ sectionId: 'database', by: DBA, at: NOW - HOUR }],
+      expect: 'repeat',
+    },
     { who: ANA, status: 'preparing', section: 'database', expect: '!not-role-holder' },
     { who: DBA, status: 'preparing', section: 'security', expect: '!no-section-owner' },
     { who: DBA, status: 'preparing', section: 'nope', expect: '!unknown-section' },
@@ -309,19 +482,40 @@ describe('decideSectionSignOff', () => {
     { who: DBA, status: 'preparing', section: 'database', checklist: 'open item', expect: 'signed' }, // open items elsewhere do not matter
   ];
   it.each(TABLE)('$who signs off $section in $status → $expect', (row) => {
-    const decision = decideSectionSignOff(ctx(goLive(row.status), row.checklist ?? 'complete'), row.before ?? [], row.who, row.section);
-    if (row.expect.startsWith('!')) expect(decision).toMatchObject({ ok: false, refusal: { code: row.expect.slice(1) } });
-    else expect(decision).toMatchObject({ ok: true, repeat: row.expect === 'repeat', signOff: { sectionId: row.section, by: row.who } });
+    const decision = decideSectionSignOff(
+      ctx(goLive(row.status), row.checklist ?? 'complete'),
+      row.before ?? [],
+      row.who,
+      row.section,
+    );
+    if (row.expect.startsWith('!'))
+      expect(decision).toMatchObject({ ok: false, refusal: { code: row.expect.slice(1) } });
+    else
+      expect(decision).toMatchObject({
+        ok: true,
+        repeat: row.expect === 'repeat',
+        signOff: { sectionId: row.section, by: row.who },
+      });
   });
 
   it('refuses an incomplete section, naming its open items', () => {
     const g = goLive('preparing');
-    const decision = decideSectionSignOff({ view: { goLive: g, items: new Map() }, approvals: [], groups: new Map(), now: NOW }, [], DBA, 'database');
-    expect(decision).toMatchObject({ ok: false, refusal: { code: 'incomplete', blockers: { open: [{ itemId: 'backups' }] } } });
+    const decision = decideSectionSignOff(
+      { view: { goLive: g, items: new Map() }, approvals: [], groups: new Map(), now: NOW },
+      [],
+      DBA,
+      'database',
+    );
+    expect(decision).toMatchObject({
+      ok: false,
+      refusal: { code: 'incomplete', blockers: { open: [{ itemId: 'backups' }] } },
+    });
   });
 
   it('lists the owned sections not yet signed off', () => {
-    expect(sectionsAwaitingSignOff(template(), [])).toEqual([{ sectionId: 'database', title: 'Database', owner: 'dba' }]);
+    expect(sectionsAwaitingSignOff(template(), [])).toEqual([
+      { sectionId: 'database', title: 'Database', owner: 'dba' },
+    ]);
     expect(sectionsAwaitingSignOff(template(), [{ sectionId: 'database', by: DBA, at: NOW }])).toEqual([]);
   });
 });
@@ -329,16 +523,26 @@ describe('decideSectionSignOff', () => {
 describe('roles', () => {
   it('people directly and through groups, each once; unread groups named', () => {
     const g = goLive('preparing');
-    expect(roleHolders(g, 'approver', new Map([['S0RELEASE', [GIL, ANA]]]))).toEqual({ userIds: [ANA, BEN, GIL, DEPLOYER], unresolvedGroups: [] });
-    expect(roleHolders(g, 'approver', new Map())).toEqual({ userIds: [ANA, BEN, DEPLOYER], unresolvedGroups: ['S0RELEASE'] });
+    expect(roleHolders(g, 'approver', new Map([['S0RELEASE', [GIL, ANA]]]))).toEqual({
+      userIds: [ANA, BEN, GIL, DEPLOYER],
+      unresolvedGroups: [],
+    });
+    expect(roleHolders(g, 'approver', new Map())).toEqual({
+      userIds: [ANA, BEN, DEPLOYER],
+      unresolvedGroups: ['S0RELEASE'],
+    });
     expect(roleHolders(g, 'infra', new Map())).toEqual({ userIds: [], unresolvedGroups: [] });
     expect(holdsRole(g, 'dba', DBA, new Map())).toBe(true);
-    expect(groupsOfAllRoles(goLive('preparing', {}, { infra: ['<!subteam^S0INFRA>', '<!subteam^S0RELEASE>'] }))).toEqual(['S0RELEASE', 'S0INFRA']);
+    expect(
+      groupsOfAllRoles(goLive('preparing', {}, { infra: ['<!subteam^S0INFRA>', '<!subteam^S0RELEASE>'] })),
+    ).toEqual(['S0RELEASE', 'S0INFRA']);
   });
 });
 
 describe('approvalLine', () => {
   it('is written as the seed writes it, dated in UTC', () => {
-    expect(approvalLine(template(), ['<@U0ANA>', '<@U0BEN>'], Date.UTC(2026, 11, 1, 23, 59))).toBe('Deployment Approved By: <@U0ANA>, <@U0BEN>  Date: 2026-12-01');
+    expect(approvalLine(template(), ['<@U0ANA>', '<@U0BEN>'], Date.UTC(2026, 11, 1, 23, 59))).toBe(
+      'Deployment Approved By: <@U0ANA>, <@U0BEN>  Date: 2026-12-01',
+    );
   });
 });

@@ -23,11 +23,15 @@ describe('acks first', () => {
     const items = flattenItems(goLive.template)
       .slice(0, 40)
       .map((f) => f.item.id);
-    const answers = await Promise.all(items.map((item, i) => h.click(goLive, item, 'done', `U0TEAM${String(i % 20).padStart(2, '0')}`)));
+    const answers = await Promise.all(
+      items.map((item, i) => h.click(goLive, item, 'done', `U0TEAM${String(i % 20).padStart(2, '0')}`)),
+    );
     expect(answers.map((a) => a.status)).toEqual(items.map(() => 200));
     await h.fake.waitFor(() => rootText().includes('40/144'), 10_000, 'the root to show 40/144');
     const view = await h.checklist(goLive.id);
-    items.forEach((item, i) => expect(view.items.get(item)).toMatchObject({ state: 'done', by: `U0TEAM${String(i % 20).padStart(2, '0')}` }));
+    items.forEach((item, i) =>
+      expect(view.items.get(item)).toMatchObject({ state: 'done', by: `U0TEAM${String(i % 20).padStart(2, '0')}` }),
+    );
     const audit = await h.store.auditTrail(goLive.id);
     expect(audit.filter((e) => e.action === 'item')).toHaveLength(40);
     expect(h.fake.ephemerals).toEqual([]);

@@ -62,9 +62,21 @@ const homeText = (user: string) => JSON.stringify(h.fake.homes.get(user)?.blocks
 
 describe('App Home', () => {
   it('shows an approver the go-live waiting for their sign-off and an owner their open and blocked items', async () => {
-    const goLive = await h.startGoLive('checkout-api', 'production https://checkout.example.com approvers=<@U0ANA> infra=<@U0ANA>');
-    await h.store.changeItem({ goLiveId: goLive.id, itemId: 'debug-disabled', state: 'blocked', actor: 'U0ANA', reason: 'waiting on the config PR' });
-    const requested = await h.store.signOff({ goLiveId: goLive.id, actor: DEPLOYER, groups: new Map() }, { kind: 'request-approval' });
+    const goLive = await h.startGoLive(
+      'checkout-api',
+      'production https://checkout.example.com approvers=<@U0ANA> infra=<@U0ANA>',
+    );
+    await h.store.changeItem({
+      goLiveId: goLive.id,
+      itemId: 'debug-disabled',
+      state: 'blocked',
+      actor: 'U0ANA',
+      reason: 'waiting on the config PR',
+    });
+    const requested = await h.store.signOff(
+      { goLiveId: goLive.id, actor: DEPLOYER, groups: new Map() },
+      { kind: 'request-approval' },
+    );
     expect(requested.ok).toBe(true);
 
     const res = await homeOpened('U0ANA');
@@ -73,9 +85,13 @@ describe('App Home', () => {
     const text = homeText('U0ANA');
     expect(text).toContain('Waiting for your sign-off');
     expect(text).toMatch(/checkout-api · production\* — Awaiting approval, requested by <@U0DEPLOYER>/);
-    expect(text).toContain('⛔ *DEBUG* mode disabled (False) — *checkout-api · production*: _waiting on the config PR_');
+    expect(text).toContain(
+      '⛔ *DEBUG* mode disabled (False) — *checkout-api · production*: _waiting on the config PR_',
+    );
     // Security Configuration is owned by infra: its open items are hers.
-    expect(text).toContain('*SECRET_KEY* generated with cryptographically secure random value (64+ characters) — *checkout-api · production*');
+    expect(text).toContain(
+      '*SECRET_KEY* generated with cryptographically secure random value (64+ characters) — *checkout-api · production*',
+    );
     expect(text).toMatch(/Active go-lives.*Awaiting approval · 0\/144/);
     expect((h.fake.homes.get('U0ANA')!.blocks as unknown[]).length).toBeLessThanOrEqual(100);
     expect(h.fake.invalidPayloads).toEqual([]);
@@ -95,13 +111,17 @@ describe('App Home', () => {
 
   it('shows a private channel’s go-live only to its deployer and role holders', async () => {
     h.fake.setUsergroup('S0DBA', ['U0DBA']);
-    await h.startGoLive('ledger', 'production https://ledger.example.com approvers=<@U0ANA> dba=<!subteam^S0DBA>', { channel: 'C0SECRET', channelName: 'privategroup' });
+    await h.startGoLive('ledger', 'production https://ledger.example.com approvers=<@U0ANA> dba=<!subteam^S0DBA>', {
+      channel: 'C0SECRET',
+      channelName: 'privategroup',
+    });
     await h.startGoLive('checkout-api');
     for (const user of [DEPLOYER, 'U0ANA', 'U0DBA', 'U0BYSTANDER']) {
       await homeOpened(user);
       await h.fake.waitFor(() => h.fake.homes.get(user), 5000, `the Home of ${user}`);
     }
-    for (const user of [DEPLOYER, 'U0ANA', 'U0DBA']) expect(homeText(user), user).toMatch(/ledger · production\* — Preparing · 0\/144/);
+    for (const user of [DEPLOYER, 'U0ANA', 'U0DBA'])
+      expect(homeText(user), user).toMatch(/ledger · production\* — Preparing · 0\/144/);
     const bystander = homeText('U0BYSTANDER');
     expect(bystander).toMatch(/checkout-api · production\* — Preparing · 0\/144/);
     expect(bystander).not.toContain('ledger');
@@ -112,7 +132,8 @@ describe('App Home', () => {
     await homeOpened('U0ANA');
     await h.fake.waitFor(() => h.fake.homes.get('U0ANA'), 5000, 'the first Home');
     expect(homeText('U0ANA')).toContain('0/144');
-    for (const itemId of ['secret-key', 'env-file-permissions', 'all-credentials']) await h.click(goLive, itemId, 'done');
+    for (const itemId of ['secret-key', 'env-file-permissions', 'all-credentials'])
+      await h.click(goLive, itemId, 'done');
     await h.fake.waitFor(() => homeText('U0ANA').includes('3/144'), 10_000, 'the refreshed Home');
     await h.slackApp.services.renderer.flush();
     await h.slackApp.services.homes.stop();
@@ -121,16 +142,24 @@ describe('App Home', () => {
   });
 
   it('shows the on-call of a Live go-live the next check-ins they are on call for, soonest first', async () => {
-    const res = await h.command('start payments-api production https://payments.example.com template=watched approvers=<@U0ANA> primary=<@U0PAT> secondary=<@U0SAM>');
+    const res = await h.command(
+      'start payments-api production https://payments.example.com template=watched approvers=<@U0ANA> primary=<@U0PAT> secondary=<@U0SAM>',
+    );
     expect(res.status).toBe(200);
     const goLive = await h.waitThread('payments-api', 1);
     await h.store.changeItem({ goLiveId: goLive.id, itemId: 'smoke', state: 'done', actor: 'U0PAT' });
     await h.clickButton(ACTION.requestApproval, goLive.id, DEPLOYER);
-    await Harness.until(async () => (await h.store.getGoLive(goLive.id))?.status === 'awaiting_approval', 'the approval request');
+    await Harness.until(
+      async () => (await h.store.getGoLive(goLive.id))?.status === 'awaiting_approval',
+      'the approval request',
+    );
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, 'U0ANA');
     await Harness.until(async () => (await h.store.getGoLive(goLive.id))?.status === 'approved', 'the approval');
     await h.clickButton(ACTION.goLive, goLive.id, DEPLOYER);
-    await Harness.until(async () => (await h.store.jobs.listJobs(goLive.id)).some((j) => j.kind === 'checkin'), 'the window planned at Go live');
+    await Harness.until(
+      async () => (await h.store.jobs.listJobs(goLive.id)).some((j) => j.kind === 'checkin'),
+      'the window planned at Go live',
+    );
 
     await homeOpened('U0PAT');
     await h.fake.waitFor(() => h.fake.homes.get('U0PAT'), 5000, 'the Home of the primary');

@@ -31,7 +31,9 @@ describe('actions stay in their message', () => {
       expect(res.status).toBe(200);
     }
     const answers = await Harness.until(async () => {
-      const texts = h.privateTexts('U0MALLORY').filter((t) => t.includes('does not belong to the go-live of the message'));
+      const texts = h
+        .privateTexts('U0MALLORY')
+        .filter((t) => t.includes('does not belong to the go-live of the message'));
       return texts.length === 2 ? texts : undefined;
     }, 'two private refusals');
     expect(answers[0]).toContain('nothing changed');
@@ -54,7 +56,9 @@ describe('actions stay in their message', () => {
     await h.waitForPrivate(/does not belong to the go-live of the message/, 'U0MALLORY');
     await h.slackApp.services.work.idle();
     expect(h.summaries(theirs)).toEqual([]);
-    expect((await h.store.auditTrail(theirs.id)).filter((e) => e.action === 'evidence' || e.action === 'item')).toEqual([]);
+    expect((await h.store.auditTrail(theirs.id)).filter((e) => e.action === 'evidence' || e.action === 'item')).toEqual(
+      [],
+    );
     expect(h.privateTexts('U0MALLORY').join('\n')).not.toContain('Running');
   });
 

@@ -16,7 +16,9 @@ describe('a burst of ticks', () => {
     const harness = h;
     const goLive = await harness.startGoLive();
     const flat = flattenItems(goLive.template);
-    const sections = goLive.template.sections.filter((s) => flat.filter((f) => f.sectionId === s.id).length >= 4).slice(0, 10);
+    const sections = goLive.template.sections
+      .filter((s) => flat.filter((f) => f.sectionId === s.id).length >= 4)
+      .slice(0, 10);
     expect(sections).toHaveLength(10);
     const ticks = sections.flatMap((s, si) =>
       flat
@@ -44,7 +46,10 @@ describe('a burst of ticks', () => {
     // Nothing lost: every tick is in the database with its author, and in the thread.
     const view = await harness.checklist(goLive.id);
     for (const t of ticks) expect(view.items.get(t.itemId)).toMatchObject({ state: 'done', by: t.user });
-    const threadText = harness.fake.thread(CHANNEL, goLive.rootTs ?? '').map((m) => Harness.textOf(m)).join('\n');
+    const threadText = harness.fake
+      .thread(CHANNEL, goLive.rootTs ?? '')
+      .map((m) => Harness.textOf(m))
+      .join('\n');
     for (const t of ticks) expect(threadText).toContain(`<@${t.user}>`);
     for (const s of sections) {
       const done = ticks.filter((t) => flat.find((f) => f.item.id === t.itemId)?.sectionId === s.id).length;
@@ -76,7 +81,9 @@ describe('a burst of ticks', () => {
     await harness.slackApp.services.renderer.idle();
     const updatesBefore = harness.fake.callsOf('chat.update').length;
     const started = Date.now();
-    const answers = await Promise.all(flat.map((f, i) => harness.click(goLive, f.item.id, 'done', `U0PEOPLE${i % 20}`)));
+    const answers = await Promise.all(
+      flat.map((f, i) => harness.click(goLive, f.item.id, 'done', `U0PEOPLE${i % 20}`)),
+    );
     await harness.slackApp.services.work.idle();
     const burstMs = Date.now() - started;
     expect(answers.every((a) => a.status === 200)).toBe(true);
@@ -93,7 +100,10 @@ describe('a burst of ticks', () => {
     const bound = touched * (1 + Math.ceil(burstMs / WINDOW_MS));
     expect(updates.length).toBeLessThanOrEqual(bound);
     expect(harness.fake.invalidPayloads).toEqual([]);
-    const threadText = harness.fake.thread(CHANNEL, goLive.rootTs ?? '').map((m) => Harness.textOf(m)).join('\n');
+    const threadText = harness.fake
+      .thread(CHANNEL, goLive.rootTs ?? '')
+      .map((m) => Harness.textOf(m))
+      .join('\n');
     for (let p = 0; p < 20; p += 1) expect(threadText).toContain(`<@U0PEOPLE${p}>`);
     process.stdout.write(
       `burst: ${flat.length} ticks by 20 people in ${burstMs} ms → ${updates.length} chat.update, ` +

@@ -110,7 +110,11 @@ describe('abort', () => {
     await h.command('abort checkout-api database migration failed', { user: 'U0APPROVER' });
     await h.waitForPrivate(/Aborted/, 'U0APPROVER');
     expect((await h.store.getGoLive(goLive.id))?.status).toBe('aborted');
-    await h.fake.waitFor(() => /Aborted/.test(Harness.textOf(h.fake.message(CHANNEL, goLive.rootTs ?? ''))), 5000, 'the root to say aborted');
+    await h.fake.waitFor(
+      () => /Aborted/.test(Harness.textOf(h.fake.message(CHANNEL, goLive.rootTs ?? ''))),
+      5000,
+      'the root to say aborted',
+    );
     // The lock is free again.
     await h.startGoLive();
   });
@@ -119,12 +123,18 @@ describe('abort', () => {
 describe('the start form', () => {
   it('opens on a bare start and starts the go-live from the submission', async () => {
     await h.command('start');
-    const view = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.startModal), 5000, 'the start form');
+    const view = await h.fake.waitFor(
+      (f) => f.views().find((v) => v.view.callback_id === VIEW.startModal),
+      5000,
+      'the start form',
+    );
     const values = {
       [START_FIELD.service]: { [START_FIELD.service]: { type: 'plain_text_input', value: 'Billing' } },
       [START_FIELD.environment]: { [START_FIELD.environment]: { type: 'plain_text_input', value: 'staging' } },
       [START_FIELD.url]: { [START_FIELD.url]: { type: 'plain_text_input', value: 'https://billing.example.com' } },
-      [START_FIELD.approvers]: { [START_FIELD.approvers]: { type: 'multi_users_select', selected_users: ['U0APPROVER'] } },
+      [START_FIELD.approvers]: {
+        [START_FIELD.approvers]: { type: 'multi_users_select', selected_users: ['U0APPROVER'] },
+      },
       [START_FIELD.groups]: { [START_FIELD.groups]: { type: 'plain_text_input', value: 'dba=<!subteam^S0DBA|@dba>' } },
     };
     const submit = (state: unknown) =>
@@ -138,8 +148,14 @@ describe('the start form', () => {
         view: { ...view.view, id: view.id, hash: view.hash, team_id: h.fake.teamId, state: { values: state } },
         response_urls: [],
       });
-    const refused = await submit({ ...values, [START_FIELD.service]: { [START_FIELD.service]: { type: 'plain_text_input', value: '<b>x</b>' } } });
-    expect(refused.json).toMatchObject({ response_action: 'errors', errors: { [START_FIELD.service]: expect.stringMatching(/not a valid service name/) } });
+    const refused = await submit({
+      ...values,
+      [START_FIELD.service]: { [START_FIELD.service]: { type: 'plain_text_input', value: '<b>x</b>' } },
+    });
+    expect(refused.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [START_FIELD.service]: expect.stringMatching(/not a valid service name/) },
+    });
 
     const res = await submit(values);
     expect(res.status).toBe(200);

@@ -111,7 +111,10 @@ export class Harness {
   }
 
   /** `channelName` as Slack names the channel in the payload: `privategroup` for a private channel. */
-  command(text: string, options: { user?: string; channel?: string; channelName?: string; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
+  command(
+    text: string,
+    options: { user?: string; channel?: string; channelName?: string; request?: SlackRequestOptions } = {},
+  ): Promise<SlackResponse> {
     return postCommand(
       this.baseUrl,
       SECRET,
@@ -134,7 +137,11 @@ export class Harness {
   }
 
   async waitForPrivate(pattern: RegExp, user = DEPLOYER): Promise<string> {
-    return this.fake.waitFor(() => this.privateTexts(user).find((t) => pattern.test(t)), 5000, `a private answer matching ${pattern}`);
+    return this.fake.waitFor(
+      () => this.privateTexts(user).find((t) => pattern.test(t)),
+      5000,
+      `a private answer matching ${pattern}`,
+    );
   }
 
   async goLive(service = 'checkout-api', environment = 'production'): Promise<GoLive> {
@@ -153,7 +160,11 @@ export class Harness {
    * Starts a go-live with the command (in CHANNEL, or `where` Slack says it was typed) and waits until its root and
    * every section message are posted.
    */
-  async startGoLive(service = 'checkout-api', extra = 'production https://checkout.example.com', where: { channel?: string; channelName?: string } = {}): Promise<GoLive> {
+  async startGoLive(
+    service = 'checkout-api',
+    extra = 'production https://checkout.example.com',
+    where: { channel?: string; channelName?: string } = {},
+  ): Promise<GoLive> {
     const res = await this.command(`start ${service} ${extra}`, where);
     if (res.status !== 200) throw new Error(`start answered ${res.status}`);
     const environment = /^([a-z0-9-]+)(?:\s|$)/i.exec(extra)?.[1] ?? 'production';
@@ -161,7 +172,11 @@ export class Harness {
   }
 
   /** Polls an async condition (database reads) until it gives a value; never a sleep for ordering. */
-  static async until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  static async until<T>(
+    probe: () => Promise<T | undefined | null | false>,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
@@ -182,9 +197,16 @@ export class Harness {
   }
 
   /** The message (root or thread) showing an item's menu, and that menu's option for `action`. */
-  findItemOption(goLive: GoLive, itemId: string, action: ItemAction): { message: FakeMessage; blockId: string; option: { text: unknown; value: string } } {
+  findItemOption(
+    goLive: GoLive,
+    itemId: string,
+    action: ItemAction,
+  ): { message: FakeMessage; blockId: string; option: { text: unknown; value: string } } {
     for (const message of this.fake.messages(CHANNEL)) {
-      for (const block of (message.blocks ?? []) as { block_id?: string; accessory?: { action_id?: string; options?: { text: unknown; value: string }[] } }[]) {
+      for (const block of (message.blocks ?? []) as {
+        block_id?: string;
+        accessory?: { action_id?: string; options?: { text: unknown; value: string }[] };
+      }[]) {
         if (block.accessory?.action_id !== ACTION.itemMenu) continue;
         for (const option of block.accessory.options ?? []) {
           const decoded = decodeItemAction(option.value);
@@ -198,22 +220,46 @@ export class Harness {
   }
 
   /** Clicks a button of a message (as it stands in the fake) as Slack delivers it. */
-  clickButtonOn(message: FakeMessage, actionId: string, value: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
-    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]).find(
-      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
-    );
+  clickButtonOn(
+    message: FakeMessage,
+    actionId: string,
+    value: string,
+    user = DEPLOYER,
+    request?: SlackRequestOptions,
+  ): Promise<SlackResponse> {
+    const block = (
+      (message.blocks ?? []) as {
+        type: string;
+        block_id?: string;
+        elements?: { action_id?: string; text?: unknown }[];
+      }[]
+    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
     const element = block?.elements?.find((e) => e.action_id === actionId);
     const payload = this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
-      { type: 'button', action_id: actionId, block_id: block?.block_id ?? 'actions', text: element?.text ?? { type: 'plain_text', text: actionId }, value },
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: block?.block_id ?? 'actions',
+        text: element?.text ?? { type: 'plain_text', text: actionId },
+        value,
+      },
     );
     return postInteraction(this.baseUrl, SECRET, payload, request);
   }
 
   /** Submits a modal with these input values (`{ block_id: { action_id: { type, value } } }`), as Slack sends it. */
-  submitView(view: FakeView, values: Record<string, Record<string, { type: string; value?: string; selected_date?: string; selected_user?: string }>>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  submitView(
+    view: FakeView,
+    values: Record<
+      string,
+      Record<string, { type: string; value?: string; selected_date?: string; selected_user?: string }>
+    >,
+    user = DEPLOYER,
+    request?: SlackRequestOptions,
+  ): Promise<SlackResponse> {
     return postInteraction(
       this.baseUrl,
       SECRET,
@@ -241,7 +287,16 @@ export class Harness {
     triggerId = newTriggerId(),
     channel = CHANNEL,
   ): unknown {
-    return blockActionsPayload({ user, channel, message, shown, action, triggerId, teamId: this.fake.teamId, responseUrl: this.fake.responseUrl({ channel, ts: message.ts }) });
+    return blockActionsPayload({
+      user,
+      channel,
+      message,
+      shown,
+      action,
+      triggerId,
+      teamId: this.fake.teamId,
+      responseUrl: this.fake.responseUrl({ channel, ts: message.ts }),
+    });
   }
 
   /** A block_actions payload for choosing `action` in an item's menu, as Slack sends it. */
@@ -270,29 +325,48 @@ export class Harness {
     );
   }
 
-  click(goLive: GoLive, itemId: string, action: ItemAction, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  click(
+    goLive: GoLive,
+    itemId: string,
+    action: ItemAction,
+    user = DEPLOYER,
+    request?: SlackRequestOptions,
+  ): Promise<SlackResponse> {
     return postInteraction(this.baseUrl, SECRET, this.clickPayload(goLive, itemId, action, user), request);
   }
 
   /** Clicks the Run checks button of a section (or of the root message, without `sectionId`) as Slack delivers it. */
-  clickRunChecks(goLive: GoLive, sectionId?: string, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
+  clickRunChecks(
+    goLive: GoLive,
+    sectionId?: string,
+    user = DEPLOYER,
+    request?: SlackRequestOptions,
+  ): Promise<SlackResponse> {
     return postInteraction(this.baseUrl, SECRET, this.runChecksPayload(goLive, sectionId, user), request);
   }
 
   /** The block_actions payload of a click on Run checks (the root's, or a section's), as Slack sends it. */
   runChecksPayload(goLive: GoLive, sectionId?: string, user = DEPLOYER): unknown {
     const value = sectionId === undefined ? goLive.id : `${goLive.id}|${sectionId}`;
-    const candidates = [this.fake.message(CHANNEL, goLive.rootTs ?? ''), ...this.thread(goLive)].filter((m): m is FakeMessage => m !== undefined);
+    const candidates = [this.fake.message(CHANNEL, goLive.rootTs ?? ''), ...this.thread(goLive)].filter(
+      (m): m is FakeMessage => m !== undefined,
+    );
     const message = candidates.find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`));
     if (!message) throw new Error(`no Run checks button with value ${value}`);
-    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]).find(
-      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.runChecks),
-    );
+    const block = (
+      (message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]
+    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === ACTION.runChecks));
     return this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
-      { type: 'button', action_id: ACTION.runChecks, block_id: block?.block_id ?? 'actions', text: { type: 'plain_text', text: 'Run checks' }, value },
+      {
+        type: 'button',
+        action_id: ACTION.runChecks,
+        block_id: block?.block_id ?? 'actions',
+        text: { type: 'plain_text', text: 'Run checks' },
+        value,
+      },
     );
   }
 
@@ -300,20 +374,41 @@ export class Harness {
    * Clicks the button `actionId` with `value` as Slack delivers it: on the message that shows it, in the channel
    * (or, with `dm`, in the clicker's direct messages from Golive).
    */
-  async clickButton(actionId: string, value: string, user: string, options: { dm?: boolean; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
-    const shows = (m: FakeMessage) => JSON.stringify(m.blocks ?? []).includes(`"action_id":${JSON.stringify(actionId)}`) && JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`);
+  async clickButton(
+    actionId: string,
+    value: string,
+    user: string,
+    options: { dm?: boolean; request?: SlackRequestOptions } = {},
+  ): Promise<SlackResponse> {
+    const shows = (m: FakeMessage) =>
+      JSON.stringify(m.blocks ?? []).includes(`"action_id":${JSON.stringify(actionId)}`) &&
+      JSON.stringify(m.blocks ?? []).includes(`"value":${JSON.stringify(value)}`);
     const channel = options.dm === true ? user : CHANNEL;
     // Buttons appear when a message is (re-)rendered: wait for the one to click, as a person would.
-    const message = await this.fake.waitFor(() => [...this.fake.messages(channel)].reverse().find(shows), 5000, `a ${actionId} button with value ${value} in ${channel}`);
-    const block = ((message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]).find(
-      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
+    const message = await this.fake.waitFor(
+      () => [...this.fake.messages(channel)].reverse().find(shows),
+      5000,
+      `a ${actionId} button with value ${value} in ${channel}`,
     );
+    const block = (
+      (message.blocks ?? []) as {
+        type: string;
+        block_id?: string;
+        elements?: { action_id?: string; text?: unknown }[];
+      }[]
+    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
     const button = block?.elements?.find((e) => e.action_id === actionId);
     const payload = this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
-      { type: 'button', action_id: actionId, block_id: block?.block_id ?? 'actions', text: button?.text ?? { type: 'plain_text', text: actionId }, value },
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: block?.block_id ?? 'actions',
+        text: button?.text ?? { type: 'plain_text', text: actionId },
+        value,
+      },
       newTriggerId(),
       channel,
     );
@@ -326,7 +421,11 @@ export class Harness {
   /** The person clicks the last button again on the message as it was (a stale one, say): a new delivery. */
   clickLastAgain(): Promise<SlackResponse> {
     const last = this.lastClick as { actions: Record<string, unknown>[] };
-    const again = { ...last, trigger_id: newTriggerId(), actions: last.actions.map((a) => ({ ...a, action_ts: `${Date.now() / 1000 + 1}` })) };
+    const again = {
+      ...last,
+      trigger_id: newTriggerId(),
+      actions: last.actions.map((a) => ({ ...a, action_ts: `${Date.now() / 1000 + 1}` })),
+    };
     return postInteraction(this.baseUrl, SECRET, again);
   }
 
@@ -336,21 +435,38 @@ export class Harness {
   }
 
   /** Submits a modal with plain-text answers (block id = action id = field name), as Slack sends it. */
-  submitForm(view: FakeView, fields: Record<string, string>, user = DEPLOYER, request?: SlackRequestOptions): Promise<SlackResponse> {
-    const values = Object.fromEntries(Object.entries(fields).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]));
+  submitForm(
+    view: FakeView,
+    fields: Record<string, string>,
+    user = DEPLOYER,
+    request?: SlackRequestOptions,
+  ): Promise<SlackResponse> {
+    const values = Object.fromEntries(
+      Object.entries(fields).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]),
+    );
     return this.submitView(view, values, user, request);
   }
 
   /** Clicks a button of the root message (Report, Add note, …) as `user`, as Slack sends it. */
   clickRoot(goLive: GoLive, actionId: string, user = DEPLOYER, triggerId = newTriggerId()): Promise<SlackResponse> {
     const message = this.fake.message(CHANNEL, goLive.rootTs ?? '');
-    const block = ((message?.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; value?: string; text?: unknown }[] }[]).find(
-      (b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId),
-    );
+    const block = (
+      (message?.blocks ?? []) as {
+        type: string;
+        block_id?: string;
+        elements?: { action_id?: string; value?: string; text?: unknown }[];
+      }[]
+    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
     const button = block?.elements?.find((e) => e.action_id === actionId);
     if (!message || !block || !button) throw new Error(`no root button ${actionId}`);
     const shown = { text: message.text ?? '', blocks: message.blocks ?? [] };
-    const payload = this.blockActionsPayload(user, message, shown, { type: 'button', ...button, block_id: block.block_id ?? 'actions' }, triggerId);
+    const payload = this.blockActionsPayload(
+      user,
+      message,
+      shown,
+      { type: 'button', ...button, block_id: block.block_id ?? 'actions' },
+      triggerId,
+    );
     return postInteraction(this.baseUrl, SECRET, payload);
   }
 
@@ -366,10 +482,14 @@ export class Harness {
 
   /** Waits until the thread has `count` check summaries (a run against a silent target lasts its timeouts). */
   waitSummaries(goLive: GoLive, count = 1, timeoutMs = 15_000): Promise<FakeMessage[]> {
-    return this.fake.waitFor(() => {
-      const found = this.summaries(goLive);
-      return found.length >= count ? found : undefined;
-    }, timeoutMs, `${count} check summary message(s) in the thread`);
+    return this.fake.waitFor(
+      () => {
+        const found = this.summaries(goLive);
+        return found.length >= count ? found : undefined;
+      },
+      timeoutMs,
+      `${count} check summary message(s) in the thread`,
+    );
   }
 
   /** The text of the block showing an item in its section message ('' when not shown). */

@@ -31,7 +31,8 @@ describe('Add note', () => {
     await h.clickRoot(goLive, ACTION.addNote);
     const view = await h.fake.waitFor(() => noteViews()[0], 5000, 'the note form');
     const form = JSON.stringify(view.view.blocks);
-    for (const label of ['Date', 'Environment', 'Deployed By', 'Notes and deviations']) expect(form).toContain(`"text":"${label}"`);
+    for (const label of ['Date', 'Environment', 'Deployed By', 'Notes and deviations'])
+      expect(form).toContain(`"text":"${label}"`);
     expect(form).toContain(`"initial_user":"${DEPLOYER}"`);
 
     const res = await h.submitView(
@@ -43,18 +44,39 @@ describe('Add note', () => {
       }),
     );
     expect(res.status).toBe(200);
-    expect(await h.store.notesOf(goLive.id)).toMatchObject([{ by: DEPLOYER, fields: { date: '2026-12-01', environment: 'production', deployedBy: 'U0LEE' }, text: 'DB migration took 12 min (expected 3).\nNo user impact.' }]);
-    expect((await h.store.auditTrail(goLive.id)).at(-1)).toMatchObject({ action: 'note', subject: 'root', actor: DEPLOYER });
+    expect(await h.store.notesOf(goLive.id)).toMatchObject([
+      {
+        by: DEPLOYER,
+        fields: { date: '2026-12-01', environment: 'production', deployedBy: 'U0LEE' },
+        text: 'DB migration took 12 min (expected 3).\nNo user impact.',
+      },
+    ]);
+    expect((await h.store.auditTrail(goLive.id)).at(-1)).toMatchObject({
+      action: 'note',
+      subject: 'root',
+      actor: DEPLOYER,
+    });
 
-    const posted = await h.fake.waitFor(() => h.thread(goLive).find((m) => JSON.stringify(m.blocks ?? []).includes('Note by')), 5000, 'the note in the thread');
+    const posted = await h.fake.waitFor(
+      () => h.thread(goLive).find((m) => JSON.stringify(m.blocks ?? []).includes('Note by')),
+      5000,
+      'the note in the thread',
+    );
     const shown = JSON.stringify(posted.blocks);
     expect(shown).toContain(`:memo: Note by <@${DEPLOYER}>`);
     expect(shown).toContain('*Deployed By:* <@U0LEE>');
     expect(shown).toContain('DB migration took 12 min (expected 3).');
 
-    const record = await recordOf(h.store, goLive.id, systemClock, async () => (id) => ({ [DEPLOYER]: 'Dana Scully', U0LEE: 'Lee Adama' })[id]);
+    const record = await recordOf(
+      h.store,
+      goLive.id,
+      systemClock,
+      async () => (id) => ({ [DEPLOYER]: 'Dana Scully', U0LEE: 'Lee Adama' })[id],
+    );
     const markdown = recordMarkdown(record!);
-    expect(markdown).toMatch(/## Notes\n\nAdded by Dana Scully, \d{4}-\d\d-\d\d \d\d:\d\d UTC:\n\n```\nDate: 2026-12-01\nEnvironment: production\nDeployed By: Lee Adama\n\nNotes:\nDB migration took 12 min \(expected 3\)\.\nNo user impact\.\n```/);
+    expect(markdown).toMatch(
+      /## Notes\n\nAdded by Dana Scully, \d{4}-\d\d-\d\d \d\d:\d\d UTC:\n\n```\nDate: 2026-12-01\nEnvironment: production\nDeployed By: Lee Adama\n\nNotes:\nDB migration took 12 min \(expected 3\)\.\nNo user impact\.\n```/,
+    );
   });
 
   it('hangs a note on an item from its menu, shown under the item in the record', async () => {
@@ -66,10 +88,18 @@ describe('Add note', () => {
     expect(view.view.private_metadata).toBe(`${goLive.id}|secret-key`);
     expect(JSON.stringify(view.view.blocks)).not.toContain('Deployed By');
     await h.submitView(view, values('Rotated on 2026-11-30 by the vault job.'));
-    expect(await h.store.notesOf(goLive.id)).toMatchObject([{ itemId: 'secret-key', text: 'Rotated on 2026-11-30 by the vault job.' }]);
-    await h.fake.waitFor(() => h.thread(goLive).some((m) => JSON.stringify(m.blocks ?? []).includes('Rotated on 2026-11-30')), 5000, 'the item note');
+    expect(await h.store.notesOf(goLive.id)).toMatchObject([
+      { itemId: 'secret-key', text: 'Rotated on 2026-11-30 by the vault job.' },
+    ]);
+    await h.fake.waitFor(
+      () => h.thread(goLive).some((m) => JSON.stringify(m.blocks ?? []).includes('Rotated on 2026-11-30')),
+      5000,
+      'the item note',
+    );
     const markdown = recordMarkdown((await recordOf(h.store, goLive.id, systemClock, async () => () => undefined))!);
-    expect(markdown).toMatch(/- \[ \] \*\*SECRET_KEY\*\* generated .*\n {2}- Note by U0DEPLOYER, .* UTC: Rotated on 2026-11-30 by the vault job\./);
+    expect(markdown).toMatch(
+      /- \[ \] \*\*SECRET_KEY\*\* generated .*\n {2}- Note by U0DEPLOYER, .* UTC: Rotated on 2026-11-30 by the vault job\./,
+    );
   });
 
   it('refuses a note over Slack’s limits in the form itself, and writes nothing', async () => {
@@ -77,9 +107,15 @@ describe('Add note', () => {
     await h.clickRoot(goLive, ACTION.addNote);
     const view: FakeView = await h.fake.waitFor(() => noteViews()[0], 5000, 'the note form');
     const long = await h.submitView(view, values('x'.repeat(2901)));
-    expect(JSON.parse(long.body)).toEqual({ response_action: 'errors', errors: { [NOTE_FIELD.text]: 'The note is 2901 characters long; Slack takes at most 2900 here.' } });
+    expect(JSON.parse(long.body)).toEqual({
+      response_action: 'errors',
+      errors: { [NOTE_FIELD.text]: 'The note is 2901 characters long; Slack takes at most 2900 here.' },
+    });
     const entities = await h.submitView(view, values('&'.repeat(2800)));
-    expect(JSON.parse(entities.body)).toMatchObject({ response_action: 'errors', errors: { [NOTE_FIELD.text]: expect.stringContaining('too long for one message') } });
+    expect(JSON.parse(entities.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { [NOTE_FIELD.text]: expect.stringContaining('too long for one message') },
+    });
     expect(await h.store.notesOf(goLive.id)).toEqual([]);
     expect((await h.store.auditTrail(goLive.id)).some((e) => e.action === 'note')).toBe(false);
   });

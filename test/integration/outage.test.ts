@@ -12,7 +12,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const itemAt = (goLive: GoLive, section: number, index: number): string => goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
+const itemAt = (goLive: GoLive, section: number, index: number): string =>
+  goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
 
 describe('after a Slack outage', () => {
   it.each<OutageAnswer>(['http-500', 'reset'])(
@@ -43,7 +44,9 @@ describe('after a Slack outage', () => {
       for (const tick of ticks) expect(view.items.get(tick.item)).toMatchObject({ state: 'done', by: tick.user });
 
       await harness.fake.waitFor(
-        () => ticks.every((t) => harness.itemText(goLive, t.item).includes(`<@${t.user}>`)) && harness.rootText(goLive).includes('3/144'),
+        () =>
+          ticks.every((t) => harness.itemText(goLive, t.item).includes(`<@${t.user}>`)) &&
+          harness.rootText(goLive).includes('3/144'),
         10_000,
         'the thread to show the three ticks',
       );
@@ -76,39 +79,56 @@ describe('one Slack budget for the workspace', () => {
     h = await Harness.start({ slackBudget: { perMinute: 240, burst: 1 } });
     const harness = h;
     const goLives: GoLive[] = [];
-    for (const service of ['billing', 'search', 'ledger', 'notify', 'checkout-api']) goLives.push(await harness.startGoLive(service));
+    for (const service of ['billing', 'search', 'ledger', 'notify', 'checkout-api'])
+      goLives.push(await harness.startGoLive(service));
     await harness.slackApp.services.renderer.idle();
     const behind = goLives.slice(0, 4);
     // Changes the thread does not show yet (written straight to the database, as a crash before the render leaves them).
     for (const goLive of behind) {
       for (const section of [0, 1]) {
-        await harness.store.changeItem({ goLiveId: goLive.id, itemId: itemAt(goLive, section, 0), state: 'done', actor: 'U0EARLIER' });
+        await harness.store.changeItem({
+          goLiveId: goLive.id,
+          itemId: itemAt(goLive, section, 0),
+          state: 'done',
+          actor: 'U0EARLIER',
+        });
       }
     }
     const callsBefore = harness.fake.calls.length;
     // Slack holds the catch-up's first update back for 5 s: the rest of the catch-up queues up behind the pause.
     harness.fake.rateLimitNext('chat.update', 5, 1);
     const caughtUp = harness.slackApp.services.renderer.catchUp(behind.map((g) => g.id));
-    await harness.fake.waitFor((f) => f.calls.slice(callsBefore).some((c) => c.status === 429), 5000, 'the catch-up to meet the 429');
+    await harness.fake.waitFor(
+      (f) => f.calls.slice(callsBefore).some((c) => c.status === 429),
+      5000,
+      'the catch-up to meet the 429',
+    );
 
     // Dana ticks while the catch-up waits in line.
     const clicked = goLives[4] as GoLive;
     const item = itemAt(clicked, 5, 0);
     expect((await harness.click(clicked, item, 'done', 'U0DANA')).status).toBe(200);
-    await harness.fake.waitFor(() => harness.itemText(clicked, item).includes('<@U0DANA>'), 15_000, 'Dana to see her tick');
+    await harness.fake.waitFor(
+      () => harness.itemText(clicked, item).includes('<@U0DANA>'),
+      15_000,
+      'Dana to see her tick',
+    );
     await caughtUp;
     await harness.slackApp.services.renderer.idle();
 
     // When the pause ended, Dana's two messages (her section, the root) went first, before the four catch-up
     // renders that were in line ahead of her and the one the 429 sent back.
     const danaTs = new Set((await harness.store.getMessages(clicked.id)).map((m) => m.ts));
-    const afterPause = harness.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update' && c.status === 200);
+    const afterPause = harness.fake.calls
+      .slice(callsBefore)
+      .filter((c) => c.method === 'chat.update' && c.status === 200);
     expect(afterPause.slice(0, 2).map((c) => danaTs.has(String(c.args.ts)))).toEqual([true, true]);
     expect(afterPause.slice(2).filter((c) => !danaTs.has(String(c.args.ts))).length).toBeGreaterThanOrEqual(4);
     // Nothing lost: every stale message was brought up to date, and the injected 429 was the only one.
     for (const goLive of behind) {
       expect(harness.rootText(goLive)).toContain('2/144');
-      for (const section of [0, 1]) expect(harness.itemText(goLive, itemAt(goLive, section, 0))).toContain('<@U0EARLIER>');
+      for (const section of [0, 1])
+        expect(harness.itemText(goLive, itemAt(goLive, section, 0))).toContain('<@U0EARLIER>');
     }
     expect(harness.fake.calls.filter((c) => c.status === 429)).toHaveLength(1);
   });

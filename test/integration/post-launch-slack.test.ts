@@ -48,7 +48,10 @@ function scheduler(): Scheduler {
 }
 
 function button(message: FakeMessage | undefined, actionId: string): { value: string } | undefined {
-  for (const block of (message?.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[]) {
+  for (const block of (message?.blocks ?? []) as {
+    type: string;
+    elements?: { action_id?: string; value?: string }[];
+  }[]) {
     const found = block.elements?.find((e) => e.action_id === actionId);
     if (found?.value !== undefined) return { value: found.value };
   }
@@ -59,14 +62,22 @@ it('Acknowledge records who and when on the check-in; a second click changes not
   const goLive = await liveGoLive();
   // The 15-minute check-in's health check has no URL to run against: its result says so, at once.
   await scheduler().tick();
-  const checkIn = await h.fake.waitFor(() => h.thread(goLive).find((m) => m.text?.startsWith('Check-in: Monitor logs')), 15_000, 'the check-in');
+  const checkIn = await h.fake.waitFor(
+    () => h.thread(goLive).find((m) => m.text?.startsWith('Check-in: Monitor logs')),
+    15_000,
+    'the check-in',
+  );
   expect(Harness.textOf(checkIn)).toContain(`<@${ONCALL}> (Primary On-Call), please acknowledge`);
   const ack = button(checkIn, ACTION.acknowledge);
   if (!ack) throw new Error('no Acknowledge button');
 
   const res = await h.clickButtonOn(checkIn, ACTION.acknowledge, ack.value, 'U0TEAMMATE');
   expect(res.status).toBe(200);
-  await h.fake.waitFor(() => Harness.textOf(h.fake.message(CHANNEL, checkIn.ts)).includes('Acknowledged by <@U0TEAMMATE>'), 15_000, 'the acknowledgement on the message');
+  await h.fake.waitFor(
+    () => Harness.textOf(h.fake.message(CHANNEL, checkIn.ts)).includes('Acknowledged by <@U0TEAMMATE>'),
+    15_000,
+    'the acknowledgement on the message',
+  );
   expect(button(h.fake.message(CHANNEL, checkIn.ts), ACTION.acknowledge)).toBeUndefined();
   expect((await h.store.postLaunch.getCheckIn(ack.value))?.ackedBy).toBe('U0TEAMMATE');
 
@@ -77,22 +88,45 @@ it('Acknowledge records who and when on the check-in; a second click changes not
 
 it('Roll back: refused privately to someone without the role; the on-call’s reason form rolls back and tells the thread', async () => {
   const goLive = await liveGoLive();
-  const root = await h.fake.waitFor(() => {
-    const m = h.fake.message(CHANNEL, goLive.rootTs ?? '');
-    return button(m, ACTION.rollBack) ? m : undefined;
-  }, 15_000, 'the Roll back button on the root');
+  const root = await h.fake.waitFor(
+    () => {
+      const m = h.fake.message(CHANNEL, goLive.rootTs ?? '');
+      return button(m, ACTION.rollBack) ? m : undefined;
+    },
+    15_000,
+    'the Roll back button on the root',
+  );
 
   await h.clickButtonOn(root, ACTION.rollBack, goLive.id, 'U0STRANGER');
   expect(await h.waitForPrivate(/may roll back this go-live/, 'U0STRANGER')).toContain(`<@${DEPLOYER}>`);
   expect(h.fake.views()).toEqual([]);
 
   await h.clickButtonOn(root, ACTION.rollBack, goLive.id, ONCALL);
-  const view = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.rollBack), 15_000, 'the Roll back form');
-  const empty = await h.submitView(view, { [ROLL_BACK_FIELD]: { [ROLL_BACK_FIELD]: { type: 'plain_text_input', value: '   ' } } }, ONCALL);
-  expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { [ROLL_BACK_FIELD]: 'Say why it is rolled back.' } });
+  const view = await h.fake.waitFor(
+    (f) => f.views().find((v) => v.view.callback_id === VIEW.rollBack),
+    15_000,
+    'the Roll back form',
+  );
+  const empty = await h.submitView(
+    view,
+    { [ROLL_BACK_FIELD]: { [ROLL_BACK_FIELD]: { type: 'plain_text_input', value: '   ' } } },
+    ONCALL,
+  );
+  expect(JSON.parse(empty.body)).toEqual({
+    response_action: 'errors',
+    errors: { [ROLL_BACK_FIELD]: 'Say why it is rolled back.' },
+  });
 
-  await h.submitView(view, { [ROLL_BACK_FIELD]: { [ROLL_BACK_FIELD]: { type: 'plain_text_input', value: 'p99 latency doubled' } } }, ONCALL);
-  const told = await h.fake.waitFor(() => h.thread(goLive).find((m) => m.text?.includes('was rolled back')), 15_000, 'the roll back in the thread');
+  await h.submitView(
+    view,
+    { [ROLL_BACK_FIELD]: { [ROLL_BACK_FIELD]: { type: 'plain_text_input', value: 'p99 latency doubled' } } },
+    ONCALL,
+  );
+  const told = await h.fake.waitFor(
+    () => h.thread(goLive).find((m) => m.text?.includes('was rolled back')),
+    15_000,
+    'the roll back in the thread',
+  );
   expect(told.text).toBe(`checkout-api production was rolled back by ${ONCALL}: p99 latency doubled`);
   expect((await h.store.getGoLive(goLive.id))?.status).toBe('rolled_back');
   await h.fake.waitFor(() => h.rootText(goLive).includes('Rolled back'), 15_000, 'the root showing Rolled back');

@@ -16,8 +16,10 @@ afterEach(async () => {
   await h.stop();
 });
 
-const itemAt = (section: number, index: number): string => goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
-const couldNotUpdate = (user: string) => h.fake.ephemerals.filter((e) => e.user === user && /could not update/.test(e.text ?? ''));
+const itemAt = (section: number, index: number): string =>
+  goLive.template.sections[section]?.groups[0]?.items[index]?.id ?? '';
+const couldNotUpdate = (user: string) =>
+  h.fake.ephemerals.filter((e) => e.user === user && /could not update/.test(e.text ?? ''));
 
 describe('a render Slack refuses', () => {
   it('tells the person who ticked, once and privately in the thread, and keeps the tick', async () => {
@@ -30,7 +32,9 @@ describe('a render Slack refuses', () => {
     expect(answer).toMatch(/Your change is saved/);
     expect(answer).toContain('not_in_channel');
     await h.slackApp.services.renderer.idle();
-    expect(couldNotUpdate('U0DANA')).toEqual([expect.objectContaining({ via: 'chat.postEphemeral', channel: CHANNEL, thread_ts: goLive.rootTs })]);
+    expect(couldNotUpdate('U0DANA')).toEqual([
+      expect.objectContaining({ via: 'chat.postEphemeral', channel: CHANNEL, thread_ts: goLive.rootTs }),
+    ]);
     expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({ state: 'done', by: 'U0DANA' });
     expect(h.rootText(goLive)).toContain('0/144');
 
@@ -43,7 +47,7 @@ describe('a render Slack refuses', () => {
     expect(couldNotUpdate('U0SAM')).toEqual([]);
   });
 
-  it('reaches the person through the click\'s response_url when the channel refuses the private message too', async () => {
+  it("reaches the person through the click's response_url when the channel refuses the private message too", async () => {
     const item = itemAt(0, 0);
     // The bot was removed from the channel: updates and ephemerals there both answer not_in_channel.
     h.fake.failNext('chat.update', 'not_in_channel', 2);
@@ -73,7 +77,10 @@ describe('a render Slack refuses', () => {
     expect(answer).toContain('invalid_blocks');
     await h.slackApp.services.renderer.idle();
     expect(couldNotUpdate('U0DBA')).toEqual([expect.objectContaining({ channel: CHANNEL, thread_ts: goLive.rootTs })]);
-    expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({ state: 'blocked', reason: 'restore test pending' });
+    expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({
+      state: 'blocked',
+      reason: 'restore test pending',
+    });
   });
 
   it('tells nobody about a 429 that a retry gets through', async () => {

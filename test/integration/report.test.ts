@@ -25,19 +25,30 @@ describe('Report', () => {
     await h.clickRoot(goLive, ACTION.report);
     await h.waitForPrivate(/Shared the record of \*checkout-api · production\* in its thread/);
 
-    expect(uploadSteps()).toEqual(['files.getUploadURLExternal', 'files.getUploadURLExternal', 'files.completeUploadExternal']);
+    expect(uploadSteps()).toEqual([
+      'files.getUploadURLExternal',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
     const [mdCall, jsonCall] = h.fake.callsOf('files.getUploadURLExternal');
     const shared = h.fake.sharedFiles();
     expect(shared.map((f) => f.filename)).toEqual([mdCall!.args.filename, jsonCall!.args.filename]);
     expect(shared[0]!.filename).toMatch(/^golive-checkout-api-production-\d{4}-\d\d-\d\d\.md$/);
     for (const [i, file] of shared.entries()) {
-      expect(Number(h.fake.callsOf('files.getUploadURLExternal')[i]!.args.length)).toBe(Buffer.byteLength(file.content));
+      expect(Number(h.fake.callsOf('files.getUploadURLExternal')[i]!.args.length)).toBe(
+        Buffer.byteLength(file.content),
+      );
       expect(file.shared).toMatchObject({ channel: CHANNEL, thread_ts: goLive.rootTs });
     }
-    expect(h.fake.callsOf('files.completeUploadExternal')[0]!.args).toMatchObject({ channel_id: CHANNEL, thread_ts: goLive.rootTs });
+    expect(h.fake.callsOf('files.completeUploadExternal')[0]!.args).toMatchObject({
+      channel_id: CHANNEL,
+      thread_ts: goLive.rootTs,
+    });
 
     const markdown = shared[0]!.content;
-    expect(markdown).toContain('- [x] **SECRET_KEY** generated with cryptographically secure random value (64+ characters) — done by Lee Adama, ');
+    expect(markdown).toContain(
+      '- [x] **SECRET_KEY** generated with cryptographically secure random value (64+ characters) — done by Lee Adama, ',
+    );
     expect(markdown).toContain('- **Started by:** Dana Scully, ');
     const json = JSON.parse(shared[1]!.content) as GoLiveRecord;
     expect(json.goLive).toMatchObject({ id: goLive.id, startedBy: { id: DEPLOYER, name: 'Dana Scully' } });

@@ -19,7 +19,11 @@ describe('when Slack pushes back', () => {
     const item = goLive.template.sections[0]?.groups[0]?.items[0]?.id ?? '';
     harness.fake.rateLimitNext('chat.update', 1, 1);
     await harness.click(goLive, item, 'done', 'U0DANA');
-    await harness.fake.waitFor(() => rootOf(harness, goLive.rootTs).includes('1/144'), 10_000, 'the root after the 429');
+    await harness.fake.waitFor(
+      () => rootOf(harness, goLive.rootTs).includes('1/144'),
+      10_000,
+      'the root after the 429',
+    );
     await harness.slackApp.services.renderer.idle();
     const updates = harness.fake.callsOf('chat.update');
     const limited = updates.filter((c) => c.status === 429);
@@ -45,7 +49,10 @@ describe('when Slack pushes back', () => {
     const item = goLive.template.sections[0]?.groups[0]?.items[0]?.id ?? '';
     await harness.click(goLive, item, 'done', 'U0DANA');
     const reposted = await harness.fake.waitFor(
-      () => harness.fake.thread(CHANNEL, goLive.rootTs ?? '').find((m) => m.ts !== first.ts && Harness.textOf(m).includes('<@U0DANA>')),
+      () =>
+        harness.fake
+          .thread(CHANNEL, goLive.rootTs ?? '')
+          .find((m) => m.ts !== first.ts && Harness.textOf(m).includes('<@U0DANA>')),
       5000,
       'the section re-posted in the thread',
     );
@@ -65,7 +72,9 @@ describe('when Slack pushes back', () => {
     expect(res.status).toBe(200);
     const goLive = await harness.waitThread('checkout-api', 11);
     const titles = goLive.template.sections.map((s) => s.title.replace(/&/g, '&amp;'));
-    harness.fake.thread(CHANNEL, goLive.rootTs ?? '').forEach((m, i) => expect(Harness.textOf(m)).toContain(titles[i] ?? '?'));
+    harness.fake
+      .thread(CHANNEL, goLive.rootTs ?? '')
+      .forEach((m, i) => expect(Harness.textOf(m)).toContain(titles[i] ?? '?'));
     expect(harness.fake.messages(CHANNEL).filter((m) => m.thread_ts === undefined)).toHaveLength(1);
     expect(harness.errors()).toEqual([]);
   });

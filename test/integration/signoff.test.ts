@@ -74,7 +74,10 @@ async function start(): Promise<Harness> {
 }
 
 /** Starts a go-live of the small template with these roles and waits for its thread. */
-async function startSmall(h: Harness, roles = `approvers=<@${ANA}|ana>,<@${BEN}|ben> dba=<@${DBA}|dba>`): Promise<GoLive> {
+async function startSmall(
+  h: Harness,
+  roles = `approvers=<@${ANA}|ana>,<@${BEN}|ben> dba=<@${DBA}|dba>`,
+): Promise<GoLive> {
   const res = await h.command(`start checkout-api production https://checkout.example.com template=quorum ${roles}`);
   expect(res.status).toBe(200);
   return h.waitThread('checkout-api', 2);
@@ -86,7 +89,11 @@ async function completeChecklist(h: Harness, goLive: GoLive): Promise<void> {
 }
 
 const messagesTo = (h: Harness, user: string): string[] => h.fake.messages(user).map((m) => Harness.textOf(m));
-const threadText = (h: Harness, goLive: GoLive): string => h.thread(goLive).map((m) => Harness.textOf(m)).join('\n');
+const threadText = (h: Harness, goLive: GoLive): string =>
+  h
+    .thread(goLive)
+    .map((m) => Harness.textOf(m))
+    .join('\n');
 const status = async (h: Harness, goLive: GoLive) => (await h.store.getGoLive(goLive.id))?.status;
 
 async function requestApproval(h: Harness, goLive: GoLive): Promise<void> {
@@ -96,7 +103,11 @@ async function requestApproval(h: Harness, goLive: GoLive): Promise<void> {
 
 async function requested(h: Harness, goLive: GoLive): Promise<void> {
   await Harness.until(async () => (await status(h, goLive)) === 'awaiting_approval', 'the go-live to await approval');
-  await h.fake.waitFor(() => h.thread(goLive).find((m) => JSON.stringify(m.blocks ?? []).includes(ACTION.approve)), 5000, 'the approval request in the thread');
+  await h.fake.waitFor(
+    () => h.thread(goLive).find((m) => JSON.stringify(m.blocks ?? []).includes(ACTION.approve)),
+    5000,
+    'the approval request in the thread',
+  );
 }
 
 describe('sign-off through Slack', () => {
@@ -106,7 +117,11 @@ describe('sign-off through Slack', () => {
     await completeChecklist(h, goLive);
 
     // The root offers Request approval; Go live is not there before approval.
-    await h.fake.waitFor(() => h.rootText(goLive).includes(ACTION.requestApproval) || undefined, 5000, 'the Request approval button');
+    await h.fake.waitFor(
+      () => h.rootText(goLive).includes(ACTION.requestApproval) || undefined,
+      5000,
+      'the Request approval button',
+    );
     expect(h.rootText(goLive)).not.toContain(ACTION.goLive);
 
     await h.clickButton(ACTION.requestApproval, goLive.id, DEPLOYER);
@@ -116,7 +131,11 @@ describe('sign-off through Slack', () => {
     expect(Harness.textOf(request)).toContain('0 of 2 needed');
     expect(Harness.textOf(request)).toContain('Sections not yet signed off: Database (Database Admin)');
     for (const approver of [ANA, BEN]) {
-      await h.fake.waitFor(() => messagesTo(h, approver).find((t) => t.includes(ACTION.approve) && t.includes('requests approval')), 5000, `${approver} asked directly`);
+      await h.fake.waitFor(
+        () => messagesTo(h, approver).find((t) => t.includes(ACTION.approve) && t.includes('requests approval')),
+        5000,
+        `${approver} asked directly`,
+      );
     }
     expect(messagesTo(h, DEPLOYER)).toEqual([]);
     // A repeated request (from the root as it was) while one is pending says so privately.
@@ -125,7 +144,11 @@ describe('sign-off through Slack', () => {
 
     // Ana approves; her second click (and Slack's retry of it) counts once.
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, ANA, { dm: true });
-    await h.fake.waitFor(() => threadText(h, goLive).includes(`<@${ANA}> approved`) || undefined, 5000, 'Ana’s approval in the thread');
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes(`<@${ANA}> approved`) || undefined,
+      5000,
+      'Ana’s approval in the thread',
+    );
     await h.retryLastClick();
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, ANA);
     await h.waitForPrivate(/already approved/, ANA);
@@ -135,7 +158,11 @@ describe('sign-off through Slack', () => {
 
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, BEN);
     await Harness.until(async () => (await status(h, goLive)) === 'approved', 'the go-live to be approved');
-    await h.fake.waitFor(() => (h.rootText(goLive).includes('2 of 2') && h.rootText(goLive).includes(ACTION.goLive)) || undefined, 5000, 'the root with 2 of 2 and Go live');
+    await h.fake.waitFor(
+      () => (h.rootText(goLive).includes('2 of 2') && h.rootText(goLive).includes(ACTION.goLive)) || undefined,
+      5000,
+      'the root with 2 of 2 and Go live',
+    );
     expect(h.rootText(goLive)).toContain('Approved');
 
     // Only the deployer may go live.
@@ -145,12 +172,27 @@ describe('sign-off through Slack', () => {
 
     await h.command('live checkout-api');
     await Harness.until(async () => (await status(h, goLive)) === 'live', 'the go-live to be live');
-    const line = await h.fake.waitFor(() => h.thread(goLive).map((m) => m.text ?? '').find((t) => t.includes('Deployment Approved By')), 5000, 'the approval line');
+    const line = await h.fake.waitFor(
+      () =>
+        h
+          .thread(goLive)
+          .map((m) => m.text ?? '')
+          .find((t) => t.includes('Deployment Approved By')),
+      5000,
+      'the approval line',
+    );
     const today = new Date((await h.store.getGoLive(goLive.id))?.liveAt ?? 0).toISOString().slice(0, 10);
     expect(line).toContain(`Deployment Approved By: <@${ANA}>, <@${BEN}>  Date: ${today}`);
-    await h.fake.waitFor(() => (h.rootText(goLive).includes('Live') && !h.rootText(goLive).includes(ACTION.requestApproval)) || undefined, 5000, 'the root to show Live');
+    await h.fake.waitFor(
+      () => (h.rootText(goLive).includes('Live') && !h.rootText(goLive).includes(ACTION.requestApproval)) || undefined,
+      5000,
+      'the root to show Live',
+    );
     // Go live started the first 24 hours: the window's jobs are planned from the go-live's moment.
-    await Harness.until(async () => (await h.store.jobs.listJobs(goLive.id)).length > 0, 'the post-launch jobs to be planned');
+    await Harness.until(
+      async () => (await h.store.jobs.listJobs(goLive.id)).length > 0,
+      'the post-launch jobs to be planned',
+    );
     const liveAt = (await h.store.getGoLive(goLive.id))?.liveAt ?? 0;
     const planned = (await h.store.jobs.listJobs(goLive.id)).map((j) => [j.kind, j.dueAt - liveAt, j.state]);
     expect(planned.map(([kind]) => kind)).toContain('preflight');
@@ -158,7 +200,9 @@ describe('sign-off through Slack', () => {
     expect(h.rootText(goLive)).toContain(ACTION.rollBack);
 
     const trail = await h.store.auditTrail(goLive.id);
-    const steps = trail.filter((e) => ['request-approval', 'approve', 'go-live'].includes(e.action)).map((e) => [e.action, e.actor]);
+    const steps = trail
+      .filter((e) => ['request-approval', 'approve', 'go-live'].includes(e.action))
+      .map((e) => [e.action, e.actor]);
     expect(steps).toEqual([
       ['request-approval', DEPLOYER],
       ['approve', ANA],
@@ -175,7 +219,10 @@ describe('sign-off through Slack', () => {
     await requestApproval(h, goLive);
 
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, EVE);
-    await h.waitForPrivate(/only a \*Go-live approver\* may do that; that role is held by <@U0ANA>, <@U0DEPLOYER>\. Nothing changed/, EVE);
+    await h.waitForPrivate(
+      /only a \*Go-live approver\* may do that; that role is held by <@U0ANA>, <@U0DEPLOYER>\. Nothing changed/,
+      EVE,
+    );
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, DEPLOYER);
     await h.waitForPrivate(/you started this go-live, so you may not approve it/, DEPLOYER);
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, ANA);
@@ -193,7 +240,12 @@ describe('sign-off through Slack', () => {
       itemId: 'tls-cert',
       state: 'done',
       actor: 'golive',
-      evidence: { kind: 'tls-certificate', status: 'pass', summary: 'certificate expires in 80 days (want ≥ 30)', takenAt: old },
+      evidence: {
+        kind: 'tls-certificate',
+        status: 'pass',
+        summary: 'certificate expires in 80 days (want ≥ 30)',
+        takenAt: old,
+      },
     });
     // Those changes came before any approval: nothing to revoke, the request stands.
     expect(await status(h, goLive)).toBe('awaiting_approval');
@@ -211,14 +263,30 @@ describe('sign-off through Slack', () => {
     await completeChecklist(h, goLive);
     await requestApproval(h, goLive);
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, ANA);
-    await Harness.until(async () => ((await h.checklist(goLive.id)).signOff?.approvals.length ?? 0) === 1 || undefined, 'Ana’s approval');
+    await Harness.until(
+      async () => ((await h.checklist(goLive.id)).signOff?.approvals.length ?? 0) === 1 || undefined,
+      'Ana’s approval',
+    );
 
     await h.click(goLive, 'secret-key', 'open', DBA);
     await Harness.until(async () => (await status(h, goLive)) === 'preparing', 'the go-live back to Preparing');
-    await h.fake.waitFor(() => threadText(h, goLive).includes('is revoked') || undefined, 5000, 'the revocation in the thread');
-    expect(threadText(h, goLive)).toContain(`*SECRET_KEY* generated changed by <@${DBA}> after approval: the approval of <@${ANA}> is revoked`);
-    await h.fake.waitFor(() => messagesTo(h, ANA).find((t) => t.includes('Your approval of')), 5000, 'Ana told directly');
-    expect((await h.store.auditTrail(goLive.id)).find((e) => e.action === 'revoke')).toMatchObject({ actor: DBA, before: { approvers: [ANA] } });
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes('is revoked') || undefined,
+      5000,
+      'the revocation in the thread',
+    );
+    expect(threadText(h, goLive)).toContain(
+      `*SECRET_KEY* generated changed by <@${DBA}> after approval: the approval of <@${ANA}> is revoked`,
+    );
+    await h.fake.waitFor(
+      () => messagesTo(h, ANA).find((t) => t.includes('Your approval of')),
+      5000,
+      'Ana told directly',
+    );
+    expect((await h.store.auditTrail(goLive.id)).find((e) => e.action === 'revoke')).toMatchObject({
+      actor: DBA,
+      before: { approvers: [ANA] },
+    });
     // The old request's buttons no longer count.
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, BEN);
     await h.waitForPrivate(/no approval is requested right now/, BEN);
@@ -230,27 +298,70 @@ describe('sign-off through Slack', () => {
     await requestApproval(h, goLive);
 
     await h.clickButton(ACTION.reject, `${goLive.id}|1`, BEN);
-    const form = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText), 5000, 'the reject form');
+    const form = await h.fake.waitFor(
+      (f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText),
+      5000,
+      'the reject form',
+    );
     const empty = await h.submitForm(form, { text: '   ' }, BEN);
     expect(empty.body).toContain('required');
     expect(await status(h, goLive)).toBe('awaiting_approval');
     await h.submitForm(form, { text: 'no rollback plan for the schema change' }, BEN);
     await Harness.until(async () => (await status(h, goLive)) === 'rejected', 'the go-live rejected');
-    await h.fake.waitFor(() => threadText(h, goLive).includes('rejected this go-live: no rollback plan') || undefined, 5000, 'the reason in the thread');
-    await h.fake.waitFor(() => messagesTo(h, DEPLOYER).find((t) => t.includes('no rollback plan')), 5000, 'the deployer told');
-    await h.fake.waitFor(() => (h.rootText(goLive).includes('Rejected') && h.rootText(goLive).includes('no rollback plan')) || undefined, 5000, 'the root shows the rejection');
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes('rejected this go-live: no rollback plan') || undefined,
+      5000,
+      'the reason in the thread',
+    );
+    await h.fake.waitFor(
+      () => messagesTo(h, DEPLOYER).find((t) => t.includes('no rollback plan')),
+      5000,
+      'the deployer told',
+    );
+    await h.fake.waitFor(
+      () => (h.rootText(goLive).includes('Rejected') && h.rootText(goLive).includes('no rollback plan')) || undefined,
+      5000,
+      'the root shows the rejection',
+    );
 
     // A new request starts over; Ana approves despite the open items, with a justification.
     await h.clickButton(ACTION.requestApproval, goLive.id, DEPLOYER);
-    await Harness.until(async () => (await h.checklist(goLive.id)).signOff?.round === 2 || undefined, 'the second request');
+    await Harness.until(
+      async () => (await h.checklist(goLive.id)).signOff?.round === 2 || undefined,
+      'the second request',
+    );
     await h.clickButton(ACTION.approveWithExceptions, `${goLive.id}|2`, ANA);
-    const justify = await h.fake.waitFor((f) => f.views().filter((v) => v.view.callback_id === VIEW.signOffText).at(1), 5000, 'the exceptions form');
+    const justify = await h.fake.waitFor(
+      (f) =>
+        f
+          .views()
+          .filter((v) => v.view.callback_id === VIEW.signOffText)
+          .at(1),
+      5000,
+      'the exceptions form',
+    );
     await h.submitForm(justify, { text: 'backups verified by hand, INC-42' }, ANA);
-    await Harness.until(async () => ((await h.checklist(goLive.id)).signOff?.approvals.length ?? 0) === 1 || undefined, 'the approval with exceptions');
+    await Harness.until(
+      async () => ((await h.checklist(goLive.id)).signOff?.approvals.length ?? 0) === 1 || undefined,
+      'the approval with exceptions',
+    );
     const [row] = (await h.store.signOffRecord(goLive.id)).filter((r) => r.kind === 'approval');
-    expect(row).toMatchObject({ by: ANA, round: 2, justification: 'backups verified by hand, INC-42', exceptions: { open: ITEMS.map((itemId) => ({ itemId })) } });
-    await h.fake.waitFor(() => threadText(h, goLive).includes('approved *with exceptions*: backups verified by hand') || undefined, 5000, 'the exceptions in the thread');
-    await h.fake.waitFor(() => h.rootText(goLive).includes('with exceptions: backups verified by hand') || undefined, 5000, 'the root shows the exceptions');
+    expect(row).toMatchObject({
+      by: ANA,
+      round: 2,
+      justification: 'backups verified by hand, INC-42',
+      exceptions: { open: ITEMS.map((itemId) => ({ itemId })) },
+    });
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes('approved *with exceptions*: backups verified by hand') || undefined,
+      5000,
+      'the exceptions in the thread',
+    );
+    await h.fake.waitFor(
+      () => h.rootText(goLive).includes('with exceptions: backups verified by hand') || undefined,
+      5000,
+      'the root shows the exceptions',
+    );
   });
 
   it('after Go live a change needs a reason (a form) and shows as a post-launch change', async () => {
@@ -265,13 +376,28 @@ describe('sign-off through Slack', () => {
     await Harness.until(async () => (await status(h, goLive)) === 'live', 'live');
 
     await h.click(goLive, 'backups', 'open', DBA);
-    const form = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText), 5000, 'the post-launch reason form');
+    const form = await h.fake.waitFor(
+      (f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText),
+      5000,
+      'the post-launch reason form',
+    );
     expect((await h.checklist(goLive.id)).items.get('backups')?.state).toBe('done');
     await h.submitForm(form, { text: 'last night’s backup failed' }, DBA);
-    await Harness.until(async () => (await h.checklist(goLive.id)).items.get('backups')?.state === 'open' || undefined, 'the change saved');
-    await h.fake.waitFor(() => h.itemText(goLive, 'backups').includes('post-launch change') || undefined, 5000, 'the item marked post-launch');
+    await Harness.until(
+      async () => (await h.checklist(goLive.id)).items.get('backups')?.state === 'open' || undefined,
+      'the change saved',
+    );
+    await h.fake.waitFor(
+      () => h.itemText(goLive, 'backups').includes('post-launch change') || undefined,
+      5000,
+      'the item marked post-launch',
+    );
     expect(h.itemText(goLive, 'backups')).toContain('last night’s backup failed');
-    expect((await h.store.auditTrail(goLive.id)).at(-1)).toMatchObject({ action: 'item', actor: DBA, after: { postLaunch: true } });
+    expect((await h.store.auditTrail(goLive.id)).at(-1)).toMatchObject({
+      action: 'item',
+      actor: DBA,
+      after: { postLaunch: true },
+    });
     expect(await status(h, goLive)).toBe('live');
   });
 
@@ -281,18 +407,34 @@ describe('sign-off through Slack', () => {
     await requestApproval(h, goLive);
 
     await h.clickButton(ACTION.abort, goLive.id, EVE);
-    const refused = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText), 5000, 'the abort form');
+    const refused = await h.fake.waitFor(
+      (f) => f.views().find((v) => v.view.callback_id === VIEW.signOffText),
+      5000,
+      'the abort form',
+    );
     await h.submitForm(refused, { text: 'I want to' }, EVE);
     await h.waitForPrivate(/only the deployer \(<@U0DEPLOYER>\) or a \*Go-live approver\* may do that/, EVE);
     expect(await status(h, goLive)).toBe('awaiting_approval');
 
     await h.command('abort checkout-api payments provider is down');
     await Harness.until(async () => (await status(h, goLive)) === 'aborted', 'aborted');
-    await h.fake.waitFor(() => threadText(h, goLive).includes('aborted this go-live: payments provider is down') || undefined, 5000, 'the thread told');
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes('aborted this go-live: payments provider is down') || undefined,
+      5000,
+      'the thread told',
+    );
     for (const approver of [ANA, BEN]) {
-      await h.fake.waitFor(() => messagesTo(h, approver).find((t) => t.includes('withdrawn')), 5000, `${approver} told`);
+      await h.fake.waitFor(
+        () => messagesTo(h, approver).find((t) => t.includes('withdrawn')),
+        5000,
+        `${approver} told`,
+      );
     }
-    await h.fake.waitFor(() => (h.rootText(goLive).includes('Aborted') && !h.rootText(goLive).includes(ACTION.abort)) || undefined, 5000, 'the root without controls');
+    await h.fake.waitFor(
+      () => (h.rootText(goLive).includes('Aborted') && !h.rootText(goLive).includes(ACTION.abort)) || undefined,
+      5000,
+      'the root without controls',
+    );
     expect(await h.store.findActive('checkout-api', 'production')).toBeUndefined();
   });
 
@@ -305,11 +447,20 @@ describe('sign-off through Slack', () => {
     await h.clickButton(ACTION.signOffSection, `${goLive.id}|database`, ANA);
     await h.waitForPrivate(/only a \*Database Admin\* may do that/, ANA);
     await h.clickButton(ACTION.signOffSection, `${goLive.id}|database`, DBA);
-    await h.fake.waitFor(() => threadText(h, goLive).includes(`<@${DBA}> signed off *Database*`) || undefined, 5000, 'the section signed off');
+    await h.fake.waitFor(
+      () => threadText(h, goLive).includes(`<@${DBA}> signed off *Database*`) || undefined,
+      5000,
+      'the section signed off',
+    );
 
     await requestApproval(h, goLive);
     // The group's members get the request directly.
-    for (const member of [GIL, ANA]) await h.fake.waitFor(() => messagesTo(h, member).find((t) => t.includes('requests approval')), 5000, `${member} asked`);
+    for (const member of [GIL, ANA])
+      await h.fake.waitFor(
+        () => messagesTo(h, member).find((t) => t.includes('requests approval')),
+        5000,
+        `${member} asked`,
+      );
     expect(h.fake.callsOf('usergroups.users.list').length).toBeGreaterThan(0);
     await h.clickButton(ACTION.approve, `${goLive.id}|1`, BEN);
     await h.waitForPrivate(/only a \*Go-live approver\* may do that; that role is held by <!subteam\^S0RELEASE>/, BEN);
@@ -319,12 +470,31 @@ describe('sign-off through Slack', () => {
 
     // Edit roles: the deployer sets the primary on-call; audited and shown on the root.
     await h.clickButton(ACTION.editRoles, goLive.id, DEPLOYER);
-    const form = await h.fake.waitFor((f) => f.views().find((v) => v.view.callback_id === VIEW.editRoles), 5000, 'the roles form');
-    const bad = await h.submitForm(form, { approver: '<!subteam^S0RELEASE|@release>', dba: `<@${DBA}|dba>`, primary: 'bob' }, DEPLOYER);
+    const form = await h.fake.waitFor(
+      (f) => f.views().find((v) => v.view.callback_id === VIEW.editRoles),
+      5000,
+      'the roles form',
+    );
+    const bad = await h.submitForm(
+      form,
+      { approver: '<!subteam^S0RELEASE|@release>', dba: `<@${DBA}|dba>`, primary: 'bob' },
+      DEPLOYER,
+    );
     expect(bad.body).toContain('is not a Slack person or group');
-    await h.submitForm(form, { approver: '<!subteam^S0RELEASE|@release>', dba: `<@${DBA}|dba>`, primary: '<@U0ONCALL|oncall>' }, DEPLOYER);
-    await h.fake.waitFor(() => h.rootText(goLive).includes('*Primary On-Call:* <@U0ONCALL>') || undefined, 5000, 'the root shows the new on-call');
-    expect((await h.store.auditTrail(goLive.id)).find((e) => e.action === 'roles')).toMatchObject({ actor: DEPLOYER, after: { roles: { primary: ['<@U0ONCALL>'] } } });
+    await h.submitForm(
+      form,
+      { approver: '<!subteam^S0RELEASE|@release>', dba: `<@${DBA}|dba>`, primary: '<@U0ONCALL|oncall>' },
+      DEPLOYER,
+    );
+    await h.fake.waitFor(
+      () => h.rootText(goLive).includes('*Primary On-Call:* <@U0ONCALL>') || undefined,
+      5000,
+      'the root shows the new on-call',
+    );
+    expect((await h.store.auditTrail(goLive.id)).find((e) => e.action === 'roles')).toMatchObject({
+      actor: DEPLOYER,
+      after: { roles: { primary: ['<@U0ONCALL>'] } },
+    });
     expect(await status(h, goLive)).toBe('approved');
   });
 

@@ -11,7 +11,9 @@ afterEach(async () => {
 
 describe('/golive start', () => {
   it('posts the root message and one message per section in its thread, at 0/144', async () => {
-    const res = await h.command('start checkout-api production https://checkout.example.com approvers=<@U0APPROVER|ana>');
+    const res = await h.command(
+      'start checkout-api production https://checkout.example.com approvers=<@U0APPROVER|ana>',
+    );
     expect(res.status).toBe(200);
     const goLive = await h.waitThread('checkout-api', 11);
     const root = h.fake.message(CHANNEL, goLive.rootTs ?? '');
@@ -44,7 +46,11 @@ describe('/golive start', () => {
   it('lets the same service start in another environment', async () => {
     await h.startGoLive();
     await h.command('start checkout-api staging');
-    await h.fake.waitFor(() => h.fake.messages(CHANNEL).filter((m) => m.thread_ts === undefined).length === 2, 5000, 'a second root');
+    await h.fake.waitFor(
+      () => h.fake.messages(CHANNEL).filter((m) => m.thread_ts === undefined).length === 2,
+      5000,
+      'a second root',
+    );
     expect(await h.store.findActive('checkout-api', 'staging')).toBeDefined();
   });
 

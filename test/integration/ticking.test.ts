@@ -49,10 +49,17 @@ describe('ticking items', () => {
     const view = await h.waitReasonView(goLive, item, 'na');
     const res = await h.submitReason(view, 'no <b>uploads</b> & no nginx here', 'U0DANA');
     expect(res.status).toBe(200);
-    await h.fake.waitFor(() => itemBlock(item)?.text.includes('no &lt;b&gt;uploads&lt;/b&gt; &amp; no nginx here'), 5000, 'the reason on the item');
+    await h.fake.waitFor(
+      () => itemBlock(item)?.text.includes('no &lt;b&gt;uploads&lt;/b&gt; &amp; no nginx here'),
+      5000,
+      'the reason on the item',
+    );
     expect(itemBlock(item)?.text).toContain('<@U0DANA>');
     await h.fake.waitFor(() => rootText().includes('1/144'), 5000, 'N/A to count as resolved');
-    expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({ state: 'na', reason: 'no <b>uploads</b> & no nginx here' });
+    expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({
+      state: 'na',
+      reason: 'no <b>uploads</b> & no nginx here',
+    });
   });
 
   it('refuses an empty reason inside the modal and changes nothing', async () => {
@@ -61,7 +68,10 @@ describe('ticking items', () => {
     const view = await h.waitReasonView(goLive, item, 'blocked');
     const res = await h.submitReason(view, '   ', 'U0DANA');
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringMatching(/needs a reason/) } });
+    expect(res.json).toMatchObject({
+      response_action: 'errors',
+      errors: { reason: expect.stringMatching(/needs a reason/) },
+    });
     expect((await h.checklist(goLive.id)).items.get(item)).toBeUndefined();
   });
 
@@ -69,11 +79,19 @@ describe('ticking items', () => {
     const item = secondItem();
     await h.click(goLive, item, 'blocked', 'U0DBA');
     await h.submitReason(await h.waitReasonView(goLive, item, 'blocked'), 'waiting for the firewall change', 'U0DBA');
-    await h.fake.waitFor(() => itemBlock(item)?.text.includes('waiting for the firewall change'), 5000, 'the blocked reason');
+    await h.fake.waitFor(
+      () => itemBlock(item)?.text.includes('waiting for the firewall change'),
+      5000,
+      'the blocked reason',
+    );
     await h.fake.waitFor(() => /blocked/i.test(rootText()), 5000, 'the root to count the blocked item');
 
     await h.click(goLive, item, 'open', 'U0LEAD');
-    await h.fake.waitFor(() => !itemBlock(item)?.text.includes('waiting for the firewall change'), 5000, 'the reason to go');
+    await h.fake.waitFor(
+      () => !itemBlock(item)?.text.includes('waiting for the firewall change'),
+      5000,
+      'the reason to go',
+    );
     expect((await h.checklist(goLive.id)).items.get(item)).toMatchObject({ state: 'open', by: 'U0LEAD' });
     const trail = (await h.store.auditTrail(goLive.id)).filter((e) => e.subject === item);
     expect(trail.map((e) => [e.actor, (e.after as { state?: string } | null)?.state])).toEqual([

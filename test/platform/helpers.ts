@@ -19,7 +19,13 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function testConfig(overrides: { apiUrl: string; port: number; databaseFile: string; appToken?: string; templatesDir?: string }): Config {
+export function testConfig(overrides: {
+  apiUrl: string;
+  port: number;
+  databaseFile: string;
+  appToken?: string;
+  templatesDir?: string;
+}): Config {
   return {
     slack: {
       botToken: 'xoxb-platform-test',
@@ -48,14 +54,19 @@ export function capturedLogger(): { logger: Logger; text: () => string } {
 }
 
 /** Golive started in this process (HTTP mode, port 0) against a fresh fake Slack and a temp database file. */
-export async function startTestGolive(deps: GoliveDeps = {}): Promise<{ golive: RunningGolive; slack: FakeSlack; base: string; stop: () => Promise<void> }> {
+export async function startTestGolive(
+  deps: GoliveDeps = {},
+): Promise<{ golive: RunningGolive; slack: FakeSlack; base: string; stop: () => Promise<void> }> {
   const temp = tempDir();
   const slack = await startFakeSlack();
-  const started = await startGolive(testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }), {
-    logger: capturedLogger().logger,
-    metrics: createMetrics(),
-    ...deps,
-  });
+  const started = await startGolive(
+    testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db') }),
+    {
+      logger: capturedLogger().logger,
+      metrics: createMetrics(),
+      ...deps,
+    },
+  );
   if (!started.ok) throw new Error(started.reason);
   const { golive } = started;
   return {

@@ -18,7 +18,10 @@ describe('logger', () => {
   it('redacts token and secret fields and masks tokens inside messages', () => {
     const out = capture();
     const logger = createLogger({ destination: out.stream });
-    logger.info({ config: { slack: { botToken: 'xoxb-111-secret', signingSecret: 'sig-secret', appToken: 'xapp-1-secret' } } }, 'config loaded');
+    logger.info(
+      { config: { slack: { botToken: 'xoxb-111-secret', signingSecret: 'sig-secret', appToken: 'xapp-1-secret' } } },
+      'config loaded',
+    );
     logger.info({ req: { headers: { authorization: 'Bearer xoxb-222-secret' } } }, 'call');
     logger.warn('retrying with token xoxb-333-secret and xapp-1-A1-secret');
     toBoltLogger(logger).error('socket failed for', 'xapp-9-secret');

@@ -22,7 +22,10 @@ interface Exit {
 }
 
 /** Runs src/main.ts as `npm start` would run the build, with exactly the given environment. */
-function runMain(env: Record<string, string>, whenUp?: (child: ReturnType<typeof spawn>, stdout: () => string) => void): Promise<Exit> {
+function runMain(
+  env: Record<string, string>,
+  whenUp?: (child: ReturnType<typeof spawn>, stdout: () => string) => void,
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: packageRoot,
@@ -63,7 +66,11 @@ describe('start-up refusals', () => {
   });
 
   it('exits 1 on a malformed value without echoing a secret', async () => {
-    const exit = await runMain({ SLACK_BOT_TOKEN: 'xoxp-user-token-do-not-print', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' });
+    const exit = await runMain({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-do-not-print',
+      SLACK_SIGNING_SECRET: 's',
+      PORT: 'eighty',
+    });
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain('golive: cannot start: SLACK_BOT_TOKEN does not start with xoxb-');
     expect(exit.stderr).toContain('golive: cannot start: PORT is not a port number (got "eighty")');
@@ -89,29 +96,43 @@ describe('start-up refusals', () => {
   });
 
   const noImmutable = immutableUnsupported();
-  it.skipIf(noImmutable !== undefined)(`exits 1 on a read-only database, one line naming DATABASE_URL and the fix${noImmutable ? ` (skipped: ${noImmutable})` : ''}`, async () => {
-    const file = join(temp.dir, 'golive.db');
-    // A database Golive made (migrated), then made immutable: it opens, and refuses every write.
-    await openSqliteStore({ file, clock: systemClock }).close();
-    setImmutable([file, `${file}-wal`, `${file}-shm`], true);
-    try {
-      const exit = await runMain({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api/', DATABASE_URL: file, PORT: '0' });
-      expect(exit.code).toBe(1);
-      expect(exit.stderr.trimEnd().split('\n')).toEqual([
-        `golive: cannot start: DATABASE_URL ${JSON.stringify(file)} is read-only: make the file, its directory and any -wal/-shm files beside it writable by the user running Golive, or set DATABASE_URL to a writable path`,
-      ]);
-      noStack(exit.stderr);
-    } finally {
-      setImmutable([file, `${file}-wal`, `${file}-shm`], false);
-    }
-  });
+  it.skipIf(noImmutable !== undefined)(
+    `exits 1 on a read-only database, one line naming DATABASE_URL and the fix${noImmutable ? ` (skipped: ${noImmutable})` : ''}`,
+    async () => {
+      const file = join(temp.dir, 'golive.db');
+      // A database Golive made (migrated), then made immutable: it opens, and refuses every write.
+      await openSqliteStore({ file, clock: systemClock }).close();
+      setImmutable([file, `${file}-wal`, `${file}-shm`], true);
+      try {
+        const exit = await runMain({
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: 'http://127.0.0.1:9/api/',
+          DATABASE_URL: file,
+          PORT: '0',
+        });
+        expect(exit.code).toBe(1);
+        expect(exit.stderr.trimEnd().split('\n')).toEqual([
+          `golive: cannot start: DATABASE_URL ${JSON.stringify(file)} is read-only: make the file, its directory and any -wal/-shm files beside it writable by the user running Golive, or set DATABASE_URL to a writable path`,
+        ]);
+        noStack(exit.stderr);
+      } finally {
+        setImmutable([file, `${file}-wal`, `${file}-shm`], false);
+      }
+    },
+  );
 
   it('startGolive answers a bad template as a value, before touching the database', async () => {
     const templates = join(temp.dir, 'templates');
     mkdirSync(templates);
     writeFileSync(join(templates, 'broken.yaml'), 'id: [\n');
     const result = await startGolive(
-      testConfig({ apiUrl: 'http://127.0.0.1:9/api/', port: 0, databaseFile: join(temp.dir, 'golive.db'), templatesDir: templates }),
+      testConfig({
+        apiUrl: 'http://127.0.0.1:9/api/',
+        port: 0,
+        databaseFile: join(temp.dir, 'golive.db'),
+        templatesDir: templates,
+      }),
       { logger: capturedLogger().logger },
     );
     expect(result.ok).toBe(false);
@@ -130,7 +151,12 @@ describe('start failures an operator can fix', () => {
 
   const start = (overrides: { apiUrl?: string; port?: number; appToken?: string } = {}) =>
     startGolive(
-      testConfig({ apiUrl: overrides.apiUrl ?? slack.apiUrl, port: overrides.port ?? 0, databaseFile: join(temp.dir, 'golive.db'), ...(overrides.appToken ? { appToken: overrides.appToken } : {}) }),
+      testConfig({
+        apiUrl: overrides.apiUrl ?? slack.apiUrl,
+        port: overrides.port ?? 0,
+        databaseFile: join(temp.dir, 'golive.db'),
+        ...(overrides.appToken ? { appToken: overrides.appToken } : {}),
+      }),
       { logger: capturedLogger().logger },
     );
 
@@ -139,14 +165,17 @@ describe('start failures an operator can fix', () => {
     const result = await start();
     expect(result).toEqual({
       ok: false,
-      reason: 'golive: cannot start: Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…); reinstall the app if it was revoked',
+      reason:
+        'golive: cannot start: Slack refused the token (invalid_auth): check SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…); reinstall the app if it was revoked',
     });
   });
 
   it('an app-level token Slack refuses names SLACK_APP_TOKEN too', async () => {
     slack.failNext('apps.connections.open', 'invalid_auth');
     const result = await start({ appToken: 'xapp-revoked' });
-    expect(!result.ok && result.reason).toMatch(/Slack refused the token \(invalid_auth\): check SLACK_BOT_TOKEN .* and SLACK_APP_TOKEN/);
+    expect(!result.ok && result.reason).toMatch(
+      /Slack refused the token \(invalid_auth\): check SLACK_BOT_TOKEN .* and SLACK_APP_TOKEN/,
+    );
   });
 
   it('an unreachable Web API names SLACK_API_URL', async () => {
@@ -155,7 +184,11 @@ describe('start failures an operator can fix', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const result = await start({ apiUrl: `http://127.0.0.1:${port}/api/` });
-    expect(!result.ok && result.reason).toMatch(new RegExp(`^golive: cannot start: cannot reach the Slack Web API at http://127.0.0.1:${port}/api/ .*: check SLACK_API_URL`));
+    expect(!result.ok && result.reason).toMatch(
+      new RegExp(
+        `^golive: cannot start: cannot reach the Slack Web API at http://127.0.0.1:${port}/api/ .*: check SLACK_API_URL`,
+      ),
+    );
   });
 
   it('a port already taken names PORT, and the database is left closed', async () => {
@@ -164,7 +197,10 @@ describe('start failures an operator can fix', () => {
     const { port } = taken.address() as AddressInfo;
     try {
       const result = await start({ port });
-      expect(result).toEqual({ ok: false, reason: `golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT` });
+      expect(result).toEqual({
+        ok: false,
+        reason: `golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT`,
+      });
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
@@ -183,40 +219,46 @@ describe('a running process', () => {
     await slack.close();
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('serves /health/ping, then stops on %s: app first, then the database, exit 0', async (signal) => {
-    const databaseFile = join(temp.dir, 'golive.db');
-    let pinged: Promise<string> | undefined;
-    const exit = await runMain(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-test',
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: '0',
-        DATABASE_URL: `file:${databaseFile}`,
-        LOG_LEVEL: 'info',
-      },
-      (child, stdout) => {
-        const started = /"port":(\d+)[^\n]*"msg":"golive started"/.exec(stdout());
-        if (pinged || !started) return;
-        pinged = fetch(`http://127.0.0.1:${started[1]}/health/ping`)
-          .then((r) => r.text())
-          .finally(() => child.kill(signal));
-      },
-    );
-    expect(await pinged).toBe('pong');
-    expect(exit.code).toBe(0);
-    const lines = exit.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
-    const messages = lines.map((l) => l.msg);
-    expect(messages.indexOf('stopping')).toBeGreaterThan(messages.indexOf('golive started'));
-    expect(messages.indexOf('Slack app stopped')).toBeGreaterThan(messages.indexOf('stopping'));
-    expect(messages.indexOf('golive stopped')).toBeGreaterThan(messages.indexOf('Slack app stopped'));
-    expect(messages).toContain('stopped');
-    expect(exit.stdout).not.toContain('xoxb-test');
-    // The database was closed cleanly and is usable again.
-    const store = openSqliteStore({ file: databaseFile, clock: systemClock });
-    expect(await store.isWritable()).toBe(true);
-    await store.close();
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'serves /health/ping, then stops on %s: app first, then the database, exit 0',
+    async (signal) => {
+      const databaseFile = join(temp.dir, 'golive.db');
+      let pinged: Promise<string> | undefined;
+      const exit = await runMain(
+        {
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          PORT: '0',
+          DATABASE_URL: `file:${databaseFile}`,
+          LOG_LEVEL: 'info',
+        },
+        (child, stdout) => {
+          const started = /"port":(\d+)[^\n]*"msg":"golive started"/.exec(stdout());
+          if (pinged || !started) return;
+          pinged = fetch(`http://127.0.0.1:${started[1]}/health/ping`)
+            .then((r) => r.text())
+            .finally(() => child.kill(signal));
+        },
+      );
+      expect(await pinged).toBe('pong');
+      expect(exit.code).toBe(0);
+      const lines = exit.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string });
+      const messages = lines.map((l) => l.msg);
+      expect(messages.indexOf('stopping')).toBeGreaterThan(messages.indexOf('golive started'));
+      expect(messages.indexOf('Slack app stopped')).toBeGreaterThan(messages.indexOf('stopping'));
+      expect(messages.indexOf('golive stopped')).toBeGreaterThan(messages.indexOf('Slack app stopped'));
+      expect(messages).toContain('stopped');
+      expect(exit.stdout).not.toContain('xoxb-test');
+      // The database was closed cleanly and is usable again.
+      const store = openSqliteStore({ file: databaseFile, clock: systemClock });
+      expect(await store.isWritable()).toBe(true);
+      await store.close();
+    },
+  );
 });
 
 describe('Socket Mode with PORT taken', () => {
@@ -241,7 +283,9 @@ describe('Socket Mode with PORT taken', () => {
         DATABASE_URL: join(temp.dir, 'golive.db'),
       });
       expect(exit.code).toBe(1);
-      expect(exit.stderr.trimEnd()).toBe(`golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT`);
+      expect(exit.stderr.trimEnd()).toBe(
+        `golive: cannot start: PORT ${port} is already in use: stop the other process or choose another PORT`,
+      );
     } finally {
       await new Promise<void>((resolve) => taken.close(() => resolve()));
     }

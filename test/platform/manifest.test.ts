@@ -39,15 +39,21 @@ describe('manifest.yml', () => {
     expect(validate({ ...manifest, settings: { ...manifest.settings, socket_mode: true } })).toBe(false);
   });
 
-  it.runIf(!existsSync(schemaFile))(`skips the schema check: ${schemaFile} does not exist (put shared/ beside the clone)`, () => {
-    expect(existsSync(schemaFile)).toBe(false);
-  });
+  it.runIf(!existsSync(schemaFile))(
+    `skips the schema check: ${schemaFile} does not exist (put shared/ beside the clone)`,
+    () => {
+      expect(existsSync(schemaFile)).toBe(false);
+    },
+  );
 
   it('declares /golive with its usage and one request URL for commands and interactivity', () => {
     const [command] = manifest.features.slash_commands;
     expect(command).toMatchObject({ command: '/golive', url: 'https://YOUR-HOST/slack/events', should_escape: true });
     expect(command?.usage_hint).toMatch(/^start <service>/);
-    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-HOST/slack/events' });
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: 'https://YOUR-HOST/slack/events',
+    });
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
 

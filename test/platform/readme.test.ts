@@ -27,7 +27,9 @@ describe('README.md', () => {
 
   it('cites only files that are in the repository', () => {
     expect(readme).not.toContain('DESIGN.md');
-    const linked = [...readme.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1] ?? '').filter((target) => !/^[a-z]+:/.test(target));
+    const linked = [...readme.matchAll(/\]\(([^)#]+)\)/g)]
+      .map((m) => m[1] ?? '')
+      .filter((target) => !/^[a-z]+:/.test(target));
     const named = [...readme.matchAll(/`([\w./-]+\.(?:md|ts|yml|yaml|json))`/g)].map((m) => m[1] ?? '');
     for (const file of [...linked, ...named]) {
       // Paths outside the repository (the manifest schema beside a clone) are said to be optional where named.

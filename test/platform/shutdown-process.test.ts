@@ -52,9 +52,18 @@ afterEach(async () => {
 async function startedThread(): Promise<{ goLiveId: string; section: FakeMessage }> {
   const base = await bot.baseUrl();
   const target = `https://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
-  const res = await postCommand(base, SECRET, { text: `start checkout-api production ${target}`, user_id: 'U0DEPLOYER', channel_id: CHANNEL });
+  const res = await postCommand(base, SECRET, {
+    text: `start checkout-api production ${target}`,
+    user_id: 'U0DEPLOYER',
+    channel_id: CHANNEL,
+  });
   expect(res.status).toBe(200);
-  const root = await waitFor(() => fake.messages(CHANNEL).find((m) => m.thread_ts === undefined && fake.thread(CHANNEL, m.ts).length >= SECTIONS), 'the go-live thread', 45_000);
+  const root = await waitFor(
+    () =>
+      fake.messages(CHANNEL).find((m) => m.thread_ts === undefined && fake.thread(CHANNEL, m.ts).length >= SECTIONS),
+    'the go-live thread',
+    45_000,
+  );
   const section = fake.thread(CHANNEL, root.ts)[0] as FakeMessage;
   const store = openSqliteStore({ file: join(dir, 'golive.db'), clock: systemClock });
   try {
@@ -78,42 +87,58 @@ async function itemState(goLiveId: string, itemId: string): Promise<string | und
 const order = (msgs: string[]): string[] => bot.lines.map((l) => l.msg).filter((m) => msgs.includes(m));
 
 describe('stopping the start command', () => {
-  it('SIGTERM with a render pending: the render reaches Slack, the database closes, exit 0', { timeout: 90_000 }, async () => {
-    const { goLiveId, section } = await startedThread();
-    const updatesBefore = fake.callsOf('chat.update').filter((c) => c.args.ts === section.ts).length;
-    const ticked = await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA');
-    expect(ticked.status).toBe(200);
-    // Acked; its render waits out the 1 s debounce window. Stop now.
-    bot.signal('SIGTERM');
-    expect(await bot.exited).toBe(0);
+  it(
+    'SIGTERM with a render pending: the render reaches Slack, the database closes, exit 0',
+    { timeout: 90_000 },
+    async () => {
+      const { goLiveId, section } = await startedThread();
+      const updatesBefore = fake.callsOf('chat.update').filter((c) => c.args.ts === section.ts).length;
+      const ticked = await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA');
+      expect(ticked.status).toBe(200);
+      // Acked; its render waits out the 1 s debounce window. Stop now.
+      bot.signal('SIGTERM');
+      expect(await bot.exited).toBe(0);
 
-    const updates = fake.callsOf('chat.update').filter((c) => c.args.ts === section.ts);
-    expect(updates.length).toBe(updatesBefore + 1);
-    expect(JSON.stringify(fake.message(CHANNEL, section.ts)?.blocks)).toContain('U0DANA');
-    expect(await itemState(goLiveId, 'secret-key')).toBe('done');
-    expect(order(['stopping', 'Slack app stopped', 'golive stopped', 'stopped'])).toEqual(['stopping', 'Slack app stopped', 'golive stopped', 'stopped']);
-    const stopped = bot.lines.find((l) => l.msg === 'stopped');
-    expect(stopped?.stopMs).toEqual(expect.any(Number));
-  });
+      const updates = fake.callsOf('chat.update').filter((c) => c.args.ts === section.ts);
+      expect(updates.length).toBe(updatesBefore + 1);
+      expect(JSON.stringify(fake.message(CHANNEL, section.ts)?.blocks)).toContain('U0DANA');
+      expect(await itemState(goLiveId, 'secret-key')).toBe('done');
+      expect(order(['stopping', 'Slack app stopped', 'golive stopped', 'stopped'])).toEqual([
+        'stopping',
+        'Slack app stopped',
+        'golive stopped',
+        'stopped',
+      ]);
+      const stopped = bot.lines.find((l) => l.msg === 'stopped');
+      expect(stopped?.stopMs).toEqual(expect.any(Number));
+    },
+  );
 
   /** Runs the checks from Slack and waits until they hang on the silent target. */
   async function checksInFlight(): Promise<void> {
     const base = await bot.baseUrl();
-    expect((await postCommand(base, SECRET, { text: 'check checkout-api', user_id: 'U0DEPLOYER', channel_id: CHANNEL })).status).toBe(200);
+    expect(
+      (await postCommand(base, SECRET, { text: 'check checkout-api', user_id: 'U0DEPLOYER', channel_id: CHANNEL }))
+        .status,
+    ).toBe(200);
     await waitFor(() => held.length > 0 || undefined, 'a check connected to the silent target');
   }
 
-  it('a second signal while the stop waits on a check run exits at once (130 for SIGINT), the tick already saved', { timeout: 90_000 }, async () => {
-    const { goLiveId, section } = await startedThread();
-    expect((await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA')).status).toBe(200);
-    await checksInFlight();
-    bot.signal('SIGTERM');
-    await bot.waitLog('stopping');
-    bot.signal('SIGINT');
-    expect(await bot.exited).toBe(130);
-    expect(bot.lines.some((l) => l.msg === 'second signal while stopping: exiting now')).toBe(true);
-    expect(await itemState(goLiveId, 'secret-key')).toBe('done');
-  });
+  it(
+    'a second signal while the stop waits on a check run exits at once (130 for SIGINT), the tick already saved',
+    { timeout: 90_000 },
+    async () => {
+      const { goLiveId, section } = await startedThread();
+      expect((await tickItem(await bot.baseUrl(), SECRET, goLiveId, section, 'secret-key', 'U0DANA')).status).toBe(200);
+      await checksInFlight();
+      bot.signal('SIGTERM');
+      await bot.waitLog('stopping');
+      bot.signal('SIGINT');
+      expect(await bot.exited).toBe(130);
+      expect(bot.lines.some((l) => l.msg === 'second signal while stopping: exiting now')).toBe(true);
+      expect(await itemState(goLiveId, 'secret-key')).toBe('done');
+    },
+  );
 
   it('a stop that outlasts its deadline exits 1 on its own, before a 10 s SIGKILL', { timeout: 90_000 }, async () => {
     const { goLiveId, section } = await startedThread();
@@ -121,7 +146,9 @@ describe('stopping the start command', () => {
     await checksInFlight();
     bot.signal('SIGTERM');
     expect(await bot.exited).toBe(1);
-    expect(bot.lines.find((l) => l.msg === 'stopping took too long: exiting with the stop unfinished')).toMatchObject({ deadlineMs: STOP_DEADLINE_MS });
+    expect(bot.lines.find((l) => l.msg === 'stopping took too long: exiting with the stop unfinished')).toMatchObject({
+      deadlineMs: STOP_DEADLINE_MS,
+    });
     expect(await itemState(goLiveId, 'secret-key')).toBe('done');
   });
 });

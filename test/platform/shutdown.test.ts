@@ -18,7 +18,12 @@ class FakeProcess extends EventEmitter implements SignalTarget {
 }
 
 /** A stop the test finishes by hand. */
-function controlledStop(): { stop: () => Promise<void>; calls: number; finish: () => void; fail: (err: Error) => void } {
+function controlledStop(): {
+  stop: () => Promise<void>;
+  calls: number;
+  finish: () => void;
+  fail: (err: Error) => void;
+} {
   let resolve = (): void => undefined;
   let reject = (_err: Error): void => undefined;
   const control = {

@@ -27,15 +27,23 @@ function setUp() {
   return { clock, answers, monitor, probes: () => probes, gaugeValue, log };
 }
 
-const refused = (error: string) => () => Promise.reject(Object.assign(new Error(`An API error occurred: ${error}`), { code: 'slack_webapi_platform_error', data: { ok: false, error } }));
-const unanswered = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'slack_webapi_request_error' }));
+const refused = (error: string) => () =>
+  Promise.reject(
+    Object.assign(new Error(`An API error occurred: ${error}`), {
+      code: 'slack_webapi_platform_error',
+      data: { ok: false, error },
+    }),
+  );
+const unanswered = () =>
+  Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'slack_webapi_request_error' }));
 
 describe('SlackReachabilityMonitor', () => {
   it('takes the start-up answer, then probes once per interval however often it is read', async () => {
     const { clock, monitor, probes, gaugeValue } = setUp();
     monitor.record(true);
     monitor.start();
-    for (let i = 0; i < 50; i += 1) expect(monitor.current()).toMatchObject({ reachable: true, checkedAt: clock.now() });
+    for (let i = 0; i < 50; i += 1)
+      expect(monitor.current()).toMatchObject({ reachable: true, checkedAt: clock.now() });
     expect(probes()).toBe(0);
     expect(await gaugeValue()).toBe(1);
     await clock.advance(SLACK_PROBE_INTERVAL_MS * 3);

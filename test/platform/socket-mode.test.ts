@@ -16,7 +16,12 @@ let temp: ReturnType<typeof tempDir>;
 beforeEach(async () => {
   temp = tempDir();
   slack = await startFakeSlack();
-  const config = testConfig({ apiUrl: slack.apiUrl, port: 0, databaseFile: join(temp.dir, 'golive.db'), appToken: 'xapp-1-A0GOLIVE-test' });
+  const config = testConfig({
+    apiUrl: slack.apiUrl,
+    port: 0,
+    databaseFile: join(temp.dir, 'golive.db'),
+    appToken: 'xapp-1-A0GOLIVE-test',
+  });
   const started = await startGolive(config, { logger: capturedLogger().logger, metrics: createMetrics() });
   if (!started.ok) throw new Error(started.reason);
   golive = started.golive;
@@ -46,7 +51,11 @@ describe('Socket Mode', () => {
     expect(ack.envelope_id).toMatch(/^env-/);
     expect(slack.socketMode.acks.map((a) => a.envelope_id)).toEqual([ack.envelope_id]);
 
-    const root = await slack.waitFor((s) => s.messages('C0DEPLOYS').find((m) => m.thread_ts === undefined && m.text?.includes('checkout-api')), 10_000, 'the root message');
+    const root = await slack.waitFor(
+      (s) => s.messages('C0DEPLOYS').find((m) => m.thread_ts === undefined && m.text?.includes('checkout-api')),
+      10_000,
+      'the root message',
+    );
     await slack.waitFor((s) => s.thread('C0DEPLOYS', root.ts).length > 0, 10_000, 'section messages in the thread');
     expect(slack.invalidPayloads).toEqual([]);
   });
@@ -54,7 +63,9 @@ describe('Socket Mode', () => {
   it('answers /golive help privately', async () => {
     await slack.socketMode.slashCommand({ text: 'help', response_url: slack.responseUrl() });
     const answered = await slack.waitFor(
-      (s) => s.ephemerals.find((e) => (e.text ?? '').length > 0) ?? s.socketMode.acks.find((a) => typeof a.payload?.text === 'string'),
+      (s) =>
+        s.ephemerals.find((e) => (e.text ?? '').length > 0) ??
+        s.socketMode.acks.find((a) => typeof a.payload?.text === 'string'),
       10_000,
       'a private help answer',
     );

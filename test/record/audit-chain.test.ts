@@ -28,12 +28,16 @@ describe('auditHash', () => {
   it('is a hex SHA-256 of the compact JSON array of the stored row and its link, and changes with any of them', () => {
     const [first] = chain(1);
     const { goLiveId, at, actor, action, subject, before, after } = first!;
-    const expected = createHash('sha256').update(JSON.stringify([goLiveId, at, actor, action, subject, before, after, null])).digest('hex');
+    const expected = createHash('sha256')
+      .update(JSON.stringify([goLiveId, at, actor, action, subject, before, after, null]))
+      .digest('hex');
     expect(first!.hash).toBe(expected);
     expect(auditHash({ ...first!, actor: 'U9' }, null)).not.toBe(first!.hash);
     expect(auditHash(first!, first!.hash)).not.toBe(first!.hash);
     // The stored text counts byte for byte: the same value written with its keys in another order is an edit.
-    expect(auditHash({ ...first!, after: JSON.stringify({ evidence: JSON.parse(after!).evidence, state: 'done' }) }, null)).not.toBe(first!.hash);
+    expect(
+      auditHash({ ...first!, after: JSON.stringify({ evidence: JSON.parse(after!).evidence, state: 'done' }) }, null),
+    ).not.toBe(first!.hash);
   });
 
   it('gives the same hash for an event read back and parsed as for its row', () => {
@@ -60,12 +64,21 @@ describe('verifyChain', () => {
   it('names an event written without a hash', () => {
     const events = chain(3);
     events[1] = { ...events[1]!, hash: null };
-    expect(verifyChain(events)).toMatchObject({ ok: false, problem: 'edited', event: { id: 2 }, detail: expect.stringContaining('no hash') });
+    expect(verifyChain(events)).toMatchObject({
+      ok: false,
+      problem: 'edited',
+      event: { id: 2 },
+      detail: expect.stringContaining('no hash'),
+    });
   });
 
   it('names the event after a removed one, and a removed first event', () => {
     const events = chain(5);
-    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toMatchObject({ ok: false, problem: 'removed', event: { id: 4 } });
+    expect(verifyChain([...events.slice(0, 2), ...events.slice(3)])).toMatchObject({
+      ok: false,
+      problem: 'removed',
+      event: { id: 4 },
+    });
     expect(verifyChain(events.slice(1))).toMatchObject({ ok: false, problem: 'removed', event: { id: 2 } });
   });
 
@@ -87,6 +100,10 @@ describe('verifyChain', () => {
   it('names the copy when an event is repeated', () => {
     const events = chain(3);
     const copy = { ...events[1]!, id: 50 };
-    expect(verifyChain([events[0]!, events[1]!, copy, events[2]!])).toMatchObject({ ok: false, problem: 'inserted', event: { id: 50 } });
+    expect(verifyChain([events[0]!, events[1]!, copy, events[2]!])).toMatchObject({
+      ok: false,
+      problem: 'inserted',
+      event: { id: 50 },
+    });
   });
 });

@@ -44,8 +44,17 @@ function readChecklist(markdown: string): { sections: string[]; items: ReadItem[
     const m = /^( *)- \[( |x)\] (.+)$/.exec(line);
     if (!m) continue;
     const [, indent = '', box, rest = ''] = m;
-    const outcome = /^(.*?) — (?:(done) by|reopened by|(N\/A|blocked|failed)(?: \((.*)\))? — by) (.+), (\d{4}-\d\d-\d\d \d\d:\d\d UTC)$/.exec(rest);
-    const item: ReadItem = { section, group, depth: indent.length / 2, checked: box === 'x', text: outcome?.[1] ?? rest };
+    const outcome =
+      /^(.*?) — (?:(done) by|reopened by|(N\/A|blocked|failed)(?: \((.*)\))? — by) (.+), (\d{4}-\d\d-\d\d \d\d:\d\d UTC)$/.exec(
+        rest,
+      );
+    const item: ReadItem = {
+      section,
+      group,
+      depth: indent.length / 2,
+      checked: box === 'x',
+      text: outcome?.[1] ?? rest,
+    };
     if (outcome) {
       item.outcome = { state: outcome[2] ?? outcome[3] ?? 'reopened', name: outcome[5]!, when: outcome[6]! };
       if (outcome[4] !== undefined) item.outcome.reason = outcome[4];
@@ -63,11 +72,17 @@ const STATES: { state: ItemState; actor: string; reason?: string }[] = [
   { state: 'failed', actor: 'golive', reason: 'certificate expires in 10 days (want ≥ 30)' },
 ];
 
-async function recordOfEveryItem(): Promise<{ record: GoLiveRecord; expected: Map<string, { state: ItemState; actor?: string; reason?: string; at?: number }> }> {
+async function recordOfEveryItem(): Promise<{
+  record: GoLiveRecord;
+  expected: Map<string, { state: ItemState; actor?: string; reason?: string; at?: number }>;
+}> {
   const clock = testClock(Date.UTC(2026, 11, 1, 13, 0));
   const store = stores.open(join(stores.dir(), 'golive.db'), clock);
   const started = await store.startGoLive(
-    newGoLive({ template: defaultTemplate(), roles: { approver: ['<@U0APPROVER>'], primary: ['<@U0LEE>'], dba: ['<!subteam^S0DBA|@dba-team>'] } }),
+    newGoLive({
+      template: defaultTemplate(),
+      roles: { approver: ['<@U0APPROVER>'], primary: ['<@U0LEE>'], dba: ['<!subteam^S0DBA|@dba-team>'] },
+    }),
   );
   if (!started.ok) throw new Error('expected a start');
   const expected = new Map<string, { state: ItemState; actor?: string; reason?: string; at?: number }>();
@@ -87,18 +102,35 @@ async function recordOfEveryItem(): Promise<{ record: GoLiveRecord; expected: Ma
     const change = { goLiveId: started.goLive.id, itemId: item.id, state: plan.state, actor: plan.actor };
     const result = await store.changeItem(plan.reason ? { ...change, reason: plan.reason } : change);
     if (!result.ok || !result.changed) throw new Error(`expected ${item.id} to change`);
-    expected.set(item.id, { state: plan.state, actor: plan.actor, ...(plan.reason ? { reason: plan.reason } : {}), at: clock.now() });
+    expected.set(item.id, {
+      state: plan.state,
+      actor: plan.actor,
+      ...(plan.reason ? { reason: plan.reason } : {}),
+      at: clock.now(),
+    });
   }
   const view = await store.getChecklist(started.goLive.id);
   if (!view) throw new Error('expected the checklist');
   const record = buildRecord(
-    { goLive: view.goLive, items: view.items, trail: await store.auditTrail(started.goLive.id), notes: [], generatedAt: clock.now() },
+    {
+      goLive: view.goLive,
+      items: view.items,
+      trail: await store.auditTrail(started.goLive.id),
+      notes: [],
+      generatedAt: clock.now(),
+    },
     nameOf,
   );
   return { record, expected };
 }
 
-const WORD: Record<ItemState, string> = { done: 'done', na: 'N/A', blocked: 'blocked', failed: 'failed', open: 'reopened' };
+const WORD: Record<ItemState, string> = {
+  done: 'done',
+  na: 'N/A',
+  blocked: 'blocked',
+  failed: 'failed',
+  open: 'reopened',
+};
 
 describe('the record in Markdown', () => {
   it('round-trips every item of the seed, in its section and group, with its state, who, when and why', async () => {
@@ -137,10 +169,14 @@ describe('the record in Markdown', () => {
     const { record } = await recordOfEveryItem();
     const markdown = recordMarkdown(record);
     expect(markdown).toContain('## 🆘 Emergency Contacts');
-    expect(markdown).toContain('Primary On-Call: Lee Adama\nSecondary On-Call: _____________________\nDatabase Admin: @dba-team\n');
+    expect(markdown).toContain(
+      'Primary On-Call: Lee Adama\nSecondary On-Call: _____________________\nDatabase Admin: @dba-team\n',
+    );
     expect(markdown).toContain('- **Started by:** U0DEPLOYER, 2026-12-01 13:00 UTC');
     expect(markdown).toContain(`- **Progress:** ${record.progress.done}/144`);
-    expect(markdown.trimEnd().split('\n').at(-1)).toBe('**Deployment Approved By:** _____________________  **Date:** ___________');
+    expect(markdown.trimEnd().split('\n').at(-1)).toBe(
+      '**Deployment Approved By:** _____________________  **Date:** ___________',
+    );
     expect(markdown).toMatch(/^\d+ events, hash chain intact; last hash `[0-9a-f]{64}`/m);
   });
 
@@ -149,12 +185,36 @@ describe('the record in Markdown', () => {
     const store = stores.open(join(stores.dir(), 'golive.db'), clock);
     const started = await store.startGoLive(newGoLive());
     if (!started.ok) throw new Error('expected a start');
-    await store.changeItem({ goLiveId: started.goLive.id, itemId: 'backups', state: 'na', actor: 'U0LEE', reason: 'see below\n- [x] **forged** item\n## Fake' });
+    await store.changeItem({
+      goLiveId: started.goLive.id,
+      itemId: 'backups',
+      state: 'na',
+      actor: 'U0LEE',
+      reason: 'see below\n- [x] **forged** item\n## Fake',
+    });
     const view = (await store.getChecklist(started.goLive.id))!;
-    const record = buildRecord({ goLive: view.goLive, items: view.items, trail: await store.auditTrail(started.goLive.id), notes: [], generatedAt: clock.now() }, nameOf);
+    const record = buildRecord(
+      {
+        goLive: view.goLive,
+        items: view.items,
+        trail: await store.auditTrail(started.goLive.id),
+        notes: [],
+        generatedAt: clock.now(),
+      },
+      nameOf,
+    );
     const markdown = recordMarkdown(record);
-    expect(readChecklist(markdown).items.map((i) => i.text)).toEqual(['secret-key', 'debug-off', '**Health endpoints** accessible', 'health-ping', 'health-ready', 'backups']);
-    expect(markdown).toContain('- [x] backups — N/A (see below - [x] **forged** item ## Fake) — by Lee Adama, 2026-01-15 09:00 UTC');
+    expect(readChecklist(markdown).items.map((i) => i.text)).toEqual([
+      'secret-key',
+      'debug-off',
+      '**Health endpoints** accessible',
+      'health-ping',
+      'health-ready',
+      'backups',
+    ]);
+    expect(markdown).toContain(
+      '- [x] backups — N/A (see below - [x] **forged** item ## Fake) — by Lee Adama, 2026-01-15 09:00 UTC',
+    );
     expect(markdown).not.toMatch(/^## Fake/m);
   });
 });
@@ -164,12 +224,31 @@ describe('the record in JSON', () => {
     const { record } = await recordOfEveryItem();
     const json = JSON.parse(recordJson(record)) as GoLiveRecord;
     expect(json.format).toBe('golive-record/1');
-    expect(json.goLive).toMatchObject({ service: 'checkout-api', environment: 'production', statusLabel: 'Preparing', template: { id: 'production' } });
+    expect(json.goLive).toMatchObject({
+      service: 'checkout-api',
+      environment: 'production',
+      statusLabel: 'Preparing',
+      template: { id: 'production' },
+    });
     const first = json.sections[0]!.groups[0]!.items[0]!;
-    expect(first).toMatchObject({ id: 'secret-key', text: '**SECRET_KEY** generated with cryptographically secure random value (64+ characters)', state: 'done', by: { id: 'U0DANA', name: 'Dana Scully' } });
+    expect(first).toMatchObject({
+      id: 'secret-key',
+      text: '**SECRET_KEY** generated with cryptographically secure random value (64+ characters)',
+      state: 'done',
+      by: { id: 'U0DANA', name: 'Dana Scully' },
+    });
     expect(json.audit.events).toHaveLength(record.audit.count);
-    expect(json.audit.events[1]).toMatchObject({ action: 'item', actor: 'U0DANA', actorName: 'Dana Scully', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json.audit.events[1]).toMatchObject({
+      action: 'item',
+      actor: 'U0DANA',
+      actorName: 'Dana Scully',
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(json.audit).toMatchObject({ intact: true, head: json.audit.events.at(-1)!.hash });
-    expect(json.roles.find((r) => r.role === 'dba')).toEqual({ role: 'dba', label: 'Database Admin', people: [{ id: 'S0DBA', name: '@dba-team' }] });
+    expect(json.roles.find((r) => r.role === 'dba')).toEqual({
+      role: 'dba',
+      label: 'Database Admin',
+      people: [{ id: 'S0DBA', name: '@dba-team' }],
+    });
   });
 });

@@ -22,13 +22,21 @@ afterEach(async () => {
 });
 
 /** A handler that records each run (job key and the context it saw) and yields, so that runs interleave. */
-function recorder(): { runs: { key: string; owner?: string; lateMs?: number; replaces: number }[]; handler: JobHandler } {
+function recorder(): {
+  runs: { key: string; owner?: string; lateMs?: number; replaces: number }[];
+  handler: JobHandler;
+} {
   const runs: { key: string; owner?: string; lateMs?: number; replaces: number }[] = [];
   return {
     runs,
     handler: async (claimed: ClaimedJob, ctx) => {
       await nextTurn();
-      runs.push({ key: claimed.key, ...(claimed.leaseOwner !== undefined ? { owner: claimed.leaseOwner } : {}), ...(ctx.lateMs !== undefined ? { lateMs: ctx.lateMs } : {}), replaces: ctx.replaces });
+      runs.push({
+        key: claimed.key,
+        ...(claimed.leaseOwner !== undefined ? { owner: claimed.leaseOwner } : {}),
+        ...(ctx.lateMs !== undefined ? { lateMs: ctx.lateMs } : {}),
+        replaces: ctx.replaces,
+      });
     },
   };
 }
@@ -37,7 +45,11 @@ describe('claiming and running', () => {
   it('runs each due job once, in due order, and leaves future ones pending', async () => {
     const store = world.open();
     const goLive = await world.goLive(store);
-    await store.jobs.schedule([job(goLive, 'b', T0 + 2 * M), job(goLive, 'a', T0 + M), job(goLive, 'later', T0 + 60 * M)]);
+    await store.jobs.schedule([
+      job(goLive, 'b', T0 + 2 * M),
+      job(goLive, 'a', T0 + M),
+      job(goLive, 'later', T0 + 60 * M),
+    ]);
     expect(await store.jobs.schedule([job(goLive, 'a', T0 + M)])).toBe(0);
     const { runs, handler } = recorder();
     const scheduler = world.scheduler(store, { test: handler });
@@ -51,14 +63,18 @@ describe('claiming and running', () => {
     expect(world.metrics.schedulerTicks).toBeDefined();
     const ticks = await world.metrics.registry.getSingleMetricAsString('golive_scheduler_ticks_total');
     expect(ticks).toMatch(/golive_scheduler_ticks_total 3/);
-    expect(await world.metrics.registry.getSingleMetricAsString('golive_scheduler_jobs_total')).toMatch(/outcome="done"} 2/);
+    expect(await world.metrics.registry.getSingleMetricAsString('golive_scheduler_jobs_total')).toMatch(
+      /outcome="done"} 2/,
+    );
   });
 
   it('two scheduler instances on one database file run every job exactly once', async () => {
     const first = world.open();
     const second = world.open();
     const goLives = await Promise.all(Array.from({ length: 20 }, (_, i) => world.goLive(first, `svc-${i}`)));
-    const jobs = goLives.flatMap((g, i) => Array.from({ length: 10 }, (_, k) => job(g, `j${k}`, T0 + ((i * 7 + k * 13) % 50) * M)));
+    const jobs = goLives.flatMap((g, i) =>
+      Array.from({ length: 10 }, (_, k) => job(g, `j${k}`, T0 + ((i * 7 + k * 13) % 50) * M)),
+    );
     await first.jobs.schedule(jobs);
     const a = recorder();
     const b = recorder();
@@ -184,17 +200,27 @@ describe('failures', () => {
           throw new Error(`Slack answered channel_not_found (attempt ${claimed.attempts})`);
         },
       },
-      { maxAttempts: 4, backoffMs: 30_000, onParked: async (claimed, error) => void parked.push(`${claimed.key}: ${error}`) },
+      {
+        maxAttempts: 4,
+        backoffMs: 30_000,
+        onParked: async (claimed, error) => void parked.push(`${claimed.key}: ${error}`),
+      },
     );
     await runToEnd(world, [scheduler], store);
     expect(attempts).toEqual([0, 30_000, 90_000, 210_000]);
     expect(parked).toEqual(['flaky: Slack answered channel_not_found (attempt 4)']);
     const [row] = await store.jobs.listJobs(goLive);
-    expect(row).toMatchObject({ state: 'parked', attempts: 4, lastError: 'Slack answered channel_not_found (attempt 4)' });
+    expect(row).toMatchObject({
+      state: 'parked',
+      attempts: 4,
+      lastError: 'Slack answered channel_not_found (attempt 4)',
+    });
     world.clock.advance(24 * 60 * M);
     expect(await scheduler.tick()).toMatchObject({ claimed: 0 });
     expect(parked).toHaveLength(1);
-    expect(await world.metrics.registry.getSingleMetricAsString('golive_scheduler_jobs_total')).toMatch(/outcome="retried"} 3[\s\S]*outcome="parked"} 1|outcome="parked"} 1[\s\S]*outcome="retried"} 3/);
+    expect(await world.metrics.registry.getSingleMetricAsString('golive_scheduler_jobs_total')).toMatch(
+      /outcome="retried"} 3[\s\S]*outcome="parked"} 1|outcome="parked"} 1[\s\S]*outcome="retried"} 3/,
+    );
   });
 
   it('a Slack 429 waits for Retry-After without losing the job or counting an attempt', async () => {
@@ -222,7 +248,10 @@ describe('failures', () => {
   it('a job that fails holds back the later jobs of its go-live, so their order is kept', async () => {
     const store = world.open();
     const goLive = await world.goLive(store);
-    await store.jobs.schedule([job(goLive, 'checkin', T0, { priority: 10 }), job(goLive, 'end', T0, { priority: 100 })]);
+    await store.jobs.schedule([
+      job(goLive, 'checkin', T0, { priority: 10 }),
+      job(goLive, 'end', T0, { priority: 100 }),
+    ]);
     const ran: string[] = [];
     let fail = true;
     const scheduler = world.scheduler(store, {

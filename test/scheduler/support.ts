@@ -49,7 +49,11 @@ export class SchedulerWorld {
     return store;
   }
 
-  scheduler(store: SqliteStore, handlers: Record<string, JobHandler>, options: Partial<SchedulerOptions> = {}): Scheduler {
+  scheduler(
+    store: SqliteStore,
+    handlers: Record<string, JobHandler>,
+    options: Partial<SchedulerOptions> = {},
+  ): Scheduler {
     return new Scheduler({
       jobs: store.jobs,
       clock: this.clock,
@@ -79,7 +83,12 @@ export function job(goLiveId: string, key: string, dueAt: number, extra: Partial
 }
 
 /** Ticks at each next due time until nothing is pending (the clock jumps; nothing sleeps). */
-export async function runToEnd(world: SchedulerWorld, schedulers: Scheduler[], store: SqliteStore, maxTicks = 10_000): Promise<number> {
+export async function runToEnd(
+  world: SchedulerWorld,
+  schedulers: Scheduler[],
+  store: SqliteStore,
+  maxTicks = 10_000,
+): Promise<number> {
   let ticks = 0;
   for (;;) {
     const next = await store.jobs.nextDueAt();

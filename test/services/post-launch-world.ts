@@ -87,7 +87,10 @@ export class PostLaunchWorld {
    * A go-live of the default template whose thread exists, made Live at T0 and its window started. Go live is
    * signoff's: here the status is set on the row directly, as its commit would.
    */
-  async goLive(template: Template = defaultTemplate(), roles: Record<string, string[]> = this.roles()): Promise<GoLive> {
+  async goLive(
+    template: Template = defaultTemplate(),
+    roles: Record<string, string[]> = this.roles(),
+  ): Promise<GoLive> {
     const started = await this.store.startGoLive({
       service: 'checkout-api',
       environment: 'production',
@@ -98,7 +101,10 @@ export class PostLaunchWorld {
       template,
     });
     if (!started.ok) throw new Error('could not start the go-live');
-    const root = await new webApi.WebClient('xoxb-test-token', webClientOptions(this.fake.apiUrl)).chat.postMessage({ channel: CHANNEL, text: 'root' });
+    const root = await new webApi.WebClient('xoxb-test-token', webClientOptions(this.fake.apiUrl)).chat.postMessage({
+      channel: CHANNEL,
+      text: 'root',
+    });
     await this.store.setRootTs(started.goLive.id, root.ts ?? '');
     const db = new Database(this.sched.file);
     db.prepare(`UPDATE go_lives SET status = 'live' WHERE id = ?`).run(started.goLive.id);
@@ -110,7 +116,12 @@ export class PostLaunchWorld {
   }
 
   roles(): Record<string, string[]> {
-    return { approver: ['<@U0APPROVER>'], primary: [`<@${PRIMARY}|pat>`], secondary: ['<!subteam^S0SECOND|@second>'], infra: [`<@${INFRA}>`] };
+    return {
+      approver: ['<@U0APPROVER>'],
+      primary: [`<@${PRIMARY}|pat>`],
+      secondary: ['<!subteam^S0SECOND|@second>'],
+      infra: [`<@${INFRA}>`],
+    };
   }
 
   /** Ticks at each due time until the clock reaches `until` (or nothing is left). */

@@ -3,7 +3,18 @@
 // failing check pinging once and its recovery; a restart mid-window; roll back and abort cancelling the rest.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { T0 } from '../scheduler/support.js';
-import { ackValue, CHANNEL, DEPLOYER, H, INFRA, M, PostLaunchWorld, PRIMARY, SECONDARY, textOf } from './post-launch-world.js';
+import {
+  ackValue,
+  CHANNEL,
+  DEPLOYER,
+  H,
+  INFRA,
+  M,
+  PostLaunchWorld,
+  PRIMARY,
+  SECONDARY,
+  textOf,
+} from './post-launch-world.js';
 
 let world: PostLaunchWorld;
 
@@ -26,7 +37,13 @@ describe('the default plan, nobody answering', () => {
     const checkIns = world.checkIns(goLive);
     expect(checkIns).toHaveLength(29);
     expect(checkIns.filter((m) => m.text?.startsWith('Check-in: Check health endpoints'))).toHaveLength(24);
-    for (const task of ['Monitor logs for errors', 'Monitor resource usage (CPU, memory, disk)', 'Test critical paths with real users', 'Verify backups completed successfully', 'Document any issues encountered']) {
+    for (const task of [
+      'Monitor logs for errors',
+      'Monitor resource usage (CPU, memory, disk)',
+      'Test critical paths with real users',
+      'Verify backups completed successfully',
+      'Document any issues encountered',
+    ]) {
       expect(checkIns.filter((m) => m.text === `Check-in: ${task} (please acknowledge)`)).toHaveLength(1);
     }
     // Each check-in mentions the current on-call, shows its checks' results and carries Acknowledge.
@@ -40,13 +57,18 @@ describe('the default plan, nobody answering', () => {
     // The last moment: the two 24h tasks and the last hourly check-in, then the summary, then nothing.
     const summaryIndex = texts.findIndex((t) => t.startsWith('Post-launch summary'));
     expect(summaryIndex).toBe(texts.length - 1);
-    const lastCheckIns = texts.slice(0, summaryIndex).filter((t) => t.startsWith('Check-in: ')).slice(-3);
+    const lastCheckIns = texts
+      .slice(0, summaryIndex)
+      .filter((t) => t.startsWith('Check-in: '))
+      .slice(-3);
     expect(lastCheckIns.sort()).toEqual([
       'Check-in: Check health endpoints (please acknowledge)',
       'Check-in: Document any issues encountered (please acknowledge)',
       'Check-in: Verify backups completed successfully (please acknowledge)',
     ]);
-    expect(texts[summaryIndex]).toBe('Post-launch summary for checkout-api production: 29 check-ins, 0 acknowledged, 26 escalations, 0 failures (0 recovered). Completed.');
+    expect(texts[summaryIndex]).toBe(
+      'Post-launch summary for checkout-api production: 29 check-ins, 0 acknowledged, 26 escalations, 0 failures (0 recovered). Completed.',
+    );
     expect((await world.store.getGoLive(goLive.id))?.status).toBe('completed');
     expect(await world.store.findActive('checkout-api', 'production')).toBeUndefined();
 
@@ -86,16 +108,23 @@ describe('escalation', () => {
 
     await world.runUntil(T0 + 30 * M);
     const afterOne = world.thread(goLive).map((m) => m.text ?? '');
-    expect(afterOne.at(-1)).toBe('Escalation for checkout-api production: check-in "Monitor logs for errors" not acknowledged');
+    expect(afterOne.at(-1)).toBe(
+      'Escalation for checkout-api production: check-in "Monitor logs for errors" not acknowledged',
+    );
     expect(textOf(world.thread(goLive).at(-1))).toContain('<!subteam^S0SECOND> (Secondary On-Call)');
     expect(world.directMessages().map((d) => d.to)).toEqual(SECONDARY);
     // The check-in itself shows where the chain is.
-    expect(textOf(world.fake.message(CHANNEL, checkIn?.ts ?? ''))).toContain('Escalated to <!subteam^S0SECOND> (Secondary On-Call)');
+    expect(textOf(world.fake.message(CHANNEL, checkIn?.ts ?? ''))).toContain(
+      'Escalated to <!subteam^S0SECOND> (Secondary On-Call)',
+    );
 
     await world.runUntil(T0 + 45 * M);
     expect(world.directMessages().map((d) => d.to)).toEqual([...SECONDARY, INFRA]);
     await world.runUntil(T0 + 60 * M);
-    const last = world.thread(goLive).filter((m) => m.text?.includes('Monitor logs')).at(-1);
+    const last = world
+      .thread(goLive)
+      .filter((m) => m.text?.includes('Monitor logs'))
+      .at(-1);
     expect(last?.text).toBe('Nobody answered the check-in "Monitor logs for errors" for checkout-api production');
     expect(textOf(last)).toContain(`It stays with <@${INFRA}> (Infrastructure Team)`);
     // Nobody answered is said in the thread, not as one more direct message.
@@ -122,13 +151,19 @@ describe('escalation', () => {
     const again = await world.service.acknowledge(checkInId, PRIMARY);
     expect(again).toMatchObject({ ok: true, changed: false, checkIn: { ackedBy: 'U0ANYONE' } });
     await world.runUntil(T0 + 59 * M);
-    expect(world.thread(goLive).filter((m) => m.text?.startsWith('Escalation') || m.text?.startsWith('Nobody'))).toEqual([]);
+    expect(
+      world.thread(goLive).filter((m) => m.text?.startsWith('Escalation') || m.text?.startsWith('Nobody')),
+    ).toEqual([]);
     expect(world.directMessages()).toEqual([]);
     const audit = (await world.store.auditTrail(goLive.id)).filter((e) => e.action === 'acknowledge');
     expect(audit).toEqual([expect.objectContaining({ actor: 'U0ANYONE', subject: checkInId, at: T0 + 19 * M })]);
     // Every step of its chain was cancelled by the acknowledgement, "nobody answered" included.
-    const steps = (await world.store.jobs.listJobs(goLive.id)).filter((j) => j.key.startsWith(`escalate:${checkInId}:`));
-    expect(steps.map((j) => [j.key, j.state, j.note])).toEqual([1, 2, 3].map((l) => [`escalate:${checkInId}:${l}`, 'cancelled', 'acknowledged by U0ANYONE']));
+    const steps = (await world.store.jobs.listJobs(goLive.id)).filter((j) =>
+      j.key.startsWith(`escalate:${checkInId}:`),
+    );
+    expect(steps.map((j) => [j.key, j.state, j.note])).toEqual(
+      [1, 2, 3].map((l) => [`escalate:${checkInId}:${l}`, 'cancelled', 'acknowledged by U0ANYONE']),
+    );
     expect(audit[0]?.after).toMatchObject({ escalationsCancelled: 3 });
   });
 });
@@ -153,13 +188,17 @@ describe('failing checks during the window', () => {
     expect(recoveries.map((m) => m.text)).toEqual(['Recovered on checkout-api production: health']);
     expect(textOf(recoveries[0])).toContain('passes again after 3h');
     await world.runUntil(T0 + 6 * H);
-    expect(world.thread(goLive).filter((m) => m.text?.startsWith('Check failing') || m.text?.startsWith('Recovered'))).toHaveLength(2);
+    expect(
+      world.thread(goLive).filter((m) => m.text?.startsWith('Check failing') || m.text?.startsWith('Recovered')),
+    ).toHaveLength(2);
 
     // A second failure is a new ping.
     world.healthy = false;
     await world.runUntil(T0 + 7 * H);
     expect(world.thread(goLive).filter((m) => m.text?.startsWith('Check failing'))).toHaveLength(2);
-    const actions = (await world.store.auditTrail(goLive.id)).map((e) => e.action).filter((a) => a.startsWith('check-'));
+    const actions = (await world.store.auditTrail(goLive.id))
+      .map((e) => e.action)
+      .filter((a) => a.startsWith('check-'));
     expect(actions.filter((a) => a !== 'check-in')).toEqual(['check-failed', 'check-recovered', 'check-failed']);
   }, 120_000);
 });
@@ -175,7 +214,10 @@ describe('downtime', () => {
     // Golive was down from 1h01 to 5h10.
     world.sched.clock.set(T0 + 5 * H + 10 * M);
     await world.scheduler.tick();
-    const late = world.checkIns(goLive).slice(before).map((m) => textOf(m));
+    const late = world
+      .checkIns(goLive)
+      .slice(before)
+      .map((m) => textOf(m));
     // Missed: hourly 2h–5h (one, folded), test critical paths at 2h.
     expect(late).toHaveLength(2);
     expect(late.every((t) => t.includes(':hourglass: _late by '))).toBe(true);
@@ -188,9 +230,17 @@ describe('downtime', () => {
     // stays with is still told directly, late, before the thread says nobody answered; secondary is skipped.
     const missed = world.directMessages().slice(dmsBefore);
     for (const task of ['Monitor resource usage (CPU, memory, disk)', 'Check health endpoints']) {
-      expect(missed.filter((d) => d.text.includes(`"${task}"`))).toEqual([{ to: INFRA, text: `Escalation for checkout-api production: check-in "${task}" not acknowledged` }]);
-      const thread = world.thread(goLive).map((m) => m.text ?? '').filter((t) => t.includes(`"${task}"`));
-      expect(thread.slice(-2)).toEqual([`Escalation for checkout-api production: check-in "${task}" not acknowledged`, `Nobody answered the check-in "${task}" for checkout-api production`]);
+      expect(missed.filter((d) => d.text.includes(`"${task}"`))).toEqual([
+        { to: INFRA, text: `Escalation for checkout-api production: check-in "${task}" not acknowledged` },
+      ]);
+      const thread = world
+        .thread(goLive)
+        .map((m) => m.text ?? '')
+        .filter((t) => t.includes(`"${task}"`));
+      expect(thread.slice(-2)).toEqual([
+        `Escalation for checkout-api production: check-in "${task}" not acknowledged`,
+        `Nobody answered the check-in "${task}" for checkout-api production`,
+      ]);
     }
     await world.runToEnd();
     const jobs = await world.store.jobs.listJobs(goLive.id);
@@ -211,7 +261,11 @@ describe('ending early', () => {
     expect(refused).toEqual({ ok: false, message: expect.stringContaining('may roll back this go-live') });
     expect((await world.store.getGoLive(goLive.id))?.status).toBe('live');
 
-    const done = await world.service.rollBack({ goLiveId: goLive.id, userId: SECONDARY[1] ?? '', reason: 'error rate 12% after deploy' });
+    const done = await world.service.rollBack({
+      goLiveId: goLive.id,
+      userId: SECONDARY[1] ?? '',
+      reason: 'error rate 12% after deploy',
+    });
     expect(done).toMatchObject({ ok: true, goLive: { status: 'rolled_back' } });
     const told = world.thread(goLive).at(-1);
     expect(told?.text).toBe(`checkout-api production was rolled back by ${SECONDARY[1]}: error rate 12% after deploy`);
@@ -220,14 +274,24 @@ describe('ending early', () => {
     const jobs = await world.store.jobs.listJobs(goLive.id);
     expect(jobs.filter((j) => j.state === 'pending')).toEqual([]);
     expect(jobs.filter((j) => j.state === 'cancelled').length).toBeGreaterThan(25);
-    expect((await world.store.auditTrail(goLive.id)).at(-1)).toMatchObject({ action: 'roll-back', actor: SECONDARY[1], after: { status: 'rolled_back', reason: 'error rate 12% after deploy' } });
+    expect((await world.store.auditTrail(goLive.id)).at(-1)).toMatchObject({
+      action: 'roll-back',
+      actor: SECONDARY[1],
+      after: { status: 'rolled_back', reason: 'error rate 12% after deploy' },
+    });
 
     const posts = world.fake.callsOf('chat.postMessage').length;
     await world.runUntil(T0 + 30 * H);
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(posts);
-    expect(await world.service.rollBack({ goLiveId: goLive.id, userId: DEPLOYER, reason: 'again' })).toEqual({ ok: false, message: 'this go-live has already ended (rolled back).' });
+    expect(await world.service.rollBack({ goLiveId: goLive.id, userId: DEPLOYER, reason: 'again' })).toEqual({
+      ok: false,
+      message: 'this go-live has already ended (rolled back).',
+    });
     const [checkIn] = world.checkIns(goLive);
-    expect(await world.service.acknowledge(checkIn ? ackValue(checkIn) : '', PRIMARY)).toEqual({ ok: false, message: 'this go-live’s post-launch window has ended.' });
+    expect(await world.service.acknowledge(checkIn ? ackValue(checkIn) : '', PRIMARY)).toEqual({
+      ok: false,
+      message: 'this go-live’s post-launch window has ended.',
+    });
   });
 
   it('Abort cancels every pending job: nothing more is posted', async () => {
@@ -237,14 +301,18 @@ describe('ending early', () => {
     const posts = world.fake.callsOf('chat.postMessage').length;
     await world.runUntil(T0 + 30 * H);
     expect(world.fake.callsOf('chat.postMessage')).toHaveLength(posts);
-    expect((await world.store.jobs.listJobs(goLive.id)).filter((j) => j.state === 'pending' || j.state === 'claimed')).toEqual([]);
+    expect(
+      (await world.store.jobs.listJobs(goLive.id)).filter((j) => j.state === 'pending' || j.state === 'claimed'),
+    ).toEqual([]);
   });
 
   it('a pre-flight names every escalation level nobody is assigned to', async () => {
     const goLive = await world.goLive(undefined, { primary: [`<@${PRIMARY}>`] });
     await world.runUntil(T0);
     const [preflight] = world.thread(goLive);
-    expect(preflight?.text).toBe('Post-launch window open for checkout-api production; nobody assigned: Secondary On-Call, Infrastructure Team');
+    expect(preflight?.text).toBe(
+      'Post-launch window open for checkout-api production; nobody assigned: Secondary On-Call, Infrastructure Team',
+    );
     expect(textOf(preflight)).toContain(`1. <@${PRIMARY}> (Primary On-Call)`);
     expect(textOf(preflight)).toContain('2. Secondary On-Call (nobody assigned)');
   });

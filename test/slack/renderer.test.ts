@@ -45,7 +45,13 @@ function makeRenderer(windowMs: number, options: Partial<RendererOptions> = {}):
 }
 
 function makeService(renderer: SlackRenderer): GoLiveService {
-  return new GoLiveService({ store, templates, renderer, directory: new SlackDirectory(slack), logger: createLogger({ level: 'silent' }) });
+  return new GoLiveService({
+    store,
+    templates,
+    renderer,
+    directory: new SlackDirectory(slack),
+    logger: createLogger({ level: 'silent' }),
+  });
 }
 
 beforeEach(async () => {
@@ -55,7 +61,10 @@ beforeEach(async () => {
   const loaded = loadTemplates();
   if (!loaded.ok) throw new Error('templates');
   templates = loaded.registry;
-  slack = new SlackGateway(new webApi.WebClient('xoxb-test', webClientOptions(fake.apiUrl)), createLogger({ level: 'silent' }));
+  slack = new SlackGateway(
+    new webApi.WebClient('xoxb-test', webClientOptions(fake.apiUrl)),
+    createLogger({ level: 'silent' }),
+  );
 });
 
 afterEach(async () => {
@@ -64,8 +73,17 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function started(service: GoLiveService, name = 'checkout-api', roles: Record<string, string[]> = {}): Promise<GoLive> {
-  const outcome = await service.start({ args: { service: name, environment: 'production', roles }, channelId: CHANNEL, privateChannel: false, userId: 'U0DEPLOYER' });
+async function started(
+  service: GoLiveService,
+  name = 'checkout-api',
+  roles: Record<string, string[]> = {},
+): Promise<GoLive> {
+  const outcome = await service.start({
+    args: { service: name, environment: 'production', roles },
+    channelId: CHANNEL,
+    privateChannel: false,
+    userId: 'U0DEPLOYER',
+  });
   if (!outcome.ok) throw new Error(outcome.code);
   return outcome.goLive;
 }
@@ -87,7 +105,12 @@ describe('Renderer', () => {
     const service = makeService(renderer);
     const goLive = await started(service);
     for (let i = 0; i < 5; i += 1) {
-      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
+      const change = await service.changeItem({
+        goLiveId: goLive.id,
+        itemId: itemOf(goLive, 0, i),
+        state: 'done',
+        userId: `U0P${i}`,
+      });
       expect(change).toMatchObject({ ok: true, changed: true });
     }
     expect(fake.callsOf('chat.update')).toHaveLength(0);
@@ -105,7 +128,12 @@ describe('Renderer', () => {
     const service = makeService(renderer);
     const goLive = await started(service);
     for (let i = 0; i < 8; i += 1) {
-      const change = await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, i), state: 'done', userId: `U0P${i}` });
+      const change = await service.changeItem({
+        goLiveId: goLive.id,
+        itemId: itemOf(goLive, 0, i),
+        state: 'done',
+        userId: `U0P${i}`,
+      });
       expect(change.ok).toBe(true);
       await clock.advance(200);
     }
@@ -128,7 +156,12 @@ describe('Renderer', () => {
     let clicks = 0;
     for (const expected of [1, 2]) {
       for (let i = 0; i < 3; i += 1, clicks += 1) {
-        await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, clicks), state: 'done', userId: `U0P${clicks}` });
+        await service.changeItem({
+          goLiveId: goLive.id,
+          itemId: itemOf(goLive, 0, clicks),
+          state: 'done',
+          userId: `U0P${clicks}`,
+        });
         await clock.advance(100);
       }
       // The quiet window is a minute, and clicks came every 100 ms: this update was forced by the max wait.
@@ -212,7 +245,10 @@ describe('Renderer', () => {
     expect(renderer.stats.unchanged).toBe(before + 1);
     const records = await store.getMessages(goLive.id);
     const version = (await store.getGoLive(goLive.id))?.version;
-    expect(records.find((r) => r.key === first?.id)).toMatchObject({ renderedVersion: version, renderedHash: expect.any(String) });
+    expect(records.find((r) => r.key === first?.id)).toMatchObject({
+      renderedVersion: version,
+      renderedHash: expect.any(String),
+    });
     // The version fast-path now skips it without even building the message.
     const skipped = renderer.stats.skipped;
     renderer.refresh(goLive.id, [first?.id ?? '', second?.id ?? '', ROOT]);
@@ -232,7 +268,10 @@ describe('Renderer', () => {
     renderer.refresh(goLive.id, [key]);
     await renderer.flush();
     expect(fake.callsOf('chat.update')).toHaveLength(1);
-    await store.saveMessage({ ...((await store.getMessages(goLive.id)).find((r) => r.key === key) ?? { goLiveId: goLive.id, key }), renderedVersion: 0 });
+    await store.saveMessage({
+      ...((await store.getMessages(goLive.id)).find((r) => r.key === key) ?? { goLiveId: goLive.id, key }),
+      renderedVersion: 0,
+    });
     renderer.refresh(goLive.id, [key]);
     await renderer.flush();
     expect(fake.callsOf('chat.update')).toHaveLength(1);
@@ -242,7 +281,11 @@ describe('Renderer', () => {
   it('catchUp after a crash updates only the messages that are stale, and nothing on a second run', async () => {
     const first = makeRenderer(60_000);
     const service = makeService(first);
-    const goLives = [await started(service, 'checkout-api'), await started(service, 'billing'), await started(service, 'search')];
+    const goLives = [
+      await started(service, 'checkout-api'),
+      await started(service, 'billing'),
+      await started(service, 'search'),
+    ];
     const [crashed] = goLives;
     if (!crashed) throw new Error('no go-live');
     // Ticks the previous process committed but never rendered: two sections and the root of one go-live.
@@ -273,7 +316,12 @@ describe('Renderer', () => {
     const service = makeService(first);
     const goLives = [await started(service, 'checkout-api'), await started(service, 'billing')];
     for (const [i, goLive] of goLives.entries()) {
-      await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 2 + i, 0), state: 'done', userId: 'U0DANA' });
+      await service.changeItem({
+        goLiveId: goLive.id,
+        itemId: itemOf(goLive, 2 + i, 0),
+        state: 'done',
+        userId: 'U0DANA',
+      });
     }
     await first.stop();
     const callsBefore = fake.callsOf().length;
@@ -324,7 +372,12 @@ describe('Renderer', () => {
     expect(report.goLives).toBeGreaterThanOrEqual(1);
     expect(report.goLives).toBeLessThanOrEqual(2);
     expect(report.updates).toBe(2 * report.goLives);
-    const updated = new Set(fake.callsOf('chat.update').filter((c) => c.status === 200).map((c) => String(c.args.ts)));
+    const updated = new Set(
+      fake
+        .callsOf('chat.update')
+        .filter((c) => c.status === 200)
+        .map((c) => String(c.args.ts)),
+    );
     const roots = await Promise.all(ids.map(async (id) => (await store.getGoLive(id))?.rootTs ?? ''));
     expect(roots.filter((ts) => updated.has(ts))).toHaveLength(report.goLives);
   });
@@ -353,9 +406,27 @@ describe('Renderer: people waiting on a render that fails', () => {
     const goLive = await started(service);
     const thread = { channelId: CHANNEL, threadTs: goLive.rootTs ?? '' };
     fake.failNext('chat.update', 'not_in_channel', 2);
-    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 0), state: 'done', userId: 'U0DANA', waitingIn: thread });
-    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 1), state: 'done', userId: 'U0SAM', waitingIn: thread });
-    await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 0, 2), state: 'done', userId: 'U0DANA', waitingIn: thread });
+    await service.changeItem({
+      goLiveId: goLive.id,
+      itemId: itemOf(goLive, 0, 0),
+      state: 'done',
+      userId: 'U0DANA',
+      waitingIn: thread,
+    });
+    await service.changeItem({
+      goLiveId: goLive.id,
+      itemId: itemOf(goLive, 0, 1),
+      state: 'done',
+      userId: 'U0SAM',
+      waitingIn: thread,
+    });
+    await service.changeItem({
+      goLiveId: goLive.id,
+      itemId: itemOf(goLive, 0, 2),
+      state: 'done',
+      userId: 'U0DANA',
+      waitingIn: thread,
+    });
     await renderer.flush();
     expect(fake.callsOf('chat.update').filter((c) => c.error === 'not_in_channel')).toHaveLength(2);
     expect(told).toHaveLength(1);
@@ -383,7 +454,10 @@ describe('Renderer: people waiting on a render that fails', () => {
     await service.changeItem({ goLiveId: goLive.id, itemId: itemOf(goLive, 1, 0), state: 'done', userId: 'U0SAM' });
     await renderer.flush();
     expect(told).toHaveLength(1);
-    expect(told[0]).toMatchObject({ error: 'msg_too_long', waiting: [{ userId: 'U0SAM', channelId: CHANNEL, threadTs: goLive.rootTs }] });
+    expect(told[0]).toMatchObject({
+      error: 'msg_too_long',
+      waiting: [{ userId: 'U0SAM', channelId: CHANNEL, threadTs: goLive.rootTs }],
+    });
     await renderer.stop();
   });
 
@@ -417,10 +491,20 @@ describe('Renderer: people waiting on a render that fails', () => {
 describe('GoLiveService', () => {
   it('refuses an unknown template and a role the template does not have', async () => {
     const service = makeService(makeRenderer(10));
-    const unknown = await service.start({ args: { service: 'a', environment: 'production', roles: {}, template: 'nope' }, channelId: CHANNEL, privateChannel: false, userId: 'U1' });
+    const unknown = await service.start({
+      args: { service: 'a', environment: 'production', roles: {}, template: 'nope' },
+      channelId: CHANNEL,
+      privateChannel: false,
+      userId: 'U1',
+    });
     expect(unknown).toMatchObject({ ok: false, code: 'unknown-template', template: 'nope' });
     expect(JSON.stringify(startAnswer(unknown))).toMatch(/no template `nope`/);
-    const role = await service.start({ args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } }, channelId: CHANNEL, privateChannel: false, userId: 'U1' });
+    const role = await service.start({
+      args: { service: 'a', environment: 'production', roles: { cfo: ['<@U2>'] } },
+      channelId: CHANNEL,
+      privateChannel: false,
+      userId: 'U1',
+    });
     expect(role).toMatchObject({ ok: false, code: 'unknown-roles', roles: ['cfo'] });
     expect(JSON.stringify(startAnswer(role))).toMatch(/no role `cfo`/);
     expect(fake.callsOf('chat.postMessage')).toHaveLength(0);
@@ -430,8 +514,12 @@ describe('GoLiveService', () => {
     const renderer = makeRenderer(10);
     const service = makeService(renderer);
     const goLive = await started(service, 'billing', { approver: ['<!subteam^S0APPROVERS>'] });
-    expect(await service.abort({ service: 'billing', reason: 'no', userId: 'U0STRANGER', channelId: CHANNEL })).toMatchObject({ ok: false });
-    expect(await service.abort({ service: 'billing', reason: 'bad canary', userId: 'U0GROUPIE', channelId: CHANNEL })).toMatchObject({ ok: true });
+    expect(
+      await service.abort({ service: 'billing', reason: 'no', userId: 'U0STRANGER', channelId: CHANNEL }),
+    ).toMatchObject({ ok: false });
+    expect(
+      await service.abort({ service: 'billing', reason: 'bad canary', userId: 'U0GROUPIE', channelId: CHANNEL }),
+    ).toMatchObject({ ok: true });
     expect((await store.getGoLive(goLive.id))?.status).toBe('aborted');
     await renderer.stop();
   });
@@ -440,12 +528,25 @@ describe('GoLiveService', () => {
     const renderer = makeRenderer(10);
     const service = makeService(renderer);
     await started(service, 'api');
-    const staging = await service.start({ args: { service: 'api', environment: 'staging', roles: {} }, channelId: CHANNEL, privateChannel: false, userId: 'U0DEPLOYER' });
+    const staging = await service.start({
+      args: { service: 'api', environment: 'staging', roles: {} },
+      channelId: CHANNEL,
+      privateChannel: false,
+      userId: 'U0DEPLOYER',
+    });
     expect(staging.ok).toBe(true);
     const ambiguous = await service.abort({ service: 'api', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL });
     expect(ambiguous).toMatchObject({ ok: false, code: 'ambiguous', environments: ['production', 'staging'] });
     expect(!ambiguous.ok && abortRefusal(ambiguous)).toMatch(/env=/);
-    expect(await service.abort({ service: 'api', environment: 'staging', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL })).toMatchObject({ ok: true });
+    expect(
+      await service.abort({
+        service: 'api',
+        environment: 'staging',
+        reason: 'x',
+        userId: 'U0DEPLOYER',
+        channelId: CHANNEL,
+      }),
+    ).toMatchObject({ ok: true });
     await renderer.stop();
   });
 
@@ -458,11 +559,19 @@ describe('GoLiveService', () => {
       const outcome = await service.changeItem(request);
       return outcome.ok ? 'changed' : `${outcome.code}: ${itemChangeRefusal(outcome)}`;
     };
-    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatch(/^invalid: .*needs a reason/);
-    expect(await refused({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatch(/^unknown-item: .*not in this go-live/);
-    expect(await refused({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatch(/^not-found: .*no longer exists/);
+    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'na', userId: 'U1' })).toMatch(
+      /^invalid: .*needs a reason/,
+    );
+    expect(await refused({ goLiveId: goLive.id, itemId: 'nope', state: 'done', userId: 'U1' })).toMatch(
+      /^unknown-item: .*not in this go-live/,
+    );
+    expect(await refused({ goLiveId: 'missing', itemId: item, state: 'done', userId: 'U1' })).toMatch(
+      /^not-found: .*no longer exists/,
+    );
     await service.abort({ service: 'checkout-api', reason: 'x', userId: 'U0DEPLOYER', channelId: CHANNEL });
-    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatch(/^ended: .*aborted/);
+    expect(await refused({ goLiveId: goLive.id, itemId: item, state: 'done', userId: 'U1' })).toMatch(
+      /^ended: .*aborted/,
+    );
     await renderer.stop();
   });
 });

@@ -10,12 +10,23 @@ import { ManualClock } from '../support/manual-clock.js';
 type Answer = SlackResult<void>;
 const OK: Answer = { ok: true, value: undefined };
 const DOWN: Answer = { ok: false, kind: 'transport', error: 'http_500' };
-const limited = (seconds: number): Answer => ({ ok: false, kind: 'rate-limited', error: 'ratelimited', retryAfterMs: seconds * 1000 });
+const limited = (seconds: number): Answer => ({
+  ok: false,
+  kind: 'rate-limited',
+  error: 'ratelimited',
+  retryAfterMs: seconds * 1000,
+});
 
 /** Calls through the budget, each recorded when Slack "receives" it and answered by `answer`. */
 function harness(options: { perMinute?: number; burst?: number } = {}) {
   const clock = new ManualClock();
-  const budget = new UpdateBudget({ clock, perMinute: options.perMinute ?? 60, burst: options.burst ?? 3, firstBackoffMs: 1000, maxBackoffMs: 30_000 });
+  const budget = new UpdateBudget({
+    clock,
+    perMinute: options.perMinute ?? 60,
+    burst: options.burst ?? 3,
+    firstBackoffMs: 1000,
+    maxBackoffMs: 30_000,
+  });
   const started = clock.now();
   const received: { name: string; at: number }[] = [];
   let answer: (name: string) => Answer = () => OK;
@@ -71,11 +82,18 @@ describe('one chat.update budget', () => {
     h.call('dana-ticked', 'waiting');
     h.call('sam-ticked', 'waiting');
     await h.clock.advance(5000);
-    expect(h.received.map((r) => r.name)).toEqual(['first', 'dana-ticked', 'sam-ticked', 'catch-up-0', 'catch-up-1', 'catch-up-2']);
+    expect(h.received.map((r) => r.name)).toEqual([
+      'first',
+      'dana-ticked',
+      'sam-ticked',
+      'catch-up-0',
+      'catch-up-1',
+      'catch-up-2',
+    ]);
     expect(h.budget.stats).toMatchObject({ waiting: 2, background: 4, maxQueued: 5 });
   });
 
-  it('pauses every call for a 429\'s Retry-After, then starts the bucket over', async () => {
+  it("pauses every call for a 429's Retry-After, then starts the bucket over", async () => {
     const h = harness({ perMinute: 60, burst: 3 });
     h.answerWith((name) => (name === 'a' ? limited(5) : OK));
     h.call('a');

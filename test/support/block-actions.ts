@@ -26,13 +26,24 @@ export function blockActionsPayload(click: BlockActionsClick): unknown {
     user: { id: click.user, username: click.user.toLowerCase(), name: click.user.toLowerCase(), team_id: team },
     api_app_id: 'A0GOLIVE',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: click.message.ts, channel_id: click.channel, is_ephemeral: false, thread_ts: click.message.thread_ts },
+    container: {
+      type: 'message',
+      message_ts: click.message.ts,
+      channel_id: click.channel,
+      is_ephemeral: false,
+      thread_ts: click.message.thread_ts,
+    },
     trigger_id: click.triggerId ?? newTriggerId(),
     team: { id: team, domain: 'golive-test' },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: click.channel, name: click.channel.startsWith('U') ? 'directmessage' : 'deploys' },
-    message: { type: 'message', ts: click.message.ts, thread_ts: click.message.thread_ts, ...(click.shown ?? { text: '', blocks: [] }) },
+    message: {
+      type: 'message',
+      ts: click.message.ts,
+      thread_ts: click.message.thread_ts,
+      ...(click.shown ?? { text: '', blocks: [] }),
+    },
     state: { values: {} },
     response_url: click.responseUrl ?? 'http://127.0.0.1:9/no-response-url',
     actions: [{ ...click.action, action_ts: `${Date.now() / 1000}` }],
@@ -46,7 +57,10 @@ interface ActionsBlock {
 }
 
 /** The button `actionId` a message shows (its block and element), if it shows one. */
-export function findButton(message: Pick<FakeMessage, 'blocks'>, actionId: string): { blockId: string; button: NonNullable<ActionsBlock['elements']>[number] } | undefined {
+export function findButton(
+  message: Pick<FakeMessage, 'blocks'>,
+  actionId: string,
+): { blockId: string; button: NonNullable<ActionsBlock['elements']>[number] } | undefined {
   for (const block of (message.blocks ?? []) as ActionsBlock[]) {
     if (block.type !== 'actions') continue;
     const button = block.elements?.find((e) => e.action_id === actionId);
@@ -59,7 +73,14 @@ export function findButton(message: Pick<FakeMessage, 'blocks'>, actionId: strin
  * Presses the button `actionId` that `message` shows, with the value the button carries, as `user`: exactly
  * what Slack sends when a person clicks it. Throws when the message shows no such button.
  */
-export function pressButton(baseUrl: string, secret: string, message: FakeMessage, actionId: string, user: string, options: { responseUrl?: string; request?: SlackRequestOptions } = {}): Promise<SlackResponse> {
+export function pressButton(
+  baseUrl: string,
+  secret: string,
+  message: FakeMessage,
+  actionId: string,
+  user: string,
+  options: { responseUrl?: string; request?: SlackRequestOptions } = {},
+): Promise<SlackResponse> {
   const found = findButton(message, actionId);
   if (!found) throw new Error(`message ${message.ts} shows no ${actionId} button`);
   const payload = blockActionsPayload({
@@ -67,7 +88,13 @@ export function pressButton(baseUrl: string, secret: string, message: FakeMessag
     channel: message.channel,
     message,
     shown: { text: message.text ?? '', blocks: message.blocks ?? [] },
-    action: { type: 'button', action_id: actionId, block_id: found.blockId, text: found.button.text ?? { type: 'plain_text', text: actionId }, value: found.button.value },
+    action: {
+      type: 'button',
+      action_id: actionId,
+      block_id: found.blockId,
+      text: found.button.text ?? { type: 'plain_text', text: actionId },
+      value: found.button.value,
+    },
     ...(options.responseUrl !== undefined ? { responseUrl: options.responseUrl } : {}),
   });
   return postInteraction(baseUrl, secret, payload, options.request);

@@ -27,7 +27,11 @@ export interface BotStart {
 }
 
 /** Polls until `probe` returns a value; fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -88,7 +92,8 @@ export class BotProcess {
     return waitFor(
       () => {
         const line = this.lines.find((l) => l.msg === msg);
-        if (line === undefined && !this.running) throw new Error(`the bot exited before logging '${msg}': ${this.stderr}`);
+        if (line === undefined && !this.running)
+          throw new Error(`the bot exited before logging '${msg}': ${this.stderr}`);
         return line;
       },
       `the bot to log '${msg}'`,
@@ -116,7 +121,14 @@ export class BotProcess {
 }
 
 /** `done` chosen in an item's menu on a thread message, signed and shaped as Slack delivers it. */
-export function tickItem(baseUrl: string, secret: string, goLiveId: string, message: Pick<FakeMessage, 'channel' | 'ts' | 'thread_ts'>, itemId: string, user: string): Promise<SlackResponse> {
+export function tickItem(
+  baseUrl: string,
+  secret: string,
+  goLiveId: string,
+  message: Pick<FakeMessage, 'channel' | 'ts' | 'thread_ts'>,
+  itemId: string,
+  user: string,
+): Promise<SlackResponse> {
   return postInteraction(
     baseUrl,
     secret,
@@ -128,7 +140,10 @@ export function tickItem(baseUrl: string, secret: string, goLiveId: string, mess
         type: 'overflow',
         action_id: ACTION.itemMenu,
         block_id: `item-${itemId}`,
-        selected_option: { text: { type: 'plain_text', text: 'done' }, value: encodeItemAction({ action: 'done', goLiveId, itemId }) },
+        selected_option: {
+          text: { type: 'plain_text', text: 'done' },
+          value: encodeItemAction({ action: 'done', goLiveId, itemId }),
+        },
       },
     }),
   );

@@ -35,12 +35,7 @@ function daysFromNow(days: number): Date {
   return new Date(Date.now() + days * DAY_MS);
 }
 
-async function leaf(
-  host: string,
-  notBefore: Date,
-  notAfter: Date,
-  ca: KeyAndCert | undefined,
-): Promise<KeyAndCert> {
+async function leaf(host: string, notBefore: Date, notAfter: Date, ca: KeyAndCert | undefined): Promise<KeyAndCert> {
   const pems = await generate([{ name: 'commonName', value: host }], {
     algorithm: 'sha256',
     keySize: 2048,
@@ -52,7 +47,13 @@ async function leaf(
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: host === 'localhost' ? [{ type: 2, value: host }, { type: 7, ip: '127.0.0.1' }] : [{ type: 2, value: host }],
+        altNames:
+          host === 'localhost'
+            ? [
+                { type: 2, value: host },
+                { type: 7, ip: '127.0.0.1' },
+              ]
+            : [{ type: 2, value: host }],
       },
     ],
     ...(ca ? { ca } : {}),
@@ -61,16 +62,22 @@ async function leaf(
 }
 
 async function create(): Promise<TestCertificates> {
-  const caPems = await generate([{ name: 'commonName', value: 'Golive Test CA' }, { name: 'organizationName', value: 'Golive tests' }], {
-    algorithm: 'sha256',
-    keySize: 2048,
-    notBeforeDate: daysFromNow(-365),
-    notAfterDate: daysFromNow(3650),
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+  const caPems = await generate(
+    [
+      { name: 'commonName', value: 'Golive Test CA' },
+      { name: 'organizationName', value: 'Golive tests' },
     ],
-  });
+    {
+      algorithm: 'sha256',
+      keySize: 2048,
+      notBeforeDate: daysFromNow(-365),
+      notAfterDate: daysFromNow(3650),
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    },
+  );
   const ca = { key: caPems.private, cert: caPems.cert };
   const dir = mkdtempSync(join(tmpdir(), 'golive-certs-'));
   const file = join(dir, 'test-ca.pem');
@@ -97,7 +104,10 @@ async function create(): Promise<TestCertificates> {
   });
   const intermediate = { key: intermediatePems.private, cert: intermediatePems.cert };
   const underIntermediate = await leaf('localhost', daysFromNow(-1), daysFromNow(90), intermediate);
-  const viaShortIntermediate = { key: underIntermediate.key, cert: `${underIntermediate.cert.trim()}\n${intermediate.cert.trim()}\n` };
+  const viaShortIntermediate = {
+    key: underIntermediate.key,
+    cert: `${underIntermediate.cert.trim()}\n${intermediate.cert.trim()}\n`,
+  };
 
   return { ca: { ...ca, file }, good, tenDays, expired, wrongHost, selfSigned, viaShortIntermediate, dir };
 }

@@ -244,7 +244,9 @@ export class FakeSlack {
     this.strictUsers = options.strictUsers ?? false;
     for (const u of options.users ?? []) this.users.set(u.id, u);
     for (const [id, members] of Object.entries(options.usergroups ?? {})) this.usergroups.set(id, [...members]);
-    this.socketMode = new FakeSocketMode(server, `ws://127.0.0.1:${port}/link/`, { hello: options.socketHello ?? true });
+    this.socketMode = new FakeSocketMode(server, `ws://127.0.0.1:${port}/link/`, {
+      hello: options.socketHello ?? true,
+    });
     this.handlers = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (a) => this.postMessage(a),
@@ -289,7 +291,9 @@ export class FakeSlack {
 
   /** Files shared by files.completeUploadExternal, in the order they were shared. */
   sharedFiles(): (FakeFile & { content: string })[] {
-    return [...this.allFiles.values()].filter((f) => f.shared && f.bytes).map((f) => ({ ...f, content: f.bytes!.toString('utf8') }));
+    return [...this.allFiles.values()]
+      .filter((f) => f.shared && f.bytes)
+      .map((f) => ({ ...f, content: f.bytes!.toString('utf8') }));
   }
 
   /** Every file announced, shared or not. */
@@ -320,7 +324,13 @@ export class FakeSlack {
    * `http_500`, `reset` or `hang`.
    */
   outage(method: string, options: OutageOptions = {}): Outage {
-    const state: OutageState = { method, answer: options.answer ?? 'http-500', callsLeft: options.calls ?? Infinity, refused: 0, ended: false };
+    const state: OutageState = {
+      method,
+      answer: options.answer ?? 'http-500',
+      callsLeft: options.calls ?? Infinity,
+      refused: 0,
+      ended: false,
+    };
     this.outages.push(state);
     return {
       end: () => {
@@ -368,14 +378,20 @@ export class FakeSlack {
    * Polls until `predicate(this)` returns something truthy and resolves with it; rejects after timeoutMs.
    * For tests that wait on asynchronous renders: wait for the condition, never sleep.
    */
-  async waitFor<T>(predicate: (slack: FakeSlack) => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  async waitFor<T>(
+    predicate: (slack: FakeSlack) => T | undefined | null | false,
+    timeoutMs = 5000,
+    what = 'condition',
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = predicate(this);
       if (value) return value;
       if (Date.now() > deadline) {
         const recent = this.calls.slice(-10).map((c) => `${c.method}${c.error ? `(${c.error})` : ''}`);
-        throw new Error(`fake slack: timed out after ${timeoutMs} ms waiting for ${what}; last calls: ${recent.join(', ') || 'none'}`);
+        throw new Error(
+          `fake slack: timed out after ${timeoutMs} ms waiting for ${what}; last calls: ${recent.join(', ') || 'none'}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -415,7 +431,14 @@ export class FakeSlack {
     const down = this.takeOutage(method);
     if (down) {
       const http500 = down.answer === 'http-500';
-      this.calls.push({ method, args: cleanArgs, at: Date.now(), ...(token !== undefined ? { token } : {}), status: http500 ? 500 : 0, error: http500 ? 'http_500' : down.answer });
+      this.calls.push({
+        method,
+        args: cleanArgs,
+        at: Date.now(),
+        ...(token !== undefined ? { token } : {}),
+        status: http500 ? 500 : 0,
+        error: http500 ? 'http_500' : down.answer,
+      });
       if (down.answer === 'reset') req.socket.destroy();
       else if (http500) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
       // 'hang': never answered; the caller's own timeout, or its death, ends the request.
@@ -436,14 +459,19 @@ export class FakeSlack {
   private dispatch(method: string, args: SlackArgs, token: string | undefined): Answer {
     const injected = this.takeInjection(method);
     if (injected?.kind === 'ratelimit') {
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(injected.retryAfter) } };
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'Retry-After': String(injected.retryAfter) },
+      };
     }
     if (injected) return fail(injected.error);
     const handler = this.handlers[method];
     if (!handler) return fail('unknown_method');
     if (token === undefined) return fail('not_authed');
     const wantApp = method === 'apps.connections.open';
-    if (wantApp ? !token.startsWith('xapp-') : !token.startsWith('xoxb-')) return fail(wantApp ? 'not_allowed_token_type' : 'invalid_auth');
+    if (wantApp ? !token.startsWith('xapp-') : !token.startsWith('xoxb-'))
+      return fail(wantApp ? 'not_allowed_token_type' : 'invalid_auth');
     return handler(args, token);
   }
 
@@ -598,7 +626,8 @@ export class FakeSlack {
     const message = channel && ts ? this.message(channel, ts) : undefined;
     if (!channel || !ts || !message || message.deleted) return fail('message_not_found');
     const base = `https://golive-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
-    const permalink = message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base;
+    const permalink =
+      message.thread_ts && message.thread_ts !== ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channel}` : base;
     return ok({ channel, permalink });
   }
 
@@ -670,7 +699,14 @@ export class FakeSlack {
     const id = str(args.channel);
     if (!id || !/^[CGD][A-Z0-9]+$/.test(id)) return fail('channel_not_found');
     return ok({
-      channel: { id, name: id.toLowerCase(), is_channel: id.startsWith('C'), is_private: id.startsWith('G'), is_im: id.startsWith('D'), is_member: true },
+      channel: {
+        id,
+        name: id.toLowerCase(),
+        is_channel: id.startsWith('C'),
+        is_private: id.startsWith('G'),
+        is_im: id.startsWith('D'),
+        is_member: true,
+      },
     });
   }
 
@@ -744,7 +780,8 @@ export class FakeSlack {
   private async receiveUpload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const file = this.allFiles.get(id);
     const bytes = await readBytes(req);
-    const answer = (status: number, text: string) => void res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+    const answer = (status: number, text: string) =>
+      void res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
     if (req.method !== 'POST' || !file || file.bytes || file.shared) return answer(404, 'not found');
     if (bytes.length !== file.length) return answer(400, `expected ${file.length} bytes, got ${bytes.length}`);
     file.bytes = bytes;

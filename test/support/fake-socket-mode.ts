@@ -96,7 +96,11 @@ export class FakeSocketMode {
    * Delivers one envelope and resolves with the app's ack for its envelope_id; rejects if no ack arrives
    * within timeoutMs (Slack waits 3 s, tests are more patient).
    */
-  async deliver(type: EnvelopeType, payload: Record<string, unknown>, options: { envelopeId?: string; retryAttempt?: number; timeoutMs?: number } = {}): Promise<SocketAck> {
+  async deliver(
+    type: EnvelopeType,
+    payload: Record<string, unknown>,
+    options: { envelopeId?: string; retryAttempt?: number; timeoutMs?: number } = {},
+  ): Promise<SocketAck> {
     if (this.sockets.size === 0) throw new Error('fake socket mode: no client connected');
     const envelopeId = options.envelopeId ?? `env-${++envelopeCounter}-${Date.now()}`;
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -121,7 +125,10 @@ export class FakeSocketMode {
   }
 
   /** A `/golive …` slash command over the socket, with the fields Slack sends. */
-  slashCommand(fields: SlashCommandFields, options: { envelopeId?: string; timeoutMs?: number } = {}): Promise<SocketAck> {
+  slashCommand(
+    fields: SlashCommandFields,
+    options: { envelopeId?: string; timeoutMs?: number } = {},
+  ): Promise<SocketAck> {
     return this.deliver(
       'slash_commands',
       {
@@ -167,7 +174,9 @@ export class FakeSocketMode {
         const m = message as { envelope_id: unknown; payload?: unknown };
         const ack: SocketAck = {
           envelope_id: String(m.envelope_id),
-          ...(typeof m.payload === 'object' && m.payload !== null ? { payload: m.payload as Record<string, unknown> } : {}),
+          ...(typeof m.payload === 'object' && m.payload !== null
+            ? { payload: m.payload as Record<string, unknown> }
+            : {}),
           at: Date.now(),
         };
         this.acks.push(ack);

@@ -61,7 +61,15 @@ export function selfSignedCertificate(): Promise<{ key: string; cert: string }> 
   selfSigned ??= generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
   }).then((pems) => ({ key: pems.private, cert: pems.cert }));
   return selfSigned;
 }
@@ -73,7 +81,10 @@ export async function startHttpsServer(handler: RequestListener): Promise<TestSe
 
 /** Accepts TCP connections and never sends a byte: the server that must cost one timeout, not the run. */
 export function startSilentServer(): Promise<TestServer> {
-  return track(createNet(() => undefined), 'http');
+  return track(
+    createNet(() => undefined),
+    'http',
+  );
 }
 
 /** A bare TCP listener (a database port left open). */
@@ -123,7 +134,14 @@ export interface SiteOptions {
   healthStatus?: number;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string, compress: boolean): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: string,
+  compress: boolean,
+): void {
   const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   if (compress && wantsGzip) {
     res.writeHead(status, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
@@ -147,7 +165,10 @@ export function site(options: SiteOptions = {}): RequestListener {
     if (path === '/') {
       send(req, res, 200, pageHeaders, '<!doctype html><title>checkout</title><p>Welcome</p>', compress);
     } else if (path === '/health/metrics') {
-      const metrics = options.metrics ?? { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: GOOD_METRICS };
+      const metrics = options.metrics ?? {
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        body: GOOD_METRICS,
+      };
       res.writeHead(options.healthStatus ?? 200, { 'content-type': metrics.contentType });
       res.end(metrics.body);
     } else if (path.startsWith('/health/')) {

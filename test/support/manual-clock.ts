@@ -44,7 +44,9 @@ export class ManualClock implements ClockTimer {
     const until = this.current + ms;
     for (;;) {
       await settle();
-      const next = [...this.pending.values()].filter((p) => p.due <= until).sort((a, b) => a.due - b.due || a.id - b.id)[0];
+      const next = [...this.pending.values()]
+        .filter((p) => p.due <= until)
+        .sort((a, b) => a.due - b.due || a.id - b.id)[0];
       if (!next) break;
       this.pending.delete(next.id);
       this.current = Math.max(this.current, next.due);

@@ -3,7 +3,17 @@
 // the foreground from a temporary prefix. Absent nginx binary: `findNginx()` says so and the tests skip.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +24,14 @@ import { waitFor } from './bot-process.js';
 export const NGINX_TEMPLATE = join(packageRoot, 'deploy', 'nginx', 'golive.conf.template');
 
 /** The variables docs/ARCHITECTURE.md's deployment files name, the only ones the template may use. */
-export const TEMPLATE_VARIABLES = ['GOLIVE_HOST', 'GOLIVE_UPSTREAM', 'HTTPS_PORT', 'HTTP_PORT', 'TLS_CERT', 'TLS_KEY'] as const;
+export const TEMPLATE_VARIABLES = [
+  'GOLIVE_HOST',
+  'GOLIVE_UPSTREAM',
+  'HTTPS_PORT',
+  'HTTP_PORT',
+  'TLS_CERT',
+  'TLS_KEY',
+] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 /** An executable on PATH or in the usual sbin folders, or undefined. */
@@ -46,10 +63,13 @@ export function nginxVersion(binary: string): string {
  * `$NAME` are replaced for each name defined in `env`; every other `$word` (nginx's own variables) stays.
  */
 export function renderTemplate(text: string, env: Readonly<Record<string, string>>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare ?? '';
-    return Object.hasOwn(env, name) ? (env[name] as string) : whole;
-  });
+  return text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare ?? '';
+      return Object.hasOwn(env, name) ? (env[name] as string) : whole;
+    },
+  );
 }
 
 /** A TCP port free on loopback right now. */
@@ -120,7 +140,11 @@ function prepare(prefix: string, options: NginxOptions, httpsPort: number, httpP
   writeFileSync(vars.TLS_CERT, options.cert);
   writeFileSync(vars.TLS_KEY, options.key, { mode: 0o600 });
   // The image's environment also holds PATH, HOME…: they are defined, so they would be substituted too.
-  const conf = renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), { PATH: process.env.PATH ?? '', HOME: '/root', ...vars });
+  const conf = renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), {
+    PATH: process.env.PATH ?? '',
+    HOME: '/root',
+    ...vars,
+  });
   writeFileSync(join(prefix, 'conf.d', 'golive.conf'), conf);
   writeFileSync(join(prefix, 'nginx.conf'), mainConf(prefix));
   return conf;
@@ -131,7 +155,11 @@ export function testNginxConfig(options: NginxOptions): string {
   const prefix = mkdtempSync(join(tmpdir(), 'golive-nginx-t-'));
   try {
     prepare(prefix, options, 8443, 8080);
-    const run = spawnSync(options.binary, ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
+    const run = spawnSync(
+      options.binary,
+      ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf')],
+      { encoding: 'utf8' },
+    );
     const report = `${run.stdout}${run.stderr}`;
     if (run.status !== 0) throw new Error(`nginx -t refused the rendered template:\n${report}`);
     return report;
@@ -143,18 +171,20 @@ export function testNginxConfig(options: NginxOptions): string {
 async function startOnce(prefix: string, options: NginxOptions): Promise<RunningNginx | 'port-taken'> {
   const [httpsPort, httpPort] = [await freePort(), await freePort()];
   const conf = prepare(prefix, options, httpsPort, httpPort);
-  const errorLog = (): string => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
-  const child: ChildProcess = spawn(options.binary, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const errorLog = (): string =>
+    existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '';
+  const child: ChildProcess = spawn(
+    options.binary,
+    ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const up = await waitFor(
-    async () => {
-      if (child.exitCode !== null) return 'exited' as const;
-      return (await Promise.all([httpsPort, httpPort].map(canConnect))).every(Boolean) ? ('up' as const) : undefined;
-    },
-    'nginx to listen',
-  );
+  const up = await waitFor(async () => {
+    if (child.exitCode !== null) return 'exited' as const;
+    return (await Promise.all([httpsPort, httpPort].map(canConnect))).every(Boolean) ? ('up' as const) : undefined;
+  }, 'nginx to listen');
   if (up === 'exited') {
     const why = `${stderr}${errorLog()}`;
     // Another process took a port between freePort() and nginx's bind: pick others.

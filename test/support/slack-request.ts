@@ -29,7 +29,11 @@ export interface SlackSignatureHeaders {
 }
 
 /** The two headers Slack adds to every request. `timestamp` is Unix seconds (default: now). */
-export function signSlackRequest(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): SlackSignatureHeaders {
+export function signSlackRequest(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): SlackSignatureHeaders {
   const ts = String(timestamp);
   const signature = createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex');
   return { 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': `v0=${signature}` };
@@ -68,7 +72,13 @@ export function eventsUrl(baseUrl: string): string {
 }
 
 /** POSTs a raw body signed as Slack signs it. */
-export async function postSigned(baseUrl: string, secret: string, body: string, contentType: string, options: SlackRequestOptions = {}): Promise<SlackResponse> {
+export async function postSigned(
+  baseUrl: string,
+  secret: string,
+  body: string,
+  contentType: string,
+  options: SlackRequestOptions = {},
+): Promise<SlackResponse> {
   const now = Math.floor(Date.now() / 1000);
   const timestamp = options.timestamp ?? (options.staleTimestamp ? now - 6 * 60 : now);
   const headers: Record<string, string> = {
@@ -92,7 +102,12 @@ export async function postSigned(baseUrl: string, secret: string, body: string, 
 }
 
 /** `/golive <text>` as Slack delivers it (application/x-www-form-urlencoded). */
-export function postCommand(baseUrl: string, secret: string, fields: CommandFields, options: SlackRequestOptions = {}): Promise<SlackResponse> {
+export function postCommand(
+  baseUrl: string,
+  secret: string,
+  fields: CommandFields,
+  options: SlackRequestOptions = {},
+): Promise<SlackResponse> {
   const form = new URLSearchParams({
     token: fields.token ?? 'deprecated-verification-token',
     team_id: fields.team_id ?? 'T0GOLIVE',
@@ -112,12 +127,22 @@ export function postCommand(baseUrl: string, secret: string, fields: CommandFiel
 }
 
 /** A block_actions / view_submission / shortcut payload as Slack delivers it: `payload=<url-encoded JSON>`. */
-export function postInteraction(baseUrl: string, secret: string, payload: unknown, options: SlackRequestOptions = {}): Promise<SlackResponse> {
+export function postInteraction(
+  baseUrl: string,
+  secret: string,
+  payload: unknown,
+  options: SlackRequestOptions = {},
+): Promise<SlackResponse> {
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
   return postSigned(baseUrl, secret, body, 'application/x-www-form-urlencoded', options);
 }
 
 /** An Events API delivery (JSON body). */
-export function postEvent(baseUrl: string, secret: string, body: unknown, options: SlackRequestOptions = {}): Promise<SlackResponse> {
+export function postEvent(
+  baseUrl: string,
+  secret: string,
+  body: unknown,
+  options: SlackRequestOptions = {},
+): Promise<SlackResponse> {
   return postSigned(baseUrl, secret, JSON.stringify(body), 'application/json', options);
 }

@@ -32,9 +32,16 @@ const PROFILES: Record<ServerProfile, TlsOptions & { h2?: true }> = {
   modern: { minVersion: 'TLSv1.2', ciphers: AEAD_FS, h2: true },
   legacy: { minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' },
   http1: {},
-  'weak-ciphers': { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `AES128-GCM-SHA256:AES256-SHA:ECDHE-RSA-AES128-SHA:${AEAD_FS}:@SECLEVEL=0` },
+  'weak-ciphers': {
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.2',
+    ciphers: `AES128-GCM-SHA256:AES256-SHA:ECDHE-RSA-AES128-SHA:${AEAD_FS}:@SECLEVEL=0`,
+  },
   'cbc-ciphers': { minVersion: 'TLSv1.2', ciphers: `${AEAD_FS}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA` },
-  'null-anon': { minVersion: 'TLSv1.2', ciphers: `${AEAD_FS}:ECDHE-RSA-NULL-SHA:NULL-SHA256:AECDH-AES128-SHA:@SECLEVEL=0` },
+  'null-anon': {
+    minVersion: 'TLSv1.2',
+    ciphers: `${AEAD_FS}:ECDHE-RSA-NULL-SHA:NULL-SHA256:AECDH-AES128-SHA:@SECLEVEL=0`,
+  },
   'tls12-only': { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: AEAD_FS },
   'tls13-only': { minVersion: 'TLSv1.3' },
 };

@@ -10,32 +10,46 @@ import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>({ action_id: ACTION.acknowledge, type: 'block_actions' }, async ({ ack, body, action }) => {
-    await ack();
-    await services.work.afterAck(async () => {
-      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
-      const user = body.user.id;
-      try {
-        const outcome = await services.postLaunch.acknowledge(action.value ?? '', user);
-        if (!outcome.ok) return tellClicker(services, body, renderError(outcome.message));
-        const { checkIn } = outcome;
-        if (!outcome.changed && checkIn.ackedBy !== undefined && checkIn.ackedAt !== undefined) {
-          const by = checkIn.ackedBy === user ? 'you' : mention(checkIn.ackedBy);
-          return tellClicker(services, body, {
-            text: 'This check-in was already acknowledged.',
-            blocks: [section(`This check-in was already acknowledged by ${by} after ${formatElapsed(checkIn.ackedAt - checkIn.postedAt)}: nothing changed.`)],
-          });
+  app.action<BlockButtonAction>(
+    { action_id: ACTION.acknowledge, type: 'block_actions' },
+    async ({ ack, body, action }) => {
+      await ack();
+      await services.work.afterAck(async () => {
+        if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
+        const user = body.user.id;
+        try {
+          const outcome = await services.postLaunch.acknowledge(action.value ?? '', user);
+          if (!outcome.ok) return tellClicker(services, body, renderError(outcome.message));
+          const { checkIn } = outcome;
+          if (!outcome.changed && checkIn.ackedBy !== undefined && checkIn.ackedAt !== undefined) {
+            const by = checkIn.ackedBy === user ? 'you' : mention(checkIn.ackedBy);
+            return tellClicker(services, body, {
+              text: 'This check-in was already acknowledged.',
+              blocks: [
+                section(
+                  `This check-in was already acknowledged by ${by} after ${formatElapsed(checkIn.ackedAt - checkIn.postedAt)}: nothing changed.`,
+                ),
+              ],
+            });
+          }
+          if (!outcome.updated) {
+            await tellClicker(services, body, {
+              text: 'Acknowledged; the message could not be updated.',
+              blocks: [
+                section(':white_check_mark: Your acknowledgement is recorded and the escalation stopped.'),
+                context('Slack refused to update the check-in message; it is logged.'),
+              ],
+            });
+          }
+        } catch (error) {
+          services.logger.error({ err: error, checkInId: action.value }, 'acknowledging a check-in failed');
+          await tellClicker(
+            services,
+            body,
+            renderError('something went wrong on my side; it is logged. Try again in a moment.'),
+          );
         }
-        if (!outcome.updated) {
-          await tellClicker(services, body, {
-            text: 'Acknowledged; the message could not be updated.',
-            blocks: [section(':white_check_mark: Your acknowledgement is recorded and the escalation stopped.'), context('Slack refused to update the check-in message; it is logged.')],
-          });
-        }
-      } catch (error) {
-        services.logger.error({ err: error, checkInId: action.value }, 'acknowledging a check-in failed');
-        await tellClicker(services, body, renderError('something went wrong on my side; it is logged. Try again in a moment.'));
-      }
-    });
-  });
+      });
+    },
+  );
 }

@@ -20,7 +20,9 @@ export async function firstDelivery(services: SlackServices, key: string): Promi
  * The channel and thread a person clicked in: where they wait to see their change, and where they are answered;
  * with the click's response_url, for when the channel refuses a private message.
  */
-export function clickPlace(body: BlockAction): { channelId: string; threadTs?: string; responseUrl?: string } | undefined {
+export function clickPlace(
+  body: BlockAction,
+): { channelId: string; threadTs?: string; responseUrl?: string } | undefined {
   // Bolt types `container` as any: read only the two strings this needs.
   const container = body.container as { channel_id?: string; thread_ts?: string } | undefined;
   const channelId: string | undefined = body.channel?.id ?? container?.channel_id;
@@ -29,7 +31,9 @@ export function clickPlace(body: BlockAction): { channelId: string; threadTs?: s
   return {
     channelId,
     ...(typeof threadTs === 'string' ? { threadTs } : {}),
-    ...(typeof body.response_url === 'string' && body.response_url.length > 0 ? { responseUrl: body.response_url } : {}),
+    ...(typeof body.response_url === 'string' && body.response_url.length > 0
+      ? { responseUrl: body.response_url }
+      : {}),
   };
 }
 
@@ -41,7 +45,9 @@ export function tellClicker(services: SlackServices, body: BlockAction, message:
     services.logger,
     {
       user: body.user.id,
-      ...(place ? { channel: place.channelId, ...(place.threadTs !== undefined ? { threadTs: place.threadTs } : {}) } : {}),
+      ...(place
+        ? { channel: place.channelId, ...(place.threadTs !== undefined ? { threadTs: place.threadTs } : {}) }
+        : {}),
       ...(place?.responseUrl !== undefined ? { responseUrl: place.responseUrl } : {}),
     },
     message,
@@ -57,6 +63,11 @@ export const NOT_THIS_MESSAGE = 'that control does not belong to the go-live of 
  */
 export async function fromItsMessage(services: SlackServices, body: BlockAction, goLiveId: string): Promise<boolean> {
   const container = body.container as { type?: unknown; channel_id?: unknown; message_ts?: unknown } | undefined;
-  if (container?.type !== 'message' || typeof container.channel_id !== 'string' || typeof container.message_ts !== 'string') return false;
+  if (
+    container?.type !== 'message' ||
+    typeof container.channel_id !== 'string' ||
+    typeof container.message_ts !== 'string'
+  )
+    return false;
   return services.store.isMessageOf(goLiveId, container.channel_id, container.message_ts);
 }

@@ -8,7 +8,14 @@ import { renderReasonModal } from '../blocks/modals.js';
 import { renderTextForm } from '../blocks/signoff-modals.js';
 import { renderError } from '../blocks/replies.js';
 import type { ItemChangeRequest } from '../../services/go-live-service.js';
-import { explainSlackFailure, GO_LIVE_GONE, itemChangeRefusal, NOT_IN_CHECKLIST, checklistClosed, failureText } from '../words.js';
+import {
+  explainSlackFailure,
+  GO_LIVE_GONE,
+  itemChangeRefusal,
+  NOT_IN_CHECKLIST,
+  checklistClosed,
+  failureText,
+} from '../words.js';
 import { clickDeliveryKey, clickPlace, firstDelivery, fromItsMessage, NOT_THIS_MESSAGE, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 import { openNoteForm } from '../views/note.js';
@@ -16,42 +23,54 @@ import { openNoteForm } from '../views/note.js';
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
 export function register(app: App, services: SlackServices): void {
-  app.action<BlockOverflowAction>({ action_id: ACTION.itemMenu, type: 'block_actions' }, async ({ ack, body, action }) => {
-    const deliveryKey = clickDeliveryKey(body, action);
-    const value = decodeItemAction(action.selected_option?.value ?? '');
-    if (value && (value.action === 'done' || value.action === 'open')) {
-      const tick = { ...value, action: value.action };
-      // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
-      const saved = (await fromItsMessage(services, body, value.goLiveId))
-        ? await saveTick(services, tick, body.user.id, deliveryKey, clickPlace(body))
-        : refuseElsewhere(services, value);
+  app.action<BlockOverflowAction>(
+    { action_id: ACTION.itemMenu, type: 'block_actions' },
+    async ({ ack, body, action }) => {
+      const deliveryKey = clickDeliveryKey(body, action);
+      const value = decodeItemAction(action.selected_option?.value ?? '');
+      if (value && (value.action === 'done' || value.action === 'open')) {
+        const tick = { ...value, action: value.action };
+        // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
+        const saved = (await fromItsMessage(services, body, value.goLiveId))
+          ? await saveTick(services, tick, body.user.id, deliveryKey, clickPlace(body))
+          : refuseElsewhere(services, value);
+        await ack();
+        if (saved.ok) return;
+        // After Go live the checklist is locked: the change needs a reason, asked in a form.
+        if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, tick));
+        else await services.work.afterAck(() => tell(services, body, saved.message));
+        return;
+      }
       await ack();
-      if (saved.ok) return;
-      // After Go live the checklist is locked: the change needs a reason, asked in a form.
-      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, tick));
-      else await services.work.afterAck(() => tell(services, body, saved.message));
-      return;
-    }
-    await ack();
-    await services.work.afterAck(async () => {
-      if (!(await firstDelivery(services, deliveryKey))) return;
-      if (!value) {
-        services.logger.warn({ value: action.selected_option?.value?.slice(0, 150) }, 'item menu value not understood');
-        return tell(services, body, 'I did not understand that choice; the message may be out of date.');
-      }
-      try {
-        if (!(await fromItsMessage(services, body, value.goLiveId))) return tell(services, body, refuseElsewhere(services, value).message);
-        if (value.action === 'note') {
-          await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) => tell(services, body, message));
-          return;
+      await services.work.afterAck(async () => {
+        if (!(await firstDelivery(services, deliveryKey))) return;
+        if (!value) {
+          services.logger.warn(
+            { value: action.selected_option?.value?.slice(0, 150) },
+            'item menu value not understood',
+          );
+          return tell(services, body, 'I did not understand that choice; the message may be out of date.');
         }
-        await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
-      } catch (error) {
-        services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'opening the reason form failed');
-        await tell(services, body, failureText(error));
-      }
-    });
-  });
+        try {
+          if (!(await fromItsMessage(services, body, value.goLiveId)))
+            return tell(services, body, refuseElsewhere(services, value).message);
+          if (value.action === 'note') {
+            await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) =>
+              tell(services, body, message),
+            );
+            return;
+          }
+          await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
+        } catch (error) {
+          services.logger.error(
+            { err: error, goLiveId: value.goLiveId, itemId: value.itemId },
+            'opening the reason form failed',
+          );
+          await tell(services, body, failureText(error));
+        }
+      });
+    },
+  );
 }
 
 async function saveTick(
@@ -71,7 +90,9 @@ async function saveTick(
       ...(waitingIn !== undefined ? { waitingIn } : {}),
     });
     if (outcome.ok) return { ok: true };
-    return outcome.code === 'locked' ? { ok: false, message: itemChangeRefusal(outcome), locked: true } : { ok: false, message: itemChangeRefusal(outcome) };
+    return outcome.code === 'locked'
+      ? { ok: false, message: itemChangeRefusal(outcome), locked: true }
+      : { ok: false, message: itemChangeRefusal(outcome) };
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change failed');
     return { ok: false, message: failureText(error) };
@@ -79,7 +100,10 @@ async function saveTick(
 }
 
 function refuseElsewhere(services: SlackServices, value: ItemActionValue): { ok: false; message: string } {
-  services.logger.warn({ goLiveId: value.goLiveId, itemId: value.itemId }, 'item menu value names another go-live than its message: refused');
+  services.logger.warn(
+    { goLiveId: value.goLiveId, itemId: value.itemId },
+    'item menu value names another go-live than its message: refused',
+  );
   return { ok: false, message: NOT_THIS_MESSAGE };
 }
 
@@ -113,13 +137,21 @@ async function askReason(
 }
 
 /** The post-launch change form for a Done or Reopen after Go live. */
-async function askPostLaunchReason(services: SlackServices, body: OverflowArgs['body'], value: ItemActionValue & { action: 'done' | 'open' }): Promise<void> {
+async function askPostLaunchReason(
+  services: SlackServices,
+  body: OverflowArgs['body'],
+  value: ItemActionValue & { action: 'done' | 'open' },
+): Promise<void> {
   const goLive = await services.store.getGoLive(value.goLiveId);
   if (!goLive) return tell(services, body, GO_LIVE_GONE);
   const flat = findItem(goLive.template, value.itemId);
   const opened = await services.slack.openView(
     body.trigger_id,
-    renderTextForm({ kind: 'post-launch', goLiveId: value.goLiveId, itemId: value.itemId, action: value.action }, goLive, flat?.item.text),
+    renderTextForm(
+      { kind: 'post-launch', goLiveId: value.goLiveId, itemId: value.itemId, action: value.action },
+      goLive,
+      flat?.item.text,
+    ),
   );
   if (!opened.ok) await tell(services, body, `I could not open the form: ${explainSlackFailure(opened.error)}`);
 }

@@ -35,23 +35,38 @@ export function uploadRefusal(failure: SlackFailure): string {
 /** Builds the record and shares it in the go-live's thread; the private answer says what happened. */
 export async function shareReport(services: SlackServices, goLive: GoLive, userId: string): Promise<SlackMessage> {
   const name = `${safeName(goLive.service, NAME_MAX.service)} · ${safeName(goLive.environment, NAME_MAX.environment)}`;
-  if (goLive.rootTs === undefined) return renderError(`the go-live *${name}* has no thread yet to share its record in.`);
+  if (goLive.rootTs === undefined)
+    return renderError(`the go-live *${name}* has no thread yet to share its record in.`);
   const record = await recordOf(services.store, goLive.id, services.clock, (ids) => services.people.resolve(ids));
   if (!record) return renderError(`I could not find the go-live *${name}* any more.`);
-  const base = `golive-${goLive.service}-${goLive.environment}-${utcDate(record.generatedAt)}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const base = `golive-${goLive.service}-${goLive.environment}-${utcDate(record.generatedAt)}`.replace(
+    /[^A-Za-z0-9._-]/g,
+    '_',
+  );
   const uploaded = await services.slack.uploadFiles({
     channel: goLive.channelId,
     threadTs: goLive.rootTs,
     comment: `:page_facing_up: The record of ${goLive.service} · ${goLive.environment}, as of now (asked by <@${userId}>): ${record.audit.count} audit events, hash chain ${record.audit.intact ? 'intact' : 'BROKEN'}.`,
     files: [
-      { filename: `${base}.md`, title: `Go-live record: ${goLive.service} · ${goLive.environment} (Markdown)`, content: recordMarkdown(record) },
-      { filename: `${base}.json`, title: `Go-live record: ${goLive.service} · ${goLive.environment} (JSON)`, content: recordJson(record) },
+      {
+        filename: `${base}.md`,
+        title: `Go-live record: ${goLive.service} · ${goLive.environment} (Markdown)`,
+        content: recordMarkdown(record),
+      },
+      {
+        filename: `${base}.json`,
+        title: `Go-live record: ${goLive.service} · ${goLive.environment} (JSON)`,
+        content: recordJson(record),
+      },
     ],
   });
   if (!uploaded.ok) return renderError(uploadRefusal(uploaded));
   return {
     text: `Shared the record of ${goLive.service} ${goLive.environment} in its thread.`,
-    blocks: [section(`:page_facing_up: Shared the record of *${name}* in its thread (Markdown and JSON).`), context(`Last audit hash \`${record.audit.head ?? 'none'}\``)],
+    blocks: [
+      section(`:page_facing_up: Shared the record of *${name}* in its thread (Markdown and JSON).`),
+      context(`Last audit hash \`${record.audit.head ?? 'none'}\``),
+    ],
   };
 }
 
@@ -67,9 +82,18 @@ export async function reportCommand(
   const environment = request.environment ?? DEFAULT_ENVIRONMENT;
   const goLive = await services.store.findLatest(request.service, environment, request.channelId);
   if (!goLive) {
-    const other = request.environment === undefined ? (await services.store.listActive(request.service, request.channelId))[0] : undefined;
-    const hint = other ? ` It has one in ${safeName(other.environment, NAME_MAX.environment)}: add \`env=${other.environment}\`.` : '';
-    return reply(renderError(`there is no go-live of *${safeName(request.service, NAME_MAX.service)}* in ${safeName(environment, NAME_MAX.environment)}.${hint}`));
+    const other =
+      request.environment === undefined
+        ? (await services.store.listActive(request.service, request.channelId))[0]
+        : undefined;
+    const hint = other
+      ? ` It has one in ${safeName(other.environment, NAME_MAX.environment)}: add \`env=${other.environment}\`.`
+      : '';
+    return reply(
+      renderError(
+        `there is no go-live of *${safeName(request.service, NAME_MAX.service)}* in ${safeName(environment, NAME_MAX.environment)}.${hint}`,
+      ),
+    );
   }
   return reply(await shareReport(services, goLive, request.userId));
 }

@@ -9,25 +9,41 @@ import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 
 export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>({ action_id: ACTION.rollBack, type: 'block_actions' }, async ({ ack, body, action }) => {
-    await ack();
-    await services.work.afterAck(async () => {
-      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
-      try {
-        const goLive = await services.store.getGoLive(action.value ?? '');
-        if (!goLive) return tellClicker(services, body, renderError('that go-live no longer exists.'));
-        if (goLive.status !== 'live') return tellClicker(services, body, renderError('only a live go-live can be rolled back.'));
-        if (!(await services.postLaunch.mayRollBack(goLive, body.user.id))) {
-          return tellClicker(services, body, renderError(`only <@${goLive.startedBy}> (who started it) or the on-call may roll back this go-live.`));
+  app.action<BlockButtonAction>(
+    { action_id: ACTION.rollBack, type: 'block_actions' },
+    async ({ ack, body, action }) => {
+      await ack();
+      await services.work.afterAck(async () => {
+        if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
+        try {
+          const goLive = await services.store.getGoLive(action.value ?? '');
+          if (!goLive) return tellClicker(services, body, renderError('that go-live no longer exists.'));
+          if (goLive.status !== 'live')
+            return tellClicker(services, body, renderError('only a live go-live can be rolled back.'));
+          if (!(await services.postLaunch.mayRollBack(goLive, body.user.id))) {
+            return tellClicker(
+              services,
+              body,
+              renderError(`only <@${goLive.startedBy}> (who started it) or the on-call may roll back this go-live.`),
+            );
+          }
+          const opened = await services.slack.openView(
+            body.trigger_id,
+            renderRollBackModal({ goLiveId: goLive.id, service: goLive.service, environment: goLive.environment }),
+          );
+          if (!opened.ok)
+            await tellClicker(services, body, renderError('the Roll back form could not open; click again.'));
+        } catch (error) {
+          services.logger.error({ err: error, goLiveId: action.value }, 'opening the roll back form failed');
+          await tellClicker(
+            services,
+            body,
+            renderError('something went wrong on my side; it is logged. Try again in a moment.'),
+          );
         }
-        const opened = await services.slack.openView(body.trigger_id, renderRollBackModal({ goLiveId: goLive.id, service: goLive.service, environment: goLive.environment }));
-        if (!opened.ok) await tellClicker(services, body, renderError('the Roll back form could not open; click again.'));
-      } catch (error) {
-        services.logger.error({ err: error, goLiveId: action.value }, 'opening the roll back form failed');
-        await tellClicker(services, body, renderError('something went wrong on my side; it is logged. Try again in a moment.'));
-      }
-    });
-  });
+      });
+    },
+  );
 
   app.view(VIEW.rollBack, async ({ ack, body, view }) => {
     const reason = (view.state.values[ROLL_BACK_FIELD]?.[ROLL_BACK_FIELD]?.value ?? '').trim();
@@ -43,7 +59,12 @@ export function register(app: App, services: SlackServices): void {
         if (outcome.ok) return;
         const goLive = await services.store.getGoLive(view.private_metadata);
         if (!goLive) return services.logger.warn({ goLiveId: view.private_metadata }, outcome.message);
-        await tellPrivately(services.slack, services.logger, { user, channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}) }, renderError(outcome.message));
+        await tellPrivately(
+          services.slack,
+          services.logger,
+          { user, channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}) },
+          renderError(outcome.message),
+        );
       } catch (error) {
         services.logger.error({ err: error, goLiveId: view.private_metadata }, 'roll back failed');
       }

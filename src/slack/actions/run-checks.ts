@@ -34,16 +34,23 @@ export function runAnswer(outcome: CheckRunOutcome): SlackMessage {
 }
 
 export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>({ action_id: ACTION.runChecks, type: 'block_actions' }, async ({ ack, body, action }) => {
-    await ack();
-    await services.work.afterAck(async () => {
-      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
-      await handleClick(services, body, action);
-    });
-  });
+  app.action<BlockButtonAction>(
+    { action_id: ACTION.runChecks, type: 'block_actions' },
+    async ({ ack, body, action }) => {
+      await ack();
+      await services.work.afterAck(async () => {
+        if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
+        await handleClick(services, body, action);
+      });
+    },
+  );
 }
 
-async function handleClick(services: SlackServices, body: BlockButtonAction, action: BlockButtonAction['actions'][number]): Promise<void> {
+async function handleClick(
+  services: SlackServices,
+  body: BlockButtonAction,
+  action: BlockButtonAction['actions'][number],
+): Promise<void> {
   const user = body.user.id;
   const tell = (message: SlackMessage) => tellClicker(services, body, message);
   const value = decodeRunChecks(action.value ?? '');
@@ -53,10 +60,17 @@ async function handleClick(services: SlackServices, body: BlockButtonAction, act
   }
   try {
     if (!(await fromItsMessage(services, body, value.goLiveId))) {
-      services.logger.warn({ goLiveId: value.goLiveId }, 'run-checks value names another go-live than its message: refused');
+      services.logger.warn(
+        { goLiveId: value.goLiveId },
+        'run-checks value names another go-live than its message: refused',
+      );
       return await tell(renderError(NOT_THIS_MESSAGE));
     }
-    const outcome = await services.checks.run({ goLiveId: value.goLiveId, actor: user, ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}) });
+    const outcome = await services.checks.run({
+      goLiveId: value.goLiveId,
+      actor: user,
+      ...(value.sectionId !== undefined ? { sectionId: value.sectionId } : {}),
+    });
     await tell(runAnswer(outcome));
   } catch (error) {
     services.logger.error({ err: error, goLiveId: value.goLiveId }, 'starting checks failed');

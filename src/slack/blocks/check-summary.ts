@@ -80,7 +80,12 @@ function entries(sorted: readonly CheckResult[]): Entry[] {
     } else if (!folded.has(key(r))) {
       folded.add(key(r));
       const kinds = [...new Set(group.map((g) => g.kind))].join(', ');
-      list.push({ status: r.status, prefix: `${CHECK_ICON[r.status]} *${group.length} checks* (${kinds})`, summary: r.summary, results: group });
+      list.push({
+        status: r.status,
+        prefix: `${CHECK_ICON[r.status]} *${group.length} checks* (${kinds})`,
+        summary: r.summary,
+        results: group,
+      });
     }
   }
   return list;
@@ -118,7 +123,10 @@ export function renderCheckSummary(results: readonly CheckResult[], opts: CheckS
     opts.durationMs !== undefined ? `${(opts.durationMs / 1000).toFixed(1)} s` : '',
   ].filter(Boolean);
   if (meta.length > 0) head.push(context(meta.join(' · ')));
-  const text = `Checks for ${name}: ${countsLine(c).replace(/[^\p{L}\p{N} ·,]/gu, '').replace(/\s+/g, ' ').trim()}`;
+  const text = `Checks for ${name}: ${countsLine(c)
+    .replace(/[^\p{L}\p{N} ·,]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()}`;
   if (results.length === 0) return { text, blocks: [...head, section('_No automatic checks to run._')] };
 
   const sorted = entries(ORDER.flatMap((s) => results.filter((r) => r.status === s)));
@@ -132,7 +140,8 @@ export function renderCheckSummary(results: readonly CheckResult[], opts: CheckS
     prefixes += cost;
   }
   const left = sorted.slice(listed.length).flatMap((e) => e.results);
-  const tail: Block[] = left.length > 0 ? [context(`…and ${left.length} more (${countsLine(checkCounts(left))}).`)] : [];
+  const tail: Block[] =
+    left.length > 0 ? [context(`…and ${left.length} more (${countsLine(checkCounts(left))}).`)] : [];
 
   const build = (capBad: number, capPass: number): Block[] => {
     const lines = listed.map((e) => line(e, e.status === 'pass' ? capPass : capBad));

@@ -32,12 +32,17 @@ export function renderHome(home: PersonHome, link: ThreadLink): HomeView {
     {
       title: 'Waiting for your sign-off',
       empty: 'Nothing waits for your approval.',
-      lines: home.awaitingSignOff.map((g) => `• ${linked(g, link)} — ${STATUS_WORDS[g.status]}, requested by <@${g.startedBy}>`),
+      lines: home.awaitingSignOff.map(
+        (g) => `• ${linked(g, link)} — ${STATUS_WORDS[g.status]}, requested by <@${g.startedBy}>`,
+      ),
     },
     {
       title: 'Your blocked items',
       empty: 'None of the items you blocked is still blocked.',
-      lines: home.blocked.map((i) => `• ⛔ ${escapeTruncate(i.text, 150)} — ${linked(i.goLive, link)}${i.record?.reason ? `: _${escapeTruncate(i.record.reason, 150)}_` : ''}`),
+      lines: home.blocked.map(
+        (i) =>
+          `• ⛔ ${escapeTruncate(i.text, 150)} — ${linked(i.goLive, link)}${i.record?.reason ? `: _${escapeTruncate(i.record.reason, 150)}_` : ''}`,
+      ),
     },
     {
       title: 'Open items in your sections',
@@ -47,12 +52,18 @@ export function renderHome(home: PersonHome, link: ThreadLink): HomeView {
     {
       title: 'Your next check-ins',
       empty: 'No check-in waits for you.',
-      lines: home.checkIns.map((c) => `• ${slackDate(c.dueAt)} — ${escapeTruncate(c.text, 150)} — ${linked(c.goLive, link)} (you: ${escapeTruncate(c.as, 60)})`),
+      lines: home.checkIns.map(
+        (c) =>
+          `• ${slackDate(c.dueAt)} — ${escapeTruncate(c.text, 150)} — ${linked(c.goLive, link)} (you: ${escapeTruncate(c.as, 60)})`,
+      ),
     },
     {
       title: 'Active go-lives',
       empty: 'No go-live is running.',
-      lines: home.active.map(({ goLive, progress }) => `• ${linked(goLive, link)} — ${STATUS_WORDS[goLive.status]} · ${progress.done}/${progress.total} · since ${slackDate(goLive.startedAt)}`),
+      lines: home.active.map(
+        ({ goLive, progress }) =>
+          `• ${linked(goLive, link)} — ${STATUS_WORDS[goLive.status]} · ${progress.done}/${progress.total} · since ${slackDate(goLive.startedAt)}`,
+      ),
     },
   ];
   const blocks: Block[] = [header('Golive')];
@@ -65,7 +76,8 @@ export function renderHome(home: PersonHome, link: ThreadLink): HomeView {
       continue;
     }
     const shown = group.lines.slice(0, perGroup * LINES_PER_BLOCK);
-    for (let i = 0; i < shown.length; i += LINES_PER_BLOCK) blocks.push(section(shown.slice(i, i + LINES_PER_BLOCK).join('\n')));
+    for (let i = 0; i < shown.length; i += LINES_PER_BLOCK)
+      blocks.push(section(shown.slice(i, i + LINES_PER_BLOCK).join('\n')));
     if (group.lines.length > shown.length) blocks.push(context(`…and ${group.lines.length - shown.length} more`));
   }
   return { type: 'home', blocks: blocks.slice(0, HOME_BLOCKS) };

@@ -127,7 +127,8 @@ class Checker {
   }
 
   max(rule: LimitRule, path: string, value: string | undefined, max: number, what: string): void {
-    if (value !== undefined && value.length > max) this.add(rule, path, `${what} is ${value.length} characters (max ${max})`);
+    if (value !== undefined && value.length > max)
+      this.add(rule, path, `${what} is ${value.length} characters (max ${max})`);
   }
 
   /** A text object: present, non-empty, within `max`. */
@@ -154,10 +155,16 @@ class Checker {
     if (actionId !== undefined) {
       this.max('action-id', `${path}.action_id`, actionId, LIMITS.actionId, 'action_id');
       const seen = actionIds.get(actionId);
-      if (seen !== undefined) this.add('action-id-duplicate', `${path}.action_id`, `action_id "${actionId}" repeats ${seen} in the same block`);
+      if (seen !== undefined)
+        this.add(
+          'action-id-duplicate',
+          `${path}.action_id`,
+          `action_id "${actionId}" repeats ${seen} in the same block`,
+        );
       else actionIds.set(actionId, path);
     }
-    if (el.placeholder !== undefined) this.text('placeholder', `${path}.placeholder`, el.placeholder, LIMITS.placeholder, 'placeholder');
+    if (el.placeholder !== undefined)
+      this.text('placeholder', `${path}.placeholder`, el.placeholder, LIMITS.placeholder, 'placeholder');
     switch (el.type) {
       case 'button':
         this.text('button-text', `${path}.text`, el.text, LIMITS.buttonText, 'button text');
@@ -167,7 +174,11 @@ class Checker {
       case 'overflow': {
         const options = Array.isArray(el.options) ? el.options : [];
         if (options.length < LIMITS.overflowMinOptions || options.length > LIMITS.overflowMaxOptions) {
-          this.add('overflow-options', `${path}.options`, `overflow has ${options.length} options (want ${LIMITS.overflowMinOptions}..${LIMITS.overflowMaxOptions})`);
+          this.add(
+            'overflow-options',
+            `${path}.options`,
+            `overflow has ${options.length} options (want ${LIMITS.overflowMinOptions}..${LIMITS.overflowMaxOptions})`,
+          );
         }
         options.forEach((o, i) => this.option(`${path}.options[${i}]`, o));
         break;
@@ -175,20 +186,29 @@ class Checker {
       case 'plain_text_input': {
         const maxLength = el.max_length;
         if (typeof maxLength === 'number' && maxLength > LIMITS.inputMaxLength) {
-          this.add('input-max-length', `${path}.max_length`, `max_length is ${maxLength} (max ${LIMITS.inputMaxLength})`);
+          this.add(
+            'input-max-length',
+            `${path}.max_length`,
+            `max_length is ${maxLength} (max ${LIMITS.inputMaxLength})`,
+          );
         }
         break;
       }
       default:
         if (Array.isArray(el.options)) {
           if (el.options.length > LIMITS.selectMaxOptions) {
-            this.add('select-options', `${path}.options`, `select has ${el.options.length} options (max ${LIMITS.selectMaxOptions})`);
+            this.add(
+              'select-options',
+              `${path}.options`,
+              `select has ${el.options.length} options (max ${LIMITS.selectMaxOptions})`,
+            );
           }
           el.options.forEach((o, i) => this.option(`${path}.options[${i}]`, o));
         }
         if (Array.isArray(el.option_groups)) {
           el.option_groups.forEach((g, gi) => {
-            if (isObj(g) && Array.isArray(g.options)) g.options.forEach((o, i) => this.option(`${path}.option_groups[${gi}].options[${i}]`, o));
+            if (isObj(g) && Array.isArray(g.options))
+              g.options.forEach((o, i) => this.option(`${path}.option_groups[${gi}].options[${i}]`, o));
           });
         }
         if (isObj(el.initial_option)) this.option(`${path}.initial_option`, el.initial_option);
@@ -201,30 +221,45 @@ class Checker {
     if (blockId !== undefined) {
       this.max('block-id', `${path}.block_id`, blockId, LIMITS.blockId, 'block_id');
       const seen = blockIds.get(blockId);
-      if (seen !== undefined) this.add('block-id-duplicate', `${path}.block_id`, `block_id "${blockId}" repeats ${seen}`);
+      if (seen !== undefined)
+        this.add('block-id-duplicate', `${path}.block_id`, `block_id "${blockId}" repeats ${seen}`);
       else blockIds.set(blockId, path);
     }
     const actionIds = new Map<string, string>();
     switch (block.type) {
       case 'section': {
         const fields = Array.isArray(block.fields) ? block.fields : undefined;
-        if (block.text === undefined && fields === undefined) this.add('text-empty', path, 'section has neither text nor fields');
-        if (block.text !== undefined) this.text('section-text', `${path}.text`, block.text, LIMITS.sectionText, 'section text');
+        if (block.text === undefined && fields === undefined)
+          this.add('text-empty', path, 'section has neither text nor fields');
+        if (block.text !== undefined)
+          this.text('section-text', `${path}.text`, block.text, LIMITS.sectionText, 'section text');
         if (fields) {
-          if (fields.length > LIMITS.sectionFields) this.add('section-fields', `${path}.fields`, `section has ${fields.length} fields (max ${LIMITS.sectionFields})`);
-          fields.forEach((f, i) => this.text('section-fields', `${path}.fields[${i}]`, f, LIMITS.sectionFieldText, 'section field'));
+          if (fields.length > LIMITS.sectionFields)
+            this.add(
+              'section-fields',
+              `${path}.fields`,
+              `section has ${fields.length} fields (max ${LIMITS.sectionFields})`,
+            );
+          fields.forEach((f, i) =>
+            this.text('section-fields', `${path}.fields[${i}]`, f, LIMITS.sectionFieldText, 'section field'),
+          );
         }
         if (block.accessory !== undefined) this.element(`${path}.accessory`, block.accessory, actionIds);
         break;
       }
       case 'header':
-        if (isObj(block.text) && block.text.type !== 'plain_text') this.add('header-plain-text', `${path}.text`, 'header text must be plain_text');
+        if (isObj(block.text) && block.text.type !== 'plain_text')
+          this.add('header-plain-text', `${path}.text`, 'header text must be plain_text');
         this.text('header-text', `${path}.text`, block.text, LIMITS.headerText, 'header text');
         break;
       case 'context': {
         const elements = Array.isArray(block.elements) ? block.elements : [];
         if (elements.length === 0 || elements.length > LIMITS.contextElements) {
-          this.add('context-elements', `${path}.elements`, `context has ${elements.length} elements (want 1..${LIMITS.contextElements})`);
+          this.add(
+            'context-elements',
+            `${path}.elements`,
+            `context has ${elements.length} elements (want 1..${LIMITS.contextElements})`,
+          );
         }
         elements.forEach((e, i) => {
           if (isObj(e) && (e.type === 'mrkdwn' || e.type === 'plain_text')) {
@@ -236,7 +271,11 @@ class Checker {
       case 'actions': {
         const elements = Array.isArray(block.elements) ? block.elements : [];
         if (elements.length === 0 || elements.length > LIMITS.actionsElements) {
-          this.add('actions-elements', `${path}.elements`, `actions block has ${elements.length} elements (want 1..${LIMITS.actionsElements})`);
+          this.add(
+            'actions-elements',
+            `${path}.elements`,
+            `actions block has ${elements.length} elements (want 1..${LIMITS.actionsElements})`,
+          );
         }
         elements.forEach((e, i) => this.element(`${path}.elements[${i}]`, e, actionIds));
         break;
@@ -263,7 +302,8 @@ export function validateMessage(payload: unknown): LimitProblem[] {
   const c = new Checker();
   const p = isObj(payload) ? payload : {};
   const text = str(p.text);
-  if (text === undefined || text.trim().length === 0) c.add('text-fallback-missing', 'text', 'a plain `text` fallback is required with blocks');
+  if (text === undefined || text.trim().length === 0)
+    c.add('text-fallback-missing', 'text', 'a plain `text` fallback is required with blocks');
   if (p.blocks === undefined) return c.problems;
   const blocks = asBlocks(p.blocks);
   if (!blocks) {
@@ -272,7 +312,8 @@ export function validateMessage(payload: unknown): LimitProblem[] {
   }
   c.blocks(blocks, LIMITS.messageBlocks);
   const total = countBlockText(blocks);
-  if (total > LIMITS.messageTextBudget) c.add('text-budget', 'blocks', `blocks carry ${total} characters of text (budget ${LIMITS.messageTextBudget})`);
+  if (total > LIMITS.messageTextBudget)
+    c.add('text-budget', 'blocks', `blocks carry ${total} characters of text (budget ${LIMITS.messageTextBudget})`);
   return c.problems;
 }
 

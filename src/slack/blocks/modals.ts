@@ -86,7 +86,11 @@ function option(t: TemplateChoice): types.PlainTextOption {
 
 export function renderStartModal(opts: StartModalOptions): ModalView {
   const blocks: Block[] = [
-    textInput(START_FIELD.service, 'Service', { initial: opts.initial?.service, placeholder: 'checkout-api', max: NAME_INPUT_MAX }),
+    textInput(START_FIELD.service, 'Service', {
+      initial: opts.initial?.service,
+      placeholder: 'checkout-api',
+      max: NAME_INPUT_MAX,
+    }),
     textInput(START_FIELD.environment, 'Environment', {
       initial: opts.initial?.environment ?? 'production',
       max: NAME_INPUT_MAX,
@@ -107,12 +111,23 @@ export function renderStartModal(opts: StartModalOptions): ModalView {
     }),
   ];
   // Slack caps a static select at 100 options; the value (template id) at 150 characters.
-  const choices = opts.templates.filter((t) => t.id.length > 0 && t.id.length <= LIMITS.optionValue).slice(0, LIMITS.selectMaxOptions);
+  const choices = opts.templates
+    .filter((t) => t.id.length > 0 && t.id.length <= LIMITS.optionValue)
+    .slice(0, LIMITS.selectMaxOptions);
   if (choices.length > 0) {
     const initial = choices.find((t) => t.id === opts.defaultTemplateId) ?? choices[0];
-    const select: types.StaticSelect = { type: 'static_select', action_id: START_FIELD.template, options: choices.map(option) };
+    const select: types.StaticSelect = {
+      type: 'static_select',
+      action_id: START_FIELD.template,
+      options: choices.map(option),
+    };
     if (initial) select.initial_option = option(initial);
-    blocks.push({ type: 'input', block_id: START_FIELD.template, label: plain('Checklist template', LIMITS.inputLabel), element: select });
+    blocks.push({
+      type: 'input',
+      block_id: START_FIELD.template,
+      label: plain('Checklist template', LIMITS.inputLabel),
+      element: select,
+    });
   }
   for (const key of Object.keys(ROLE_KEYS) as RoleKey[]) {
     const label = opts.roleLabels?.[ROLE_KEYS[key]] ?? DEFAULT_ROLE_LABEL[key];
@@ -200,9 +215,15 @@ export function readStartModal(values: ViewStateValues): StartModalValues {
 export function readStartModalMetadata(privateMetadata: string): StartModalMetadata | undefined {
   try {
     const parsed: unknown = JSON.parse(privateMetadata);
-    if (typeof parsed === 'object' && parsed !== null && 'channelId' in parsed && typeof parsed.channelId === 'string') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'channelId' in parsed &&
+      typeof parsed.channelId === 'string'
+    ) {
       // A form opened before privacy was carried says nothing of it: its channel id is all there is to go on.
-      const privateChannel = 'privateChannel' in parsed ? parsed.privateChannel === true : isPrivateChannel({ id: parsed.channelId });
+      const privateChannel =
+        'privateChannel' in parsed ? parsed.privateChannel === true : isPrivateChannel({ id: parsed.channelId });
       return { channelId: parsed.channelId, privateChannel };
     }
   } catch {

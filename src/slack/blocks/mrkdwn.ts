@@ -33,7 +33,11 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\
 
 /** One line of user text: invisible characters removed, whitespace runs collapsed, trimmed. */
 export function cleanLine(s: string): string {
-  return s.replace(/\r\n|[\r\n\t]/g, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\r\n|[\r\n\t]/g, ' ')
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Longest service name the builders budget for (service ≤ 80, environment ≤ 40: NAME_MAX). */
@@ -50,7 +54,10 @@ export function safeName(s: string, max: number = NAME_MAX.service): string {
  * ("Reverse Proxy & Web Server") unless it would read as an entity.
  */
 export function escapePlain(s: string): string {
-  return s.replace(/&(?=#?\w+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(/&(?=#?\w+;)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** A user- or template-given name for plain_text: cleaned, `<`/`>` escaped, shortened. */

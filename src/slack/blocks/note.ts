@@ -11,7 +11,12 @@ import { LIMITS } from './limits.js';
 import { NAME_MAX, escapeMrkdwn, mention, safeName, slackDate, truncate } from './mrkdwn.js';
 import { VIEW } from '../ids.js';
 
-export const NOTE_FIELD = { date: 'note_date', environment: 'note_environment', deployedBy: 'note_deployed_by', text: 'note_text' } as const;
+export const NOTE_FIELD = {
+  date: 'note_date',
+  environment: 'note_environment',
+  deployedBy: 'note_deployed_by',
+  text: 'note_text',
+} as const;
 
 /** Section text Slack accepts, and the characters a whole message's blocks may carry (our 12k budget). */
 const SECTION_MAX = LIMITS.sectionText;
@@ -38,15 +43,43 @@ export function renderNoteForm(opts: NoteFormOptions): ModalView {
     ...(optional ? { optional: true } : {}),
   });
   if (opts.item) {
-    blocks.push(section(`Note on an item of *${safeName(opts.service, NAME_MAX.service)}*:\n${truncate(opts.item.text, 2000)}`));
+    blocks.push(
+      section(`Note on an item of *${safeName(opts.service, NAME_MAX.service)}*:\n${truncate(opts.item.text, 2000)}`),
+    );
   } else {
-    blocks.push(section(`Notes for *${safeName(opts.service, NAME_MAX.service)}*: what happened, issues, deviations from the checklist.`));
-    blocks.push(input(NOTE_FIELD.date, 'Date', { type: 'datepicker', action_id: NOTE_FIELD.date, initial_date: opts.today }));
-    blocks.push(input(NOTE_FIELD.environment, 'Environment', { type: 'plain_text_input', action_id: NOTE_FIELD.environment, initial_value: opts.environment.slice(0, 60), max_length: 60 }));
-    blocks.push(input(NOTE_FIELD.deployedBy, 'Deployed By', { type: 'users_select', action_id: NOTE_FIELD.deployedBy, initial_user: opts.startedBy }, true));
+    blocks.push(
+      section(
+        `Notes for *${safeName(opts.service, NAME_MAX.service)}*: what happened, issues, deviations from the checklist.`,
+      ),
+    );
+    blocks.push(
+      input(NOTE_FIELD.date, 'Date', { type: 'datepicker', action_id: NOTE_FIELD.date, initial_date: opts.today }),
+    );
+    blocks.push(
+      input(NOTE_FIELD.environment, 'Environment', {
+        type: 'plain_text_input',
+        action_id: NOTE_FIELD.environment,
+        initial_value: opts.environment.slice(0, 60),
+        max_length: 60,
+      }),
+    );
+    blocks.push(
+      input(
+        NOTE_FIELD.deployedBy,
+        'Deployed By',
+        { type: 'users_select', action_id: NOTE_FIELD.deployedBy, initial_user: opts.startedBy },
+        true,
+      ),
+    );
   }
   blocks.push(
-    input(NOTE_FIELD.text, opts.item ? 'Note' : 'Notes and deviations', { type: 'plain_text_input', action_id: NOTE_FIELD.text, multiline: true, min_length: 1, max_length: NOTE_TEXT_MAX }),
+    input(NOTE_FIELD.text, opts.item ? 'Note' : 'Notes and deviations', {
+      type: 'plain_text_input',
+      action_id: NOTE_FIELD.text,
+      multiline: true,
+      min_length: 1,
+      max_length: NOTE_TEXT_MAX,
+    }),
   );
   blocks.push(context('Shown in the thread with your name and kept in the go-live record.'));
   return {
@@ -62,7 +95,10 @@ export function renderNoteForm(opts: NoteFormOptions): ModalView {
 
 /** What the form sent. */
 export function readNoteForm(values: ViewStateValues): { fields: NoteFields; text: string } {
-  const state = values as Record<string, Record<string, { selected_date?: string | null; selected_user?: string | null }>>;
+  const state = values as Record<
+    string,
+    Record<string, { selected_date?: string | null; selected_user?: string | null }>
+  >;
   const fields: NoteFields = {};
   const date = state[NOTE_FIELD.date]?.[NOTE_FIELD.date]?.selected_date;
   const environment = textValue(values, NOTE_FIELD.environment);
@@ -81,7 +117,10 @@ function textSections(text: string): Block[] | undefined {
   let rest = escaped;
   while (rest.length > 0) {
     // Cut at a line break or space before the limit, never inside an `&amp;`-style entity.
-    let cut = rest.length <= SECTION_MAX ? rest.length : Math.max(rest.lastIndexOf('\n', SECTION_MAX), rest.lastIndexOf(' ', SECTION_MAX));
+    let cut =
+      rest.length <= SECTION_MAX
+        ? rest.length
+        : Math.max(rest.lastIndexOf('\n', SECTION_MAX), rest.lastIndexOf(' ', SECTION_MAX));
     if (cut <= 0) cut = SECTION_MAX;
     const amp = rest.lastIndexOf('&', cut - 1);
     if (amp >= 0 && amp > cut - 6 && rest.indexOf(';', amp) >= cut) cut = amp;
@@ -93,8 +132,10 @@ function textSections(text: string): Block[] | undefined {
 
 /** Why a note cannot be posted as typed, or undefined when it can. */
 export function noteTooLong(text: string): string | undefined {
-  if (text.length > NOTE_TEXT_MAX) return `The note is ${text.length} characters long; Slack takes at most ${NOTE_TEXT_MAX} here.`;
-  if (!textSections(text)) return 'Once formatted for Slack the note is too long for one message: shorten it or leave out symbols such as & < >.';
+  if (text.length > NOTE_TEXT_MAX)
+    return `The note is ${text.length} characters long; Slack takes at most ${NOTE_TEXT_MAX} here.`;
+  if (!textSections(text))
+    return 'Once formatted for Slack the note is too long for one message: shorten it or leave out symbols such as & < >.';
   return undefined;
 }
 

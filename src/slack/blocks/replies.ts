@@ -69,7 +69,9 @@ export function renderStatus(entries: readonly StatusEntry[], service?: string):
   let length = 0;
   let shown = 0;
   for (const { goLive: g, progress: p, permalink } of entries) {
-    const counts = [p.blocked ? `⛔ ${p.blocked} blocked` : '', p.failed ? `❌ ${p.failed} failed` : ''].filter(Boolean).join(' · ');
+    const counts = [p.blocked ? `⛔ ${p.blocked} blocked` : '', p.failed ? `❌ ${p.failed} failed` : '']
+      .filter(Boolean)
+      .join(' · ');
     const text = [
       `${linked(g, permalink)} — ${STATUS_LABEL[g.status]}`,
       `${p.done}/${p.total}  ${progressBar(p.done, p.total)}${counts ? `  ${counts}` : ''}`,
@@ -90,7 +92,9 @@ export function renderLockHeld(holder: GoLive, permalink?: string): SlackMessage
   const text = `${goLiveName(holder)} already has a go-live running, started by ${mention(holder.startedBy)} ${slackDate(holder.startedAt)}.`;
   return {
     text: `${goLiveName(holder)} already has a go-live running.`,
-    blocks: [section(`:lock: ${text}${where}\nOnly one go-live per service and environment; finish or abort that one first.`)],
+    blocks: [
+      section(`:lock: ${text}${where}\nOnly one go-live per service and environment; finish or abort that one first.`),
+    ],
   };
 }
 
@@ -98,6 +102,10 @@ export function renderLockHeld(holder: GoLive, permalink?: string): SlackMessage
 export function renderLockHeldElsewhere(name: Pick<GoLive, 'service' | 'environment'>): SlackMessage {
   return {
     text: `${goLiveName(name)} already has a go-live running.`,
-    blocks: [section(`:lock: ${goLiveName(name)} already has a go-live running, in a private channel.\nOnly one go-live per service and environment; it must end there first.`)],
+    blocks: [
+      section(
+        `:lock: ${goLiveName(name)} already has a go-live running, in a private channel.\nOnly one go-live per service and environment; it must end there first.`,
+      ),
+    ],
   };
 }

@@ -17,15 +17,22 @@ export function renderRollBackModal(opts: { goLiveId: string; service: string; e
     close: plain('Cancel', LIMITS.viewSubmitClose),
     private_metadata: opts.goLiveId,
     blocks: [
-      section(`Roll back *${safeName(opts.service)} · ${safeName(opts.environment)}*: the status becomes *Rolled back*, the post-launch window closes and the on-call is told.`),
+      section(
+        `Roll back *${safeName(opts.service)} · ${safeName(opts.environment)}*: the status becomes *Rolled back*, the post-launch window closes and the on-call is told.`,
+      ),
       {
         type: 'input',
         block_id: ROLL_BACK_FIELD,
         label: plain('Why is it rolled back?', LIMITS.inputLabel),
-        element: { type: 'plain_text_input', action_id: ROLL_BACK_FIELD, multiline: true, min_length: 1, max_length: ROLL_BACK_REASON_MAX },
+        element: {
+          type: 'plain_text_input',
+          action_id: ROLL_BACK_FIELD,
+          multiline: true,
+          min_length: 1,
+          max_length: ROLL_BACK_REASON_MAX,
+        },
         hint: plain('Shown in the thread, sent to the on-call and kept in the audit record.', LIMITS.inputHint),
       },
     ],
   };
 }
-

@@ -83,7 +83,10 @@ function rootControls(view: ChecklistView, opts: RootOptions): types.Button[] {
   const record = [button('Add note', ACTION.addNote, goLive.id), button('Report', ACTION.report, goLive.id)];
   if (!isActive(goLive.status)) return record;
   const controls: types.Button[] = [];
-  if (!opts.checksRunning) controls.push(button('Run checks', ACTION.runChecks, goLive.id, goLive.status === 'preparing' ? 'primary' : undefined));
+  if (!opts.checksRunning)
+    controls.push(
+      button('Run checks', ACTION.runChecks, goLive.id, goLive.status === 'preparing' ? 'primary' : undefined),
+    );
   if (allows(goLive, 'request-approval')) controls.push(button('Request approval', ACTION.requestApproval, goLive.id));
   if (allows(goLive, 'go-live')) controls.push(button('Go live', ACTION.goLive, goLive.id, 'primary'));
   if (allows(goLive, 'roll-back')) controls.push(button('Roll back', ACTION.rollBack, goLive.id, 'danger'));
@@ -97,7 +100,9 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
   const p = progress(view);
   const title = rootTitle(view);
   const blocks: Block[] = [
-    header(`🚀 Go-live: ${plainName(goLive.service, NAME_MAX.service)} · ${plainName(goLive.environment, NAME_MAX.environment)}`),
+    header(
+      `🚀 Go-live: ${plainName(goLive.service, NAME_MAX.service)} · ${plainName(goLive.environment, NAME_MAX.environment)}`,
+    ),
   ];
 
   const facts: string[] = [];
@@ -113,13 +118,16 @@ export function renderRoot(view: ChecklistView, opts: RootOptions = {}): SlackMe
 
   const counts = [`⛔ ${p.blocked} blocked`, `❌ ${p.failed} failed`, `➖ ${p.na} N/A`].join(' · ');
   blocks.push(
-    section(`*Progress:* ${p.done}/${p.total}  ${progressBar(p.done, p.total)}\n${counts}`, { block_id: 'root-progress' }),
+    section(`*Progress:* ${p.done}/${p.total}  ${progressBar(p.done, p.total)}\n${counts}`, {
+      block_id: 'root-progress',
+    }),
   );
 
   const signOff = signOffLines(view);
   if (signOff.length > 0) blocks.push(section(signOff.join('\n'), { block_id: 'root-signoff' }));
 
-  if (opts.checksRunning && isActive(goLive.status)) blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
+  if (opts.checksRunning && isActive(goLive.status))
+    blocks.push(context(':hourglass_flowing_sand: Checks are running…'));
   const controls = rootControls(view, opts);
   if (controls.length > 0) blocks.push({ type: 'actions', block_id: 'root-actions', elements: controls });
   blocks.push(context('The checklist is in the thread, one message per section.'));

@@ -20,7 +20,16 @@ import type { ItemAction } from '../ids.js';
 import { button, CHECK_ICON, context, header, section, STATE_ICON, STATE_LABEL } from './common.js';
 import type { Block, SlackMessage } from './common.js';
 import { countBlockText, LIMITS } from './limits.js';
-import { cleanLine, escapeMrkdwn, escapePlain, escapeTruncate, mention, plainName, slackDate, truncate } from './mrkdwn.js';
+import {
+  cleanLine,
+  escapeMrkdwn,
+  escapePlain,
+  escapeTruncate,
+  mention,
+  plainName,
+  slackDate,
+  truncate,
+} from './mrkdwn.js';
 import type { types } from '@slack/bolt';
 
 export interface SectionMessage extends SlackMessage {
@@ -50,7 +59,13 @@ export const SECTION_BUDGET = {
   minShare: 40,
 } as const;
 
-const MENU_LABEL: Record<ItemAction, string> = { done: 'Done', na: 'N/A…', blocked: 'Blocked…', open: 'Reopen', note: 'Add note…' };
+const MENU_LABEL: Record<ItemAction, string> = {
+  done: 'Done',
+  na: 'N/A…',
+  blocked: 'Blocked…',
+  open: 'Reopen',
+  note: 'Add note…',
+};
 // At most 4 of these show (the current state's is left out): within the overflow's 5 options.
 const MENU_ORDER: readonly ItemAction[] = ['done', 'na', 'blocked', 'open', 'note'];
 /** The menu option that would not change anything is left out. */
@@ -88,10 +103,20 @@ interface Caps {
   itemText: number;
 }
 
-const FULL: Caps = { reason: SECTION_BUDGET.reason, summary: SECTION_BUDGET.summary, evidenceDate: true, whoDate: true, itemText: SECTION_BUDGET.itemText };
+const FULL: Caps = {
+  reason: SECTION_BUDGET.reason,
+  summary: SECTION_BUDGET.summary,
+  evidenceDate: true,
+  whoDate: true,
+  itemText: SECTION_BUDGET.itemText,
+};
 const NO_CAPS: Caps = { ...FULL, reason: 0, summary: 0 };
 /** Fixed parts from the most to the least detailed: dates go before a person's words do. */
-const LEVELS: readonly Caps[] = [NO_CAPS, { ...NO_CAPS, evidenceDate: false }, { ...NO_CAPS, evidenceDate: false, whoDate: false }];
+const LEVELS: readonly Caps[] = [
+  NO_CAPS,
+  { ...NO_CAPS, evidenceDate: false },
+  { ...NO_CAPS, evidenceDate: false, whoDate: false },
+];
 
 function pad(depth: number): string {
   // Em spaces survive Slack's whitespace trimming; the arrow shows a sub-item.
@@ -154,7 +179,9 @@ function itemBlock(view: ChecklistView, e: ItemEntry, index: number, caps: Caps)
 }
 
 function groupBlock(title: string, continued: boolean, index: number): Block {
-  return section(`*${escapeTruncate(cleanLine(title), 200)}*${continued ? ' _(continued)_' : ''}`, { block_id: `group#${index}` });
+  return section(`*${escapeTruncate(cleanLine(title), 200)}*${continued ? ' _(continued)_' : ''}`, {
+    block_id: `group#${index}`,
+  });
 }
 
 function sectionEmoji(s: TemplateSection): string {
@@ -219,9 +246,13 @@ function split(entries: readonly Entry[], reserved: number): Chunk[] {
     }
     // Static on purpose: a section's messages depend on the template only, never on how far the go-live is,
     // so the thread never grows a continuation in the middle of a go-live.
-    const cost = Math.min(entry.flat.item.text.length, SECTION_BUDGET.itemText) + entry.flat.depth * 2 + SECTION_BUDGET.leanItem;
+    const cost =
+      Math.min(entry.flat.item.text.length, SECTION_BUDGET.itemText) + entry.flat.depth * 2 + SECTION_BUDGET.leanItem;
     const addBlocks = pendingGroup ? 2 : 1;
-    if (current.parts.length > 0 && (blocks + addBlocks > SECTION_BUDGET.blocks || core + cost > SECTION_BUDGET.coreText)) {
+    if (
+      current.parts.length > 0 &&
+      (blocks + addBlocks > SECTION_BUDGET.blocks || core + cost > SECTION_BUDGET.coreText)
+    ) {
       chunks.push(current);
       current = { parts: [] };
       blocks = reserved;
@@ -249,7 +280,9 @@ function split(entries: readonly Entry[], reserved: number): Chunk[] {
 function renderChunk(view: ChecklistView, chunk: Chunk, head: Block[], caps: Caps): Block[] {
   const blocks = [...head];
   chunk.parts.forEach((p, i) => {
-    blocks.push(p.entry.kind === 'group' ? groupBlock(p.entry.title, p.continued, i) : itemBlock(view, p.entry, i, caps));
+    blocks.push(
+      p.entry.kind === 'group' ? groupBlock(p.entry.title, p.continued, i) : itemBlock(view, p.entry, i, caps),
+    );
   });
   return blocks;
 }
@@ -291,7 +324,11 @@ function fitChunk(view: ChecklistView, chunk: Chunk, head: Block[]): Block[] {
   }
   let cap = Math.min(fairCap(wants, budget - fixed), SECTION_BUDGET.reason);
   for (;;) {
-    const caps = { ...level, reason: Math.min(cap, SECTION_BUDGET.reason), summary: Math.min(cap, SECTION_BUDGET.summary) };
+    const caps = {
+      ...level,
+      reason: Math.min(cap, SECTION_BUDGET.reason),
+      summary: Math.min(cap, SECTION_BUDGET.summary),
+    };
     const blocks = renderChunk(view, chunk, head, caps);
     if (cap <= 0 || countBlockText(blocks) <= budget) return blocks;
     cap = Math.floor(cap * 0.9) - 1;
@@ -299,7 +336,12 @@ function fitChunk(view: ChecklistView, chunk: Chunk, head: Block[]): Block[] {
 }
 
 /** `:lock: Security Configuration — 12/22`, the title shortened so the header stays within 150. */
-export function sectionHeaderText(s: TemplateSection, done: number, total: number, part?: { index: number; of: number }): string {
+export function sectionHeaderText(
+  s: TemplateSection,
+  done: number,
+  total: number,
+  part?: { index: number; of: number },
+): string {
   const suffix = `${part ? ` (${part.index}/${part.of})` : ''} — ${done}/${total}`;
   const emoji = sectionEmoji(s);
   const title = plainName(s.title, LIMITS.headerText - emoji.length - suffix.length);
@@ -319,10 +361,16 @@ export function renderSection(view: ChecklistView, sectionId: string): SectionMe
   const elements: types.Button[] = [];
   if (hasChecks && running) elements.push(button('Run checks', ACTION.runChecks, `${view.goLive.id}|${sectionId}`));
   // Sections with an owner role are signed off before Go live; after it they are history.
-  if (s.owner !== undefined && running && view.goLive.status !== 'live') elements.push(button('Sign off section', ACTION.signOffSection, `${view.goLive.id}|${sectionId}`));
+  if (s.owner !== undefined && running && view.goLive.status !== 'live')
+    elements.push(button('Sign off section', ACTION.signOffSection, `${view.goLive.id}|${sectionId}`));
   const actions: Block[] = elements.length > 0 ? [{ type: 'actions', block_id: 'section-actions', elements }] : [];
   const signedOff = (view.signOff?.sections ?? []).filter((so) => so.sectionId === sectionId);
-  if (signedOff.length > 0) actions.push(context(`:ballot_box_with_check: Signed off by ${signedOff.map((so) => `${mention(so.by)} ${slackDate(so.at)}`).join(', ')}`));
+  if (signedOff.length > 0)
+    actions.push(
+      context(
+        `:ballot_box_with_check: Signed off by ${signedOff.map((so) => `${mention(so.by)} ${slackDate(so.at)}`).join(', ')}`,
+      ),
+    );
   const chunks = split(buildEntries(view, sectionId), 1 + actions.length);
   return chunks.map((chunk, i) => {
     const part = chunks.length > 1 ? { index: i + 1, of: chunks.length } : undefined;

@@ -21,8 +21,17 @@ export type TextFormPurpose =
   | { kind: 'abort'; goLiveId: string }
   | { kind: 'post-launch'; goLiveId: string; itemId: string; action: Exclude<ItemAction, 'note'> };
 
-const FORM: Record<TextFormPurpose['kind'], { title: string; label: string; hint: string; submit: string; max: number }> = {
-  reject: { title: 'Reject go-live', label: 'Why do you reject it?', hint: 'Posted in the thread and sent to the deployer.', submit: 'Reject', max: SIGN_OFF_TEXT_MAX_LENGTH },
+const FORM: Record<
+  TextFormPurpose['kind'],
+  { title: string; label: string; hint: string; submit: string; max: number }
+> = {
+  reject: {
+    title: 'Reject go-live',
+    label: 'Why do you reject it?',
+    hint: 'Posted in the thread and sent to the deployer.',
+    submit: 'Reject',
+    max: SIGN_OFF_TEXT_MAX_LENGTH,
+  },
   exceptions: {
     title: 'Approve with exceptions',
     label: 'Why approve despite what stands in the way?',
@@ -30,7 +39,13 @@ const FORM: Record<TextFormPurpose['kind'], { title: string; label: string; hint
     submit: 'Approve',
     max: SIGN_OFF_TEXT_MAX_LENGTH,
   },
-  abort: { title: 'Abort go-live', label: 'Why abort it?', hint: 'Posted in the thread; the lock is released.', submit: 'Abort', max: SIGN_OFF_TEXT_MAX_LENGTH },
+  abort: {
+    title: 'Abort go-live',
+    label: 'Why abort it?',
+    hint: 'Posted in the thread; the lock is released.',
+    submit: 'Abort',
+    max: SIGN_OFF_TEXT_MAX_LENGTH,
+  },
   'post-launch': {
     title: 'Post-launch change',
     label: 'Why change it after Go live?',
@@ -42,7 +57,11 @@ const FORM: Record<TextFormPurpose['kind'], { title: string; label: string; hint
 
 export function renderTextForm(purpose: TextFormPurpose, goLive: GoLive, about?: string): ModalView {
   const form = FORM[purpose.kind];
-  const blocks: Block[] = [section(`${safeName(goLive.service)} · ${safeName(goLive.environment)}${about !== undefined ? `\n${truncate(about, 2000)}` : ''}`)];
+  const blocks: Block[] = [
+    section(
+      `${safeName(goLive.service)} · ${safeName(goLive.environment)}${about !== undefined ? `\n${truncate(about, 2000)}` : ''}`,
+    ),
+  ];
   blocks.push({
     type: 'input',
     block_id: TEXT_FIELD,
@@ -66,9 +85,14 @@ export function readTextFormPurpose(privateMetadata: string): TextFormPurpose | 
     const p = JSON.parse(privateMetadata) as Partial<Record<string, unknown>>;
     const id = typeof p.goLiveId === 'string' ? p.goLiveId : undefined;
     if (id === undefined) return undefined;
-    if ((p.kind === 'reject' || p.kind === 'exceptions') && typeof p.round === 'number') return { kind: p.kind, goLiveId: id, round: p.round };
+    if ((p.kind === 'reject' || p.kind === 'exceptions') && typeof p.round === 'number')
+      return { kind: p.kind, goLiveId: id, round: p.round };
     if (p.kind === 'abort') return { kind: 'abort', goLiveId: id };
-    if (p.kind === 'post-launch' && typeof p.itemId === 'string' && (p.action === 'done' || p.action === 'open' || p.action === 'na' || p.action === 'blocked')) {
+    if (
+      p.kind === 'post-launch' &&
+      typeof p.itemId === 'string' &&
+      (p.action === 'done' || p.action === 'open' || p.action === 'na' || p.action === 'blocked')
+    ) {
       return { kind: 'post-launch', goLiveId: id, itemId: p.itemId, action: p.action };
     }
   } catch {
@@ -84,13 +108,22 @@ export function readTextForm(values: ViewStateValues): string {
 /** Edit roles: one field per template role, people and groups as Slack writes them. */
 export function renderRolesForm(goLive: GoLive): ModalView {
   const blocks: Block[] = [
-    section(`Who is who for ${safeName(goLive.service)} · ${safeName(goLive.environment)}. Mention people and groups (\`@dana\`, \`@dba-team\`); an empty field clears the role.`),
+    section(
+      `Who is who for ${safeName(goLive.service)} · ${safeName(goLive.environment)}. Mention people and groups (\`@dana\`, \`@dba-team\`); an empty field clears the role.`,
+    ),
   ];
   for (const [role, spec] of Object.entries(goLive.template.roles).slice(0, 20)) {
     const element: types.PlainTextInput = { type: 'plain_text_input', action_id: role, max_length: 2000 };
     const current = (goLive.roles[role] ?? []).join(' ');
     if (current !== '') element.initial_value = truncate(current, 2000);
-    blocks.push({ type: 'input', block_id: role, optional: true, label: plain(safeText(spec.label, 100), LIMITS.inputLabel), element, hint: plain(`Now: ${(goLive.roles[role] ?? []).map(roleMention).join(', ') || 'not set'}`, LIMITS.inputHint) });
+    blocks.push({
+      type: 'input',
+      block_id: role,
+      optional: true,
+      label: plain(safeText(spec.label, 100), LIMITS.inputLabel),
+      element,
+      hint: plain(`Now: ${(goLive.roles[role] ?? []).map(roleMention).join(', ') || 'not set'}`, LIMITS.inputHint),
+    });
   }
   return {
     type: 'modal',
@@ -105,5 +138,7 @@ export function renderRolesForm(goLive: GoLive): ModalView {
 
 /** Role id → the text typed (the command parser's mention rules apply to it). */
 export function readRolesForm(values: ViewStateValues, goLive: GoLive): Record<string, string> {
-  return Object.fromEntries(Object.keys(goLive.template.roles).map((role) => [role, values[role]?.[role]?.value?.trim() ?? '']));
+  return Object.fromEntries(
+    Object.keys(goLive.template.roles).map((role) => [role, values[role]?.[role]?.value?.trim() ?? '']),
+  );
 }

@@ -35,16 +35,26 @@ export function age(ms: number): string {
 /** The open items (first ten by name, then a count), failed checks and stale evidence, one per line. */
 export function blockerLines(found: Blockers, maxAgeMs: number): string[] {
   const lines: string[] = [];
-  for (const o of found.open.slice(0, NAMED_ITEMS_MAX)) lines.push(`• ${o.state === 'blocked' ? '⛔' : '☐'} ${itemLine(o.text)}${o.state === 'na' ? ' _(N/A without a reason)_' : ''}`);
-  if (found.open.length > NAMED_ITEMS_MAX) lines.push(`• …and ${found.open.length - NAMED_ITEMS_MAX} more open required items`);
+  for (const o of found.open.slice(0, NAMED_ITEMS_MAX))
+    lines.push(
+      `• ${o.state === 'blocked' ? '⛔' : '☐'} ${itemLine(o.text)}${o.state === 'na' ? ' _(N/A without a reason)_' : ''}`,
+    );
+  if (found.open.length > NAMED_ITEMS_MAX)
+    lines.push(`• …and ${found.open.length - NAMED_ITEMS_MAX} more open required items`);
   for (const f of found.failed.slice(0, NAMED_ITEMS_MAX)) {
-    lines.push(`• ❌ ${itemLine(f.text)}${f.kind ? ` — \`${f.kind}\`` : ''}${f.summary ? `: ${safeText(f.summary, 200)}` : ''}`);
+    lines.push(
+      `• ❌ ${itemLine(f.text)}${f.kind ? ` — \`${f.kind}\`` : ''}${f.summary ? `: ${safeText(f.summary, 200)}` : ''}`,
+    );
   }
-  if (found.failed.length > NAMED_ITEMS_MAX) lines.push(`• …and ${found.failed.length - NAMED_ITEMS_MAX} more failed checks`);
+  if (found.failed.length > NAMED_ITEMS_MAX)
+    lines.push(`• …and ${found.failed.length - NAMED_ITEMS_MAX} more failed checks`);
   for (const s of found.stale.slice(0, NAMED_ITEMS_MAX)) {
-    lines.push(`• 🕰️ ${itemLine(s.text)} — \`${s.kind}\` evidence is ${age(s.ageMs)} old (at most ${age(maxAgeMs)}): run the checks again`);
+    lines.push(
+      `• 🕰️ ${itemLine(s.text)} — \`${s.kind}\` evidence is ${age(s.ageMs)} old (at most ${age(maxAgeMs)}): run the checks again`,
+    );
   }
-  if (found.stale.length > NAMED_ITEMS_MAX) lines.push(`• …and ${found.stale.length - NAMED_ITEMS_MAX} more stale check results`);
+  if (found.stale.length > NAMED_ITEMS_MAX)
+    lines.push(`• …and ${found.stale.length - NAMED_ITEMS_MAX} more stale check results`);
   return lines;
 }
 
@@ -66,18 +76,37 @@ export function renderApprovalRequest(view: ChecklistView, signOff: SignOffState
     ),
   ];
   const lines = blockerLines(found, goLive.template.signoff.evidenceMaxAgeMs);
-  if (lines.length > 0) blocks.push(section(truncate(`*What stands in the way of approval:*\n${lines.join('\n')}`, 2900), { block_id: 'approval-blockers' }));
-  else blocks.push(section('*Every required item is done or N/A, no check failed, no evidence is stale.*', { block_id: 'approval-blockers' }));
+  if (lines.length > 0)
+    blocks.push(
+      section(truncate(`*What stands in the way of approval:*\n${lines.join('\n')}`, 2900), {
+        block_id: 'approval-blockers',
+      }),
+    );
+  else
+    blocks.push(
+      section('*Every required item is done or N/A, no check failed, no evidence is stale.*', {
+        block_id: 'approval-blockers',
+      }),
+    );
   const awaiting = sectionsAwaitingSignOff(goLive.template, signOff.sections);
   if (awaiting.length > 0) {
-    const names = awaiting.map((s) => `${safeText(s.title, 80)} (${safeText(goLive.template.roles[s.owner]?.label ?? s.owner, 60)})`);
+    const names = awaiting.map(
+      (s) => `${safeText(s.title, 80)} (${safeText(goLive.template.roles[s.owner]?.label ?? s.owner, 60)})`,
+    );
     blocks.push(context(truncate(`Sections not yet signed off: ${names.join(', ')}`, 2900)));
   }
   const value = encodeRound(goLive.id, signOff.round);
-  const buttons = [button('Approve', ACTION.approve, value, 'primary'), button('Reject', ACTION.reject, value, 'danger')];
-  if (goLive.template.signoff.allowExceptions === true) buttons.push(button('Approve with exceptions', ACTION.approveWithExceptions, value));
+  const buttons = [
+    button('Approve', ACTION.approve, value, 'primary'),
+    button('Reject', ACTION.reject, value, 'danger'),
+  ];
+  if (goLive.template.signoff.allowExceptions === true)
+    buttons.push(button('Approve with exceptions', ACTION.approveWithExceptions, value));
   blocks.push({ type: 'actions', block_id: 'approval-actions', elements: buttons });
-  return { text: `Approval requested: ${goLive.service} ${goLive.environment} (${count} of ${needed} approvals)`, blocks };
+  return {
+    text: `Approval requested: ${goLive.service} ${goLive.environment} (${count} of ${needed} approvals)`,
+    blocks,
+  };
 }
 
 /** The root's sign-off lines: `k of N` with who approved (and exceptions), a rejection, section sign-offs, T0. */
@@ -87,7 +116,10 @@ export function signOffLines(view: ChecklistView): string[] {
   const lines: string[] = [];
   if (signOff && signOff.round > 0 && goLive.status !== 'preparing') {
     const { count, needed } = quorum(signOff.approvals, goLive.template.signoff);
-    const who = signOff.approvals.map((a) => `${mention(a.by)}${a.justification !== undefined ? ` _(with exceptions: ${safeText(a.justification, 200)})_` : ''}`);
+    const who = signOff.approvals.map(
+      (a) =>
+        `${mention(a.by)}${a.justification !== undefined ? ` _(with exceptions: ${safeText(a.justification, 200)})_` : ''}`,
+    );
     lines.push(`*Approvals:* ${count} of ${needed}${who.length > 0 ? ` — ${who.join(', ')}` : ''}`);
   }
   if (signOff?.rejection && goLive.status === 'rejected') {
@@ -118,16 +150,24 @@ export function refusalText(refusal: SignOffRefusal, goLive: GoLive): string {
       return `only the deployer, ${mention(refusal.deployer)}, may do that.`;
     case 'not-role-holder':
     case 'not-deployer-or-role-holder': {
-      const who = refusal.code === 'not-deployer-or-role-holder' ? `the deployer (${mention(refusal.deployer)}) or a *${safeText(refusal.label, 60)}*` : `a *${safeText(refusal.label, 60)}*`;
+      const who =
+        refusal.code === 'not-deployer-or-role-holder'
+          ? `the deployer (${mention(refusal.deployer)}) or a *${safeText(refusal.label, 60)}*`
+          : `a *${safeText(refusal.label, 60)}*`;
       const holders = (goLive.roles[refusal.role] ?? []).map(roleMention).join(', ') || '_nobody_';
-      const unread = refusal.unresolvedGroups.length > 0 ? ` I could not read the members of ${refusal.unresolvedGroups.map((g) => `<!subteam^${g}>`).join(', ')} from Slack; try again in a minute.` : '';
+      const unread =
+        refusal.unresolvedGroups.length > 0
+          ? ` I could not read the members of ${refusal.unresolvedGroups.map((g) => `<!subteam^${g}>`).join(', ')} from Slack; try again in a minute.`
+          : '';
       return `only ${who} may do that; that role is held by ${holders}.${unread}`;
     }
     case 'four-eyes':
       return `you started this go-live, so you may not approve it (four eyes: someone else must approve).`;
     case 'incomplete': {
       const lines = blockerLines(refusal.blockers, goLive.template.signoff.evidenceMaxAgeMs);
-      const hint = refusal.exceptionsAllowed ? '\nYou may instead choose *Approve with exceptions* and write a justification.' : '';
+      const hint = refusal.exceptionsAllowed
+        ? '\nYou may instead choose *Approve with exceptions* and write a justification.'
+        : '';
       return `not yet: this is what stands in the way:\n${lines.join('\n')}${hint}`;
     }
     case 'exceptions-not-allowed':
@@ -154,11 +194,13 @@ export const notice = {
   approved: (g: GoLive, by: string, signOff: SignOffState): string => {
     const { count, needed } = quorum(signOff.approvals, g.template.signoff);
     const approval = signOff.approvals.find((a) => a.by === by);
-    const exceptions = approval?.justification !== undefined ? ` *with exceptions*: ${safeText(approval.justification, 400)}` : '';
+    const exceptions =
+      approval?.justification !== undefined ? ` *with exceptions*: ${safeText(approval.justification, 400)}` : '';
     const comment = approval?.comment !== undefined ? ` — “${safeText(approval.comment, 300)}”` : '';
     return `:white_check_mark: ${mention(by)} approved${exceptions}${comment} (${count} of ${needed}). Status: *${STATUS_WORDS[g.status]}*.`;
   },
-  rejected: (g: GoLive, by: string, reason: string): string => `:x: ${mention(by)} rejected this go-live: ${safeText(reason, 500)}. Status: *${STATUS_WORDS[g.status]}*. A new *Request approval* starts over.`,
+  rejected: (g: GoLive, by: string, reason: string): string =>
+    `:x: ${mention(by)} rejected this go-live: ${safeText(reason, 500)}. Status: *${STATUS_WORDS[g.status]}*. A new *Request approval* starts over.`,
   revoked: (g: GoLive, approvers: readonly string[], by: string, what: string): string =>
     `:warning: ${what} changed by ${mention(by)} after approval: the approval${approvers.length > 1 ? 's' : ''} of ${approvers.map(mention).join(', ')} ${approvers.length > 1 ? 'are' : 'is'} revoked. Status: *${STATUS_WORDS[g.status]}*. The deployer requests approval again.`,
   sectionSignedOff: (g: GoLive, sectionId: string, by: string): string => {
@@ -167,14 +209,18 @@ export const notice = {
   },
   sectionRevoked: (g: GoLive, sections: readonly { sectionId: string; by: string }[]): string =>
     `:warning: A change in ${sections.map((s) => `*${safeText(g.template.sections.find((x) => x.id === s.sectionId)?.title ?? s.sectionId, 100)}*`).join(', ')} voids its sign-off by ${sections.map((s) => mention(s.by)).join(', ')}.`,
-  aborted: (g: GoLive, by: string, reason: string): string => `:no_entry_sign: ${mention(by)} aborted this go-live: ${safeText(reason, 500)}. The lock on ${goLiveName(g)} is released.`,
+  aborted: (g: GoLive, by: string, reason: string): string =>
+    `:no_entry_sign: ${mention(by)} aborted this go-live: ${safeText(reason, 500)}. The lock on ${goLiveName(g)} is released.`,
   roles: (g: GoLive, by: string, changed: readonly string[]): string =>
     `:busts_in_silhouette: ${mention(by)} changed ${changed.map((r) => `*${safeText(g.template.roles[r]?.label ?? r, 60)}*`).join(', ')}: ${changed.map((r) => (g.roles[r] ?? []).map(roleMention).join(', ') || '_not set_').join(' · ')}.`,
-  postLaunchChange: (by: string, itemText: string, reason: string): string => `:pencil2: Post-launch change by ${mention(by)} to ${itemLine(itemText)}: ${safeText(reason, 500)}`,
+  postLaunchChange: (by: string, itemText: string, reason: string): string =>
+    `:pencil2: Post-launch change by ${mention(by)} to ${itemLine(itemText)}: ${safeText(reason, 500)}`,
 } as const;
 
 /** Direct messages to approvers: they matter, so each says which go-live and what happened. */
 export const direct = {
-  revoked: (g: GoLive, by: string): string => `:warning: Your approval of ${goLiveName(g)} is revoked: ${mention(by)} changed the checklist after it. A new request will come if the deployer asks again.`,
-  withdrawn: (g: GoLive, by: string, reason: string): string => `:no_entry_sign: The approval request for ${goLiveName(g)} is withdrawn: ${mention(by)} aborted it (${safeText(reason, 300)}).`,
+  revoked: (g: GoLive, by: string): string =>
+    `:warning: Your approval of ${goLiveName(g)} is revoked: ${mention(by)} changed the checklist after it. A new request will come if the deployer asks again.`,
+  withdrawn: (g: GoLive, by: string, reason: string): string =>
+    `:no_entry_sign: The approval request for ${goLiveName(g)} is withdrawn: ${mention(by)} aborted it (${safeText(reason, 300)}).`,
 } as const;

@@ -35,7 +35,12 @@ export function register(app: App, services: SlackServices): void {
 
 async function handle(services: SlackServices, command: SlashCommand, respond: RespondFn): Promise<void> {
   const reply = (message: SlackMessage) =>
-    tellPrivately(services.slack, services.logger, { user: command.user_id, channel: command.channel_id, respond }, message);
+    tellPrivately(
+      services.slack,
+      services.logger,
+      { user: command.user_id, channel: command.channel_id, respond },
+      message,
+    );
   const parsed = parseCommand(command.text ?? '');
   if (!parsed.ok) return reply(renderError(parsed.reason, parsed.usage));
   try {
@@ -60,7 +65,9 @@ async function run(
     case 'help':
       return reply(renderHelp());
     case 'start-modal': {
-      const roleLabels = Object.fromEntries(Object.entries(templates.default.roles).map(([id, spec]) => [id, spec.label]));
+      const roleLabels = Object.fromEntries(
+        Object.entries(templates.default.roles).map(([id, spec]) => [id, spec.label]),
+      );
       const opened = await slack.openView(
         command.trigger_id,
         renderStartModal({
@@ -81,7 +88,12 @@ async function run(
       return answer ? reply(answer) : undefined;
     }
     case 'status':
-      return reply(renderStatus(await goLives.status({ channelId, ...(parsed.service !== undefined ? { service: parsed.service } : {}) }), parsed.service));
+      return reply(
+        renderStatus(
+          await goLives.status({ channelId, ...(parsed.service !== undefined ? { service: parsed.service } : {}) }),
+          parsed.service,
+        ),
+      );
     case 'abort': {
       const outcome = await goLives.abort({
         service: parsed.service,
@@ -93,7 +105,15 @@ async function run(
       if (!outcome.ok) return reply(renderError(abortRefusal(outcome)));
       return reply({
         text: `Aborted ${outcome.goLive.service} ${outcome.goLive.environment}.`,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry_sign: Aborted *${outcome.goLive.service}* · ${outcome.goLive.environment}.` } }],
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: `:no_entry_sign: Aborted *${outcome.goLive.service}* · ${outcome.goLive.environment}.`,
+            },
+          },
+        ],
       });
     }
     case 'live': {
@@ -114,12 +134,40 @@ async function run(
         );
       }
       const answer = signOffAnswer(outcome, 'go-live');
-      if (answer) return reply(answer.error ? renderError(answer.text) : { text: answer.text, blocks: [section(answer.text)] });
-      return outcome.ok ? reply({ text: `${outcome.goLive.service} is live.`, blocks: [section(`:rocket: *${safeName(outcome.goLive.service)}* · ${safeName(outcome.goLive.environment)} is *Live*; the approval line is in the thread.`)] }) : undefined;
+      if (answer)
+        return reply(answer.error ? renderError(answer.text) : { text: answer.text, blocks: [section(answer.text)] });
+      return outcome.ok
+        ? reply({
+            text: `${outcome.goLive.service} is live.`,
+            blocks: [
+              section(
+                `:rocket: *${safeName(outcome.goLive.service)}* · ${safeName(outcome.goLive.environment)} is *Live*; the approval line is in the thread.`,
+              ),
+            ],
+          })
+        : undefined;
     }
     case 'check':
-      return checkCommand(services, { service: parsed.service, ...(parsed.section !== undefined ? { section: parsed.section } : {}), userId: command.user_id, channelId }, reply);
+      return checkCommand(
+        services,
+        {
+          service: parsed.service,
+          ...(parsed.section !== undefined ? { section: parsed.section } : {}),
+          userId: command.user_id,
+          channelId,
+        },
+        reply,
+      );
     case 'report':
-      return reportCommand(services, { service: parsed.service, ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}), userId: command.user_id, channelId }, reply);
+      return reportCommand(
+        services,
+        {
+          service: parsed.service,
+          ...(parsed.environment !== undefined ? { environment: parsed.environment } : {}),
+          userId: command.user_id,
+          channelId,
+        },
+        reply,
+      );
   }
 }

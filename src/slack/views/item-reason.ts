@@ -14,7 +14,10 @@ export function register(app: App, services: SlackServices): void {
   app.view(VIEW.itemReason, async ({ ack, body, view }) => {
     const value = decodeItemAction(view.private_metadata);
     if (!value || (value.action !== 'na' && value.action !== 'blocked')) {
-      await ack({ response_action: 'errors', errors: { [REASON_FIELD]: 'This form is out of date; close it and choose again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REASON_FIELD]: 'This form is out of date; close it and choose again.' },
+      });
       return;
     }
     const reason = readReasonModal(view.state.values) ?? '';
@@ -36,7 +39,10 @@ export function register(app: App, services: SlackServices): void {
         deliveryKey: `view:${view.id}:${view.hash}`,
       });
     } catch (error) {
-      services.logger.error({ err: error, goLiveId: value.goLiveId, itemId: value.itemId }, 'item change from the reason form failed');
+      services.logger.error(
+        { err: error, goLiveId: value.goLiveId, itemId: value.itemId },
+        'item change from the reason form failed',
+      );
       await ack({ response_action: 'errors', errors: { [REASON_FIELD]: capitalised(failureText(error)) } });
       return;
     }

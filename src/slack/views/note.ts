@@ -76,11 +76,17 @@ export function register(app: App, services: SlackServices): void {
       });
     } catch (error) {
       services.logger.error({ err: error, goLiveId }, 'saving a note failed');
-      await ack({ response_action: 'errors', errors: { [NOTE_FIELD.text]: 'Something went wrong on my side; it is logged. Try again in a moment.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [NOTE_FIELD.text]: 'Something went wrong on my side; it is logged. Try again in a moment.' },
+      });
       return;
     }
     if (!added.ok) {
-      await ack({ response_action: 'errors', errors: { [NOTE_FIELD.text]: 'That go-live or item no longer exists; close this form.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [NOTE_FIELD.text]: 'That go-live or item no longer exists; close this form.' },
+      });
       return;
     }
     await ack();
@@ -89,9 +95,20 @@ export function register(app: App, services: SlackServices): void {
     await services.work.afterAck(async () => {
       if (goLive.rootTs === undefined) return;
       const itemText = note.itemId === undefined ? undefined : findItem(goLive.template, note.itemId)?.item.text;
-      const posted = await services.slack.postMessage({ channel: goLive.channelId, threadTs: goLive.rootTs, ...renderNote(note, itemText) });
+      const posted = await services.slack.postMessage({
+        channel: goLive.channelId,
+        threadTs: goLive.rootTs,
+        ...renderNote(note, itemText),
+      });
       if (!posted.ok) {
-        await tellPrivately(services.slack, services.logger, { user: note.by, channel: goLive.channelId, threadTs: goLive.rootTs }, renderError(`your note is saved (it is in the record), but Slack refused to show it in the thread: ${explainSlackFailure(posted.error)}`));
+        await tellPrivately(
+          services.slack,
+          services.logger,
+          { user: note.by, channel: goLive.channelId, threadTs: goLive.rootTs },
+          renderError(
+            `your note is saved (it is in the record), but Slack refused to show it in the thread: ${explainSlackFailure(posted.error)}`,
+          ),
+        );
       }
     });
   });

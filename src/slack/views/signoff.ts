@@ -15,20 +15,34 @@ import { signOffAnswer } from '../actions/signoff.js';
 import type { SlackServices } from '../services.js';
 
 /** Tells the person privately in the go-live's thread. */
-function tellIn(services: SlackServices, goLive: GoLive | undefined, user: string, text: string, error = true): Promise<void> {
+function tellIn(
+  services: SlackServices,
+  goLive: GoLive | undefined,
+  user: string,
+  text: string,
+  error = true,
+): Promise<void> {
   const message = error ? renderError(text) : { text, blocks: [section(text)] };
   if (!goLive) {
     services.logger.warn({ user }, text);
     return Promise.resolve();
   }
-  return tellPrivately(services.slack, services.logger, { user, channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}) }, message);
+  return tellPrivately(
+    services.slack,
+    services.logger,
+    { user, channel: goLive.channelId, ...(goLive.rootTs !== undefined ? { threadTs: goLive.rootTs } : {}) },
+    message,
+  );
 }
 
 export function register(app: App, services: SlackServices): void {
   app.view(VIEW.signOffText, async ({ ack, body, view }) => {
     const purpose = readTextFormPurpose(view.private_metadata);
     if (!purpose) {
-      await ack({ response_action: 'errors', errors: { [TEXT_FIELD]: 'This form is out of date; close it and try again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [TEXT_FIELD]: 'This form is out of date; close it and try again.' },
+      });
       return;
     }
     const text = readTextForm(view.state.values);
@@ -45,16 +59,35 @@ export function register(app: App, services: SlackServices): void {
           const outcome = await services.signOffs.abort({ goLiveId: purpose.goLiveId, userId: user, reason: text });
           if (!outcome.ok) {
             const goLive = outcome.code === 'refused' ? outcome.goLive : undefined;
-            await tellIn(services, goLive, user, outcome.code === 'refused' ? `${refusalText(outcome.refusal, outcome.goLive)} Nothing changed.` : 'that go-live no longer exists.');
+            await tellIn(
+              services,
+              goLive,
+              user,
+              outcome.code === 'refused'
+                ? `${refusalText(outcome.refusal, outcome.goLive)} Nothing changed.`
+                : 'that go-live no longer exists.',
+            );
           }
           return;
         }
         if (purpose.kind === 'post-launch') {
-          const outcome = await services.goLives.changeItem({ goLiveId: purpose.goLiveId, itemId: purpose.itemId, state: purpose.action, reason: text, userId: user, deliveryKey, postLaunch: true });
-          if (!outcome.ok) await tellIn(services, 'goLive' in outcome ? outcome.goLive : undefined, user, itemChangeRefusal(outcome));
+          const outcome = await services.goLives.changeItem({
+            goLiveId: purpose.goLiveId,
+            itemId: purpose.itemId,
+            state: purpose.action,
+            reason: text,
+            userId: user,
+            deliveryKey,
+            postLaunch: true,
+          });
+          if (!outcome.ok)
+            await tellIn(services, 'goLive' in outcome ? outcome.goLive : undefined, user, itemChangeRefusal(outcome));
           return;
         }
-        const action = purpose.kind === 'reject' ? ({ kind: 'reject', round: purpose.round, reason: text } as const) : ({ kind: 'approve', round: purpose.round, justification: text } as const);
+        const action =
+          purpose.kind === 'reject'
+            ? ({ kind: 'reject', round: purpose.round, reason: text } as const)
+            : ({ kind: 'approve', round: purpose.round, justification: text } as const);
         const outcome = await services.signOffs.act({ goLiveId: purpose.goLiveId, userId: user, action, deliveryKey });
         const answer = signOffAnswer(outcome, action.kind);
         const goLive = outcome.ok || outcome.code !== 'not-found' ? outcome.goLive : undefined;
@@ -78,7 +111,12 @@ export function register(app: App, services: SlackServices): void {
     for (const [role, text] of Object.entries(typed)) {
       const parsed = parseMentions(text);
       if (parsed.ok) roles[role] = parsed.value;
-      else errors[role] = parsed.reason.replace(/`/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      else
+        errors[role] = parsed.reason
+          .replace(/`/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&');
     }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
@@ -88,7 +126,12 @@ export function register(app: App, services: SlackServices): void {
     const user = body.user.id;
     await services.work.afterAck(async () => {
       try {
-        const outcome = await services.signOffs.act({ goLiveId: goLive.id, userId: user, action: { kind: 'set-roles', roles }, deliveryKey: `view:${view.id}:${view.hash}` });
+        const outcome = await services.signOffs.act({
+          goLiveId: goLive.id,
+          userId: user,
+          action: { kind: 'set-roles', roles },
+          deliveryKey: `view:${view.id}:${view.hash}`,
+        });
         const answer = signOffAnswer(outcome, 'set-roles');
         if (answer) await tellIn(services, goLive, user, answer.text, answer.error);
       } catch (error) {

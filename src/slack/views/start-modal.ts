@@ -14,11 +14,14 @@ import type { SlackServices } from '../services.js';
 type FieldErrors = Record<string, string>;
 
 /** The form's values as StartArgs, or the error to show under each field that is wrong. */
-export function startArgsFromForm(values: ViewStateValues): { ok: true; args: StartArgs } | { ok: false; errors: FieldErrors } {
+export function startArgsFromForm(
+  values: ViewStateValues,
+): { ok: true; args: StartArgs } | { ok: false; errors: FieldErrors } {
   const form = readStartModal(values);
   const errors: FieldErrors = {};
   // Slack shows plain text under a field: no mrkdwn escaping, so take the words without backticks.
-  const plainText = (reason: string) => reason.replace(/`/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const plainText = (reason: string) =>
+    reason.replace(/`/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const args: StartArgs = { service: '', environment: 'production', roles: { ...form.roles } };
   const service = checkServiceName(form.service);
   if (service.ok) args.service = service.value;
@@ -40,7 +43,9 @@ export function startArgsFromForm(values: ViewStateValues): { ok: true; args: St
   if (form.groups !== undefined) {
     const roles = parseRoleWords(form.groups);
     if (!roles.ok) errors[START_FIELD.groups] = plainText(roles.reason);
-    else for (const [role, people] of Object.entries(roles.value)) args.roles[role] = [...new Set([...(args.roles[role] ?? []), ...people])];
+    else
+      for (const [role, people] of Object.entries(roles.value))
+        args.roles[role] = [...new Set([...(args.roles[role] ?? []), ...people])];
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, args };
 }
@@ -49,7 +54,10 @@ export function register(app: App, services: SlackServices): void {
   app.view(VIEW.startModal, async ({ ack, body, view }) => {
     const metadata = readStartModalMetadata(view.private_metadata);
     if (!metadata) {
-      await ack({ response_action: 'errors', errors: { [START_FIELD.service]: 'This form is out of date; type /golive start again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [START_FIELD.service]: 'This form is out of date; type /golive start again.' },
+      });
       return;
     }
     const form = startArgsFromForm(view.state.values);
@@ -64,7 +72,12 @@ export function register(app: App, services: SlackServices): void {
     await services.work.afterAck(async () => {
       if (!(await services.store.claimDelivery(`view:${view.id}:${view.hash}`))) return;
       try {
-        const outcome = await services.goLives.start({ args: form.args, channelId: metadata.channelId, privateChannel: metadata.privateChannel, userId: user });
+        const outcome = await services.goLives.start({
+          args: form.args,
+          channelId: metadata.channelId,
+          privateChannel: metadata.privateChannel,
+          userId: user,
+        });
         const answer = startAnswer(outcome);
         if (answer) await tell(answer);
       } catch (error) {
