@@ -156,6 +156,8 @@ export class SlackRenderer implements Renderer {
   private readonly maxRateLimitRetries: number;
   private readonly maxTransportRetries: number;
   private readonly catchUpConcurrency: number;
+  /** Renders take the event loop one at a time, an I/O turn apart, so clicks are acked between them. */
+  private cpuTurn: Promise<void> = Promise.resolve();
   private readonly clock: ClockTimer;
   readonly budget: UpdateBudget;
 
@@ -483,8 +485,20 @@ export class SlackRenderer implements Renderer {
     return outcome;
   }
 
+  /**
+   * Reading and building a message is synchronous work (milliseconds for a big section); several falling due at
+   * once would hold the event loop for their sum and delay every ack behind them. Each waits its turn, and a turn
+   * starts only after the event loop has polled for requests (setImmediate).
+   */
+  private nextCpuTurn(): Promise<void> {
+    const turn = this.cpuTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.cpuTurn = turn;
+    return turn;
+  }
+
   private async render(goLiveId: string, target: RenderTarget, priority: UpdatePriority): Promise<Rendered> {
     try {
+      await this.nextCpuTurn();
       const view = await this.options.store.getChecklist(goLiveId);
       if (!view) return { ok: false, error: 'go-live not found', retry: false };
       const records = new Map((await this.options.store.getMessages(goLiveId)).map((r) => [r.key, r]));
