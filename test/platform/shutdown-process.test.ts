@@ -103,11 +103,13 @@ describe('stopping the start command', () => {
       expect(updates.length).toBe(updatesBefore + 1);
       expect(JSON.stringify(fake.message(CHANNEL, section.ts)?.blocks)).toContain('U0DANA');
       expect(await itemState(goLiveId, 'secret-key')).toBe('done');
-      expect(order(['stopping', 'Slack app stopped', 'golive stopped', 'stopped'])).toEqual([
+      // The app stops before the database closes. 'stopped' (src/shutdown.ts) is logged after 'golive stopped' in
+      // one promise chain, but the two lines have reached stdout in either order at exit (seen once in CI), so only
+      // their presence is asserted, not their order on the pipe.
+      expect(order(['stopping', 'Slack app stopped', 'golive stopped'])).toEqual([
         'stopping',
         'Slack app stopped',
         'golive stopped',
-        'stopped',
       ]);
       const stopped = bot.lines.find((l) => l.msg === 'stopped');
       expect(stopped?.stopMs).toEqual(expect.any(Number));
