@@ -227,25 +227,11 @@ export class Harness {
     user = DEPLOYER,
     request?: SlackRequestOptions,
   ): Promise<SlackResponse> {
-    const block = (
-      (message.blocks ?? []) as {
-        type: string;
-        block_id?: string;
-        elements?: { action_id?: string; text?: unknown }[];
-      }[]
-    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-    const element = block?.elements?.find((e) => e.action_id === actionId);
     const payload = this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: block?.block_id ?? 'actions',
-        text: element?.text ?? { type: 'plain_text', text: actionId },
-        value,
-      },
+      buttonAction(message, actionId, value),
     );
     return postInteraction(this.baseUrl, SECRET, payload, request);
   }
@@ -390,25 +376,11 @@ export class Harness {
       5000,
       `a ${actionId} button with value ${value} in ${channel}`,
     );
-    const block = (
-      (message.blocks ?? []) as {
-        type: string;
-        block_id?: string;
-        elements?: { action_id?: string; text?: unknown }[];
-      }[]
-    ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
-    const button = block?.elements?.find((e) => e.action_id === actionId);
     const payload = this.blockActionsPayload(
       user,
       message,
       { text: message.text ?? '', blocks: message.blocks ?? [] },
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: block?.block_id ?? 'actions',
-        text: button?.text ?? { type: 'plain_text', text: actionId },
-        value,
-      },
+      buttonAction(message, actionId, value),
       newTriggerId(),
       channel,
     );
@@ -532,4 +504,19 @@ export class Harness {
   errors(): LogLine[] {
     return this.logs.filter((l) => l.level >= 50);
   }
+}
+
+/** The button action a click on `actionId` carries, as the message shows it (its block and label). */
+function buttonAction(message: FakeMessage, actionId: string, value: string) {
+  const block = (
+    (message.blocks ?? []) as { type: string; block_id?: string; elements?: { action_id?: string; text?: unknown }[] }[]
+  ).find((b) => b.type === 'actions' && b.elements?.some((e) => e.action_id === actionId));
+  const button = block?.elements?.find((e) => e.action_id === actionId);
+  return {
+    type: 'button',
+    action_id: actionId,
+    block_id: block?.block_id ?? 'actions',
+    text: button?.text ?? { type: 'plain_text', text: actionId },
+    value,
+  };
 }
