@@ -20,6 +20,7 @@ import * as report from './actions/report.js';
 import * as note from './views/note.js';
 import * as home from './home.js';
 import * as golive from './commands/golive.js';
+import { Listeners } from './listeners.js';
 import { refuseRequestsOutOfTime } from './request-time.js';
 import * as itemReason from './views/item-reason.js';
 import * as startModal from './views/start-modal.js';
@@ -112,18 +113,24 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     logger.error({ err: error, code: error.code }, 'unhandled error in a Slack listener');
   });
 
-  golive.register(app, services);
-  itemMenu.register(app, services);
-  itemReason.register(app, services);
-  startModal.register(app, services);
-  runChecks.register(app, services);
-  acknowledge.register(app, services);
-  rollBack.register(app, services);
-  signOffActions.register(app, services);
-  signOffViews.register(app, services);
-  report.register(app, services);
-  note.register(app, services);
-  home.register(app, services);
+  // One Bolt listener per kind of request, routing by id (src/slack/listeners.ts).
+  const listeners = new Listeners();
+  const modules = [
+    golive,
+    itemMenu,
+    itemReason,
+    startModal,
+    runChecks,
+    acknowledge,
+    rollBack,
+    signOffActions,
+    signOffViews,
+    report,
+    note,
+    home,
+  ];
+  for (const module of modules) module.register(listeners, services);
+  listeners.attach(app, logger);
 
   let boundPort: number | undefined;
   let started = false;

@@ -1,5 +1,6 @@
 // An item's overflow menu: done / open change the item at once; N/A and blocked first ask why in a modal.
-import type { App, BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockOverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { findItem } from '../../domain/checklist.js';
 import { isActive } from '../../domain/go-live.js';
 import { ACTION, decodeItemAction } from '../ids.js';
@@ -22,55 +23,49 @@ import { openNoteForm } from '../views/note.js';
 
 type OverflowArgs = SlackActionMiddlewareArgs<BlockOverflowAction>;
 
-export function register(app: App, services: SlackServices): void {
-  app.action<BlockOverflowAction>(
-    { action_id: ACTION.itemMenu, type: 'block_actions' },
-    async ({ ack, body, action }) => {
-      const deliveryKey = clickDeliveryKey(body, action);
-      const value = decodeItemAction(action.selected_option?.value ?? '');
-      if (value && (value.action === 'done' || value.action === 'open')) {
-        const tick = { ...value, action: value.action };
-        // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
-        const saved = (await fromItsMessage(services, body, value.goLiveId))
-          ? await saveTick(services, tick, body.user.id, deliveryKey, clickPlace(body))
-          : refuseElsewhere(services, value);
-        await ack();
-        if (saved.ok) return;
-        // After Go live the checklist is locked: the change needs a reason, asked in a form.
-        if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, tick));
-        else await services.work.afterAck(() => tell(services, body, saved.message));
-        return;
-      }
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.action<BlockOverflowAction>(ACTION.itemMenu, async ({ ack, body, action }) => {
+    const deliveryKey = clickDeliveryKey(body, action);
+    const value = decodeItemAction(action.selected_option?.value ?? '');
+    if (value && (value.action === 'done' || value.action === 'open')) {
+      const tick = { ...value, action: value.action };
+      // A tick is saved before its ack (one SQLite transaction, ~0.1 ms): an acked tick is never lost.
+      const saved = (await fromItsMessage(services, body, value.goLiveId))
+        ? await saveTick(services, tick, body.user.id, deliveryKey, clickPlace(body))
+        : refuseElsewhere(services, value);
       await ack();
-      await services.work.afterAck(async () => {
-        if (!(await firstDelivery(services, deliveryKey))) return;
-        if (!value) {
-          services.logger.warn(
-            { value: action.selected_option?.value?.slice(0, 150) },
-            'item menu value not understood',
+      if (saved.ok) return;
+      // After Go live the checklist is locked: the change needs a reason, asked in a form.
+      if ('locked' in saved) await services.work.afterAck(() => askPostLaunchReason(services, body, tick));
+      else await services.work.afterAck(() => tell(services, body, saved.message));
+      return;
+    }
+    await ack();
+    await services.work.afterAck(async () => {
+      if (!(await firstDelivery(services, deliveryKey))) return;
+      if (!value) {
+        services.logger.warn({ value: action.selected_option?.value?.slice(0, 150) }, 'item menu value not understood');
+        return tell(services, body, 'I did not understand that choice; the message may be out of date.');
+      }
+      try {
+        if (!(await fromItsMessage(services, body, value.goLiveId)))
+          return tell(services, body, refuseElsewhere(services, value).message);
+        if (value.action === 'note') {
+          await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) =>
+            tell(services, body, message),
           );
-          return tell(services, body, 'I did not understand that choice; the message may be out of date.');
+          return;
         }
-        try {
-          if (!(await fromItsMessage(services, body, value.goLiveId)))
-            return tell(services, body, refuseElsewhere(services, value).message);
-          if (value.action === 'note') {
-            await openNoteForm(services, body.trigger_id, value.goLiveId, value.itemId, (message) =>
-              tell(services, body, message),
-            );
-            return;
-          }
-          await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
-        } catch (error) {
-          services.logger.error(
-            { err: error, goLiveId: value.goLiveId, itemId: value.itemId },
-            'opening the reason form failed',
-          );
-          await tell(services, body, failureText(error));
-        }
-      });
-    },
-  );
+        await askReason(services, body.trigger_id, value, (message) => tell(services, body, message));
+      } catch (error) {
+        services.logger.error(
+          { err: error, goLiveId: value.goLiveId, itemId: value.itemId },
+          'opening the reason form failed',
+        );
+        await tell(services, body, failureText(error));
+      }
+    });
+  });
 }
 
 async function saveTick(

@@ -1,7 +1,8 @@
 // The record shared in the thread: **Report** on the root and `/golive report <service> [env=…]`. The record is
 // built from the store (src/record/) with people by name, then uploaded as two files, Markdown in the seed's
 // layout and JSON, with Slack's external upload. Whoever asked is told privately how it went.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import type { GoLive } from '../../domain/go-live.js';
 import { utcDate } from '../../record/format.js';
 import { recordJson, recordMarkdown } from '../../record/markdown.js';
@@ -98,8 +99,8 @@ export async function reportCommand(
   return reply(await shareReport(services, goLive, request.userId));
 }
 
-export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>({ action_id: ACTION.report, type: 'block_actions' }, async ({ ack, body, action }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.action<BlockButtonAction>(ACTION.report, async ({ ack, body, action }) => {
     await ack();
     await services.work.afterAck(async () => {
       if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;

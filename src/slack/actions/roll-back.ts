@@ -1,6 +1,7 @@
 // Roll back: the root's button opens the reason form (for the deployer and the on-call roles only); the form's
 // submission rolls back, closes the window and tells the on-call. Refusals are private and change nothing.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { renderRollBackModal, ROLL_BACK_FIELD } from '../blocks/roll-back-modal.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION, VIEW } from '../ids.js';
@@ -8,44 +9,41 @@ import { tellPrivately } from '../respond.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 
-export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>(
-    { action_id: ACTION.rollBack, type: 'block_actions' },
-    async ({ ack, body, action }) => {
-      await ack();
-      await services.work.afterAck(async () => {
-        if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
-        try {
-          const goLive = await services.store.getGoLive(action.value ?? '');
-          if (!goLive) return tellClicker(services, body, renderError('that go-live no longer exists.'));
-          if (goLive.status !== 'live')
-            return tellClicker(services, body, renderError('only a live go-live can be rolled back.'));
-          if (!(await services.postLaunch.mayRollBack(goLive, body.user.id))) {
-            return tellClicker(
-              services,
-              body,
-              renderError(`only <@${goLive.startedBy}> (who started it) or the on-call may roll back this go-live.`),
-            );
-          }
-          const opened = await services.slack.openView(
-            body.trigger_id,
-            renderRollBackModal({ goLiveId: goLive.id, service: goLive.service, environment: goLive.environment }),
-          );
-          if (!opened.ok)
-            await tellClicker(services, body, renderError('the Roll back form could not open; click again.'));
-        } catch (error) {
-          services.logger.error({ err: error, goLiveId: action.value }, 'opening the roll back form failed');
-          await tellClicker(
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.action<BlockButtonAction>(ACTION.rollBack, async ({ ack, body, action }) => {
+    await ack();
+    await services.work.afterAck(async () => {
+      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
+      try {
+        const goLive = await services.store.getGoLive(action.value ?? '');
+        if (!goLive) return tellClicker(services, body, renderError('that go-live no longer exists.'));
+        if (goLive.status !== 'live')
+          return tellClicker(services, body, renderError('only a live go-live can be rolled back.'));
+        if (!(await services.postLaunch.mayRollBack(goLive, body.user.id))) {
+          return tellClicker(
             services,
             body,
-            renderError('something went wrong on my side; it is logged. Try again in a moment.'),
+            renderError(`only <@${goLive.startedBy}> (who started it) or the on-call may roll back this go-live.`),
           );
         }
-      });
-    },
-  );
+        const opened = await services.slack.openView(
+          body.trigger_id,
+          renderRollBackModal({ goLiveId: goLive.id, service: goLive.service, environment: goLive.environment }),
+        );
+        if (!opened.ok)
+          await tellClicker(services, body, renderError('the Roll back form could not open; click again.'));
+      } catch (error) {
+        services.logger.error({ err: error, goLiveId: action.value }, 'opening the roll back form failed');
+        await tellClicker(
+          services,
+          body,
+          renderError('something went wrong on my side; it is logged. Try again in a moment.'),
+        );
+      }
+    });
+  });
 
-  app.view(VIEW.rollBack, async ({ ack, body, view }) => {
+  listeners.view(VIEW.rollBack, async ({ ack, body, view }) => {
     const reason = (view.state.values[ROLL_BACK_FIELD]?.[ROLL_BACK_FIELD]?.value ?? '').trim();
     if (reason.length === 0) {
       await ack({ response_action: 'errors', errors: { [ROLL_BACK_FIELD]: 'Say why it is rolled back.' } });

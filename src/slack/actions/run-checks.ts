@@ -1,7 +1,8 @@
 // "Run checks" from Slack: the button on the root message and on each section, and `/golive check`. Both ack
 // at once, then ask the check service; the run goes on in the background and its summary lands in the thread.
 // Whatever the clicker or typist needs to know (started, or why not) is told to them privately.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import type { CheckRunOutcome } from '../../services/check-service.js';
 import { context, section } from '../blocks/common.js';
 import type { SlackMessage } from '../blocks/common.js';
@@ -33,17 +34,14 @@ export function runAnswer(outcome: CheckRunOutcome): SlackMessage {
   };
 }
 
-export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>(
-    { action_id: ACTION.runChecks, type: 'block_actions' },
-    async ({ ack, body, action }) => {
-      await ack();
-      await services.work.afterAck(async () => {
-        if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
-        await handleClick(services, body, action);
-      });
-    },
-  );
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.action<BlockButtonAction>(ACTION.runChecks, async ({ ack, body, action }) => {
+    await ack();
+    await services.work.afterAck(async () => {
+      if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
+      await handleClick(services, body, action);
+    });
+  });
 }
 
 async function handleClick(

@@ -2,7 +2,8 @@
 // with exceptions on the approval request; Sign off section on a section. A one-click step is saved before
 // its ack; a step that needs words (reject, exceptions, abort, roles) opens its form. Anyone the rules refuse
 // is told privately what stands in the way, and nothing changes.
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { isActive } from '../../domain/go-live.js';
 import type { SignOffAction } from '../../../db/store.js';
 import type { SignOffOutcome } from '../../services/signoff-service.js';
@@ -77,26 +78,23 @@ async function openForm(
   if (!opened.ok) await tell(services, body, `I could not open the form: ${explainSlackFailure(opened.error)}`);
 }
 
-export function register(app: App, services: SlackServices): void {
+export function register(listeners: Listeners, services: SlackServices): void {
   // Ack first (Slack's 3 s); the step's delivery is claimed in its own transaction, so a retry changes nothing.
   const onClick = (
     actionId: string,
     run: (body: BlockAction, action: ButtonAction, deliveryKey: string) => Promise<void>,
   ) => {
-    app.action<BlockAction<ButtonAction>>(
-      { action_id: actionId, type: 'block_actions' },
-      async ({ ack, body, action }) => {
-        await ack();
-        await services.work.afterAck(async () => {
-          try {
-            await run(body, action, clickDeliveryKey(body, action));
-          } catch (error) {
-            services.logger.error({ err: error, actionId }, 'a sign-off click failed');
-            await tell(services, body, failureText(error));
-          }
-        });
-      },
-    );
+    listeners.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      await services.work.afterAck(async () => {
+        try {
+          await run(body, action, clickDeliveryKey(body, action));
+        } catch (error) {
+          services.logger.error({ err: error, actionId }, 'a sign-off click failed');
+          await tell(services, body, failureText(error));
+        }
+      });
+    });
   };
 
   onClick(ACTION.requestApproval, (body, action, key) =>

@@ -1,5 +1,6 @@
 // `/golive`: ack at once, then parse → service → a private answer. Only `start` posts in the channel.
-import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { parseCommand } from '../../domain/command.js';
 import { isPrivateChannel } from '../../domain/visibility.js';
 import type { GoliveCommand } from '../../domain/command.js';
@@ -17,8 +18,8 @@ import { reportCommand } from '../actions/report.js';
 
 export const COMMAND = '/golive';
 
-export function register(app: App, services: SlackServices): void {
-  app.command(COMMAND, async ({ command, ack, respond }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await services.work.afterAck(async () => {
       let first = true;

@@ -1,6 +1,6 @@
 // The reason modal's submission: N/A or blocked with the reason typed. A reason the rules refuse is shown in
 // the modal itself; anything else closes it and the thread re-renders from the database.
-import type { App } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { validateItemChange } from '../../domain/checklist.js';
 import { VIEW, decodeItemAction } from '../ids.js';
 import { REASON_FIELD, readReasonModal } from '../blocks/modals.js';
@@ -10,8 +10,8 @@ import type { ItemChangeOutcome } from '../../services/go-live-service.js';
 import { itemChangeRefusal, failureText } from '../words.js';
 import type { SlackServices } from '../services.js';
 
-export function register(app: App, services: SlackServices): void {
-  app.view(VIEW.itemReason, async ({ ack, body, view }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.view(VIEW.itemReason, async ({ ack, body, view }) => {
     const value = decodeItemAction(view.private_metadata);
     if (!value || (value.action !== 'na' && value.action !== 'blocked')) {
       await ack({

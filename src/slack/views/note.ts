@@ -1,6 +1,7 @@
 // Add note: the root's button (the seed's Notes block) and an item's "Add note…" open the form; a submission is
 // saved with its audit event before the form closes, then posted in the thread with its author and time.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { findItem } from '../../domain/checklist.js';
 import { utcDate } from '../../record/format.js';
 import { explainSlackFailure } from '../words.js';
@@ -35,8 +36,8 @@ export async function openNoteForm(
   if (!opened.ok) await tell(`I could not open the form: ${explainSlackFailure(opened.error)}`);
 }
 
-export function register(app: App, services: SlackServices): void {
-  app.action<BlockButtonAction>({ action_id: ACTION.addNote, type: 'block_actions' }, async ({ ack, body, action }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.action<BlockButtonAction>(ACTION.addNote, async ({ ack, body, action }) => {
     await ack();
     await services.work.afterAck(async () => {
       if (!(await firstDelivery(services, clickDeliveryKey(body, action)))) return;
@@ -50,7 +51,7 @@ export function register(app: App, services: SlackServices): void {
     });
   });
 
-  app.view(VIEW.note, async ({ ack, body, view }) => {
+  listeners.view(VIEW.note, async ({ ack, body, view }) => {
     const [goLiveId = '', itemId, ...rest] = view.private_metadata.split('|');
     const { fields, text } = readNoteForm(view.state.values);
     const problem =

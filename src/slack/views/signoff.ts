@@ -1,7 +1,7 @@
 // The sign-off forms' submissions: Reject (reason), Approve with exceptions (justification), Abort (reason), a
 // post-launch change (reason) and Edit roles. An empty or malformed field is answered in the form itself;
 // otherwise the form closes and the step runs after the ack, its refusal told privately in the thread.
-import type { App } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { parseMentions } from '../../domain/command.js';
 import type { GoLive } from '../../domain/go-live.js';
 import { VIEW } from '../ids.js';
@@ -35,8 +35,8 @@ function tellIn(
   );
 }
 
-export function register(app: App, services: SlackServices): void {
-  app.view(VIEW.signOffText, async ({ ack, body, view }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.view(VIEW.signOffText, async ({ ack, body, view }) => {
     const purpose = readTextFormPurpose(view.private_metadata);
     if (!purpose) {
       await ack({
@@ -99,7 +99,7 @@ export function register(app: App, services: SlackServices): void {
     });
   });
 
-  app.view(VIEW.editRoles, async ({ ack, body, view }) => {
+  listeners.view(VIEW.editRoles, async ({ ack, body, view }) => {
     const goLive = await services.store.getGoLive(view.private_metadata);
     if (!goLive) {
       await ack({ response_action: 'errors', errors: {} });

@@ -1,6 +1,6 @@
 // The start form (bare `/golive start`): the same checks as the command, errors shown beside the field, then
 // the same start as the command; the outcome is told privately in the channel the command was typed in.
-import type { App } from '@slack/bolt';
+import type { Listeners } from '../listeners.js';
 import { checkEnvironmentName, checkServiceName, checkUrl, parseRoleWords } from '../../domain/command.js';
 import type { StartArgs } from '../../domain/command.js';
 import { VIEW } from '../ids.js';
@@ -50,8 +50,8 @@ export function startArgsFromForm(
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, args };
 }
 
-export function register(app: App, services: SlackServices): void {
-  app.view(VIEW.startModal, async ({ ack, body, view }) => {
+export function register(listeners: Listeners, services: SlackServices): void {
+  listeners.view(VIEW.startModal, async ({ ack, body, view }) => {
     const metadata = readStartModalMetadata(view.private_metadata);
     if (!metadata) {
       await ack({
