@@ -27,6 +27,8 @@ export interface Progress {
 }
 
 const flatCache = new WeakMap<Template, FlatItem[]>();
+/** Items by id: a click looks its item up several times, and a template has ~150 of them. */
+const byIdCache = new WeakMap<Template, ReadonlyMap<string, FlatItem>>();
 
 /** Every item of the template, nested ones too, in the order the checklist shows them. */
 export function flattenItems(template: Template): FlatItem[] {
@@ -54,7 +56,13 @@ export function flattenItems(template: Template): FlatItem[] {
 }
 
 export function findItem(template: Template, itemId: string): FlatItem | undefined {
-  return flattenItems(template).find((flat) => flat.item.id === itemId);
+  let byId = byIdCache.get(template);
+  if (!byId) {
+    // The first of two items with one id wins, as a search in checklist order would find it.
+    byId = new Map([...flattenItems(template)].reverse().map((flat) => [flat.item.id, flat]));
+    byIdCache.set(template, byId);
+  }
+  return byId.get(itemId);
 }
 
 /** The item's record, or an untouched `open` record attributed to the go-live's start. */
