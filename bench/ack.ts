@@ -31,6 +31,8 @@ import type { ItemAction } from '../src/slack/ids.js';
 import { loadTemplates } from '../src/templates/loader.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import type { FakeMessage, FakeSlack } from '../test/support/fake-slack.js';
+import { RemoteFakeSlack } from './support/remote-fake-slack.js';
+import type { BenchSlack } from './support/remote-fake-slack.js';
 import { newTriggerId, postCommand, postInteraction } from '../test/support/slack-request.js';
 import { commitTails } from './support/commit-tail.js';
 
@@ -166,7 +168,7 @@ export function baseUrl(port: number): string {
 }
 
 /** `/golive start <service>` through the receiver, waiting (bounded) until its root and sections are posted. */
-export async function startGoLive(app: BenchApp, service: string): Promise<GoLive> {
+export async function startGoLive(app: BenchGolive & { fake: BenchSlack }, service: string): Promise<GoLive> {
   const res = await postCommand(baseUrl(app.port), SECRET, {
     text: `start ${service} production https://${service}.example.com`,
     user_id: DEPLOYER,
@@ -187,7 +189,7 @@ export async function startGoLive(app: BenchApp, service: string): Promise<GoLiv
 
 /** The message showing an item's menu and the menu's option value for `action`, as a person would click it. */
 export function findMenuOption(
-  fake: FakeSlack,
+  fake: Pick<BenchSlack, 'messages'>,
   goLive: ThreadRef,
   itemId: string,
   action: ItemAction,
@@ -221,7 +223,7 @@ export interface Click {
 }
 
 /** A block_actions payload choosing `action` in an item's overflow menu, as Slack sends it. */
-export function clickPayload(fake: FakeSlack, click: Click): unknown {
+export function clickPayload(fake: BenchSlack, click: Click): unknown {
   const rootTs = click.goLive.rootTs ?? '';
   return {
     type: 'block_actions',
@@ -258,7 +260,7 @@ export function clickPayload(fake: FakeSlack, click: Click): unknown {
   };
 }
 
-export function click(app: BenchApp, c: Click): ReturnType<typeof postInteraction> {
+export function click(app: BenchGolive & { fake: BenchSlack }, c: Click): ReturnType<typeof postInteraction> {
   return postInteraction(baseUrl(app.port), SECRET, clickPayload(app.fake, c));
 }
 
@@ -435,9 +437,12 @@ class LoadGenerator {
 // ---- the bench ----------------------------------------------------------------------------------------------
 
 const GO_LIVES = 4;
-/** Open loop: offered rates (requests per second), each for long enough that its p99 rests on ≥ 10 samples per server. */
+/**
+ * Open loop: offered rates (requests per second), each for long enough that its p99 rests on ≥ 10 samples per server
+ * (20 at 200/s: the figure with a target, and a noisy one on a shared machine).
+ */
 const OPEN_RATES = [
-  { rate: 200, seconds: 5 },
+  { rate: 200, seconds: 10 },
   { rate: 1000, seconds: 3 },
 ] as const;
 /** Each server's seconds at a rate go in this many chunks, interleaved (bare, bolt, golive, bare…). */
@@ -446,14 +451,22 @@ const SERVERS = ['bare', 'bolt', 'golive'] as const;
 type Responder = (typeof SERVERS)[number];
 
 export default async function ackBench(): Promise<void> {
-  const app = await startBenchApp();
+  // Slack's side in a process of its own, as in production (bench/support/remote-fake-slack.ts says why).
+  const fake = await RemoteFakeSlack.start();
+  const golive = await startBenchGolive(fake.apiUrl).catch(async (error: unknown) => {
+    await fake.close();
+    throw error;
+  });
+  const app = { ...golive, fake };
   const bare = await startBareHandler(SECRET);
   const bolt = await startBoltAckOnly(SECRET);
   const load = new LoadGenerator();
   try {
     const goLives: GoLive[] = [];
+    await fake.reserveResponseUrls(Array.from({ length: GO_LIVES }, () => ({})));
     for (let i = 0; i < GO_LIVES; i += 1) goLives.push(await startGoLive(app, `ack-bench-${i + 1}`));
     await app.idle();
+    await fake.fetchMessages(CHANNEL);
     // Every item of every go-live, clicked from the message that shows it; rounds alternate done and open.
     const targets: Omit<Click, 'action' | 'user'>[] = [];
     for (const goLive of goLives) {
@@ -472,15 +485,17 @@ export default async function ackBench(): Promise<void> {
     let counter = 0;
     /** The last state each item was clicked to, to prove afterwards that the ticks really happened. */
     const expected = new Map<string, ItemAction>();
-    const nextBodies = (n: number, toGolive: boolean): string[] =>
-      Array.from({ length: n }, () => {
+    const nextBodies = async (n: number, toGolive: boolean): Promise<string[]> => {
+      const clicks = Array.from({ length: n }, (): Click => {
         const k = counter++;
         const target = targets[k % targets.length] as (typeof targets)[number];
         const action: ItemAction = Math.floor(k / targets.length) % 2 === 0 ? 'done' : 'open';
         if (toGolive) expected.set(`${target.goLive.id}|${target.itemId}`, action);
-        const payload = clickPayload(app.fake, { ...target, action, user: `U0TEAM${String(k % 20).padStart(2, '0')}` });
-        return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+        return { ...target, action, user: `U0TEAM${String(k % 20).padStart(2, '0')}` };
       });
+      await fake.reserveResponseUrls(clicks.map((c) => ({ channel: CHANNEL, ts: c.messageTs })));
+      return clicks.map((c) => `payload=${encodeURIComponent(JSON.stringify(clickPayload(fake, c)))}`);
+    };
     const barePort = (bare.address() as AddressInfo).port;
 
     const ports: Record<Responder, number> = { bare: barePort, bolt: bolt.port, golive: app.port };
@@ -491,7 +506,7 @@ export default async function ackBench(): Promise<void> {
       ]),
     ) as Record<Responder, { latencies: number[]; elapsedMs: number; statuses: Record<string, number> }>;
     const measure = async (name: Responder, n: number, counted: boolean) => {
-      const result = await load.run(ports[name], nextBodies(n, name === 'golive'));
+      const result = await load.run(ports[name], await nextBodies(n, name === 'golive'));
       if (!counted) return;
       const f = figures[name];
       f.latencies.push(...result.latencies);
@@ -569,7 +584,7 @@ export default async function ackBench(): Promise<void> {
         for (const name of SERVERS) {
           const chunkDelay = monitorEventLoopDelay({ resolution: 5 });
           if (name === 'golive') chunkDelay.enable();
-          const result = await load.run(ports[name], nextBodies(perChunk, name === 'golive'), offered);
+          const result = await load.run(ports[name], await nextBodies(perChunk, name === 'golive'), offered);
           chunkDelay.disable();
           const g = got[name];
           g.latencies.push(...result.latencies);
@@ -586,14 +601,17 @@ export default async function ackBench(): Promise<void> {
         SERVERS.map((name) => [name, [...got[name].latencies].sort((a, b) => a - b)]),
       ) as Record<Responder, number[]>;
       const q = (which: Responder, pct: number) => percentile(at[which], pct);
-      const r99 = q('golive', 99) / q('bare', 99);
-      const r50 = q('golive', 50) / q('bare', 50);
+      const r99 = q('golive', 99) / q('bolt', 99);
+      const r50 = q('golive', 50) / q('bolt', 50);
+      // The target is Bolt's own cost: the same receiver with a listener that only acks (README, bench table).
+      const target =
+        offered === 200 ? ` (target ≤ 1.5×) ${r99 <= 1.5 ? 'ok' : 'OVER TARGET'}` : ' (no target: past capacity)';
       console.log(
-        `ack p99 at ${offered} req/s offered for ${seconds} s: golive ${fmt(q('golive', 99), 2)} ms vs bare ${fmt(q('bare', 99), 2)} ms = ${fmt(r99, 2)}× (target ≤ 2×) ${verdict(r99)}; ` +
-          `p50 golive ${fmt(q('golive', 50), 2)} ms vs bare ${fmt(q('bare', 50), 2)} ms = ${fmt(r50, 2)}× (no target)`,
+        `ack p99 at ${offered} req/s offered for ${seconds} s: golive ${fmt(q('golive', 99), 2)} ms vs Bolt ack-only ${fmt(q('bolt', 99), 2)} ms = ${fmt(r99, 2)}×${target}; ` +
+          `p50 golive ${fmt(q('golive', 50), 2)} ms vs Bolt ${fmt(q('bolt', 50), 2)} ms = ${fmt(r50, 2)}×`,
       );
       console.log(
-        `  reference, Bolt ack-only: p50 ${fmt(q('bolt', 50), 2)} ms, p99 ${fmt(q('bolt', 99), 2)} ms (${fmt(q('bolt', 99) / q('bare', 99), 2)}× bare at p99); ` +
+        `  reference, bare signature check: p50 ${fmt(q('bare', 50), 2)} ms, p99 ${fmt(q('bare', 99), 2)} ms (golive ${fmt(q('golive', 99) / q('bare', 99), 2)}× bare at p99); ` +
           `golive max ${fmt(at.golive.at(-1) ?? Number.NaN, 1)} ms, its event-loop delay p99 ${fmt(openDelay.p99 / 1e6)} ms, max ${fmt(openDelay.max / 1e6)} ms; ` +
           `generator late by p99 ${SERVERS.map((name) => `${name} ${fmt(got[name].sendLagP99, 1)}`).join(', ')} ms`,
       );
@@ -609,6 +627,7 @@ export default async function ackBench(): Promise<void> {
     if (openBad.length > 0) throw new Error(`ack bench, open loop: ${openBad.join('; ')}`);
 
     let wrong = 0;
+    const ephemerals = await fake.ephemeralCount();
     for (const goLive of goLives) {
       const view = await app.store.getChecklist(goLive.id);
       for (const flat of flattenItems(goLive.template)) {
@@ -617,9 +636,9 @@ export default async function ackBench(): Promise<void> {
       }
     }
     console.log(
-      `  items whose state in the database is not their last click: ${wrong}; private error replies: ${app.fake.ephemerals.length}`,
+      `  items whose state in the database is not their last click: ${wrong}; private error replies: ${ephemerals}`,
     );
-    if (wrong > 0 || app.fake.ephemerals.length > 0) throw new Error('ack bench: clicks were not applied');
+    if (wrong > 0 || ephemerals > 0) throw new Error('ack bench: clicks were not applied');
     const bad = SERVERS.flatMap((name) =>
       Object.entries(figures[name].statuses).filter(([status]) => status !== '200'),
     );
@@ -650,7 +669,8 @@ export default async function ackBench(): Promise<void> {
       bare.closeAllConnections();
       bare.close(() => resolve());
     });
-    await app.stop();
+    await golive.stop();
+    await fake.close();
   }
 }
 
