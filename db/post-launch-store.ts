@@ -19,6 +19,8 @@ export interface CheckIn {
   dueAt: number;
   postedAt: number;
   lateMs?: number;
+  /** Missed repeats of its series folded into it (0 unless Golive was down when they were due). */
+  replaces: number;
   channelId: string;
   ts: string;
   results: CheckResultLine[];

@@ -203,6 +203,8 @@ export const checkIns = sqliteTable(
     dueAt: integer('due_at').notNull(),
     postedAt: integer('posted_at').notNull(),
     lateMs: integer('late_ms'),
+    /** Missed repeats of its series folded into it (after a downtime): every re-render of its message says so. */
+    replaces: integer('replaces').notNull().default(0),
     channelId: text('channel_id').notNull(),
     ts: text('ts').notNull(),
     results: text('results', { mode: 'json' }).$type<{ kind: string; status: string; summary: string }[]>().notNull(),

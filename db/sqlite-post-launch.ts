@@ -24,6 +24,7 @@ interface CheckInRow {
   due_at: number;
   posted_at: number;
   late_ms: number | null;
+  replaces: number;
   channel_id: string;
   ts: string;
   results: string;
@@ -51,6 +52,7 @@ function toCheckIn(row: CheckInRow): CheckIn {
     text: row.text,
     dueAt: row.due_at,
     postedAt: row.posted_at,
+    replaces: row.replaces,
     channelId: row.channel_id,
     ts: row.ts,
     results: JSON.parse(row.results) as CheckResultLine[],
@@ -84,8 +86,9 @@ function prepare(host: SqliteHost) {
   return {
     status: db.prepare(`SELECT status, service, environment FROM go_lives WHERE id = ?`),
     insertCheckIn: db.prepare(
-      `INSERT INTO check_ins (id, go_live_id, text, due_at, posted_at, late_ms, channel_id, ts, results, level)
-       VALUES (@id, @goLiveId, @text, @dueAt, @postedAt, @lateMs, @channelId, @ts, @results, 0) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO check_ins (id, go_live_id, text, due_at, posted_at, late_ms, replaces, channel_id, ts, results, level)
+       VALUES (@id, @goLiveId, @text, @dueAt, @postedAt, @lateMs, @replaces, @channelId, @ts, @results, 0)
+       ON CONFLICT (id) DO NOTHING`,
     ),
     checkIn: db.prepare(`SELECT * FROM check_ins WHERE id = ?`),
     checkInsOf: db.prepare(`SELECT * FROM check_ins WHERE go_live_id = ? ORDER BY posted_at, id`),
@@ -130,6 +133,7 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
         dueAt: checkIn.dueAt,
         postedAt: checkIn.postedAt,
         lateMs: checkIn.lateMs ?? null,
+        replaces: checkIn.replaces,
         channelId: checkIn.channelId,
         ts: checkIn.ts,
         results: JSON.stringify(checkIn.results),
@@ -143,7 +147,13 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
         action: 'check-in',
         subject: checkIn.id,
         before: null,
-        after: { text: checkIn.text, dueAt: checkIn.dueAt, lateMs: checkIn.lateMs ?? null, results: checkIn.results },
+        after: {
+          text: checkIn.text,
+          dueAt: checkIn.dueAt,
+          lateMs: checkIn.lateMs ?? null,
+          ...(checkIn.replaces > 0 ? { replaces: checkIn.replaces } : {}),
+          results: checkIn.results,
+        },
       });
     });
   }

@@ -321,6 +321,7 @@ export class PostLaunchService implements PostLaunch {
           dueAt: job.dueAt,
           postedAt: ctx.now,
           ...(ctx.lateMs !== undefined ? { lateMs: ctx.lateMs } : {}),
+          replaces: ctx.replaces,
           channelId: goLive.channelId,
           ts,
           results,
@@ -441,7 +442,7 @@ export class PostLaunchService implements PostLaunch {
       dueAt: checkIn.dueAt,
       postedAt: checkIn.postedAt,
       ...(checkIn.lateMs !== undefined ? { lateMs: checkIn.lateMs } : {}),
-      replaces: 0,
+      replaces: checkIn.replaces,
       results: checkIn.results,
       onCall: this.level(goLive, plan, 0),
     };

@@ -243,6 +243,14 @@ describe('downtime', () => {
       ]);
     }
     await world.runToEnd();
+    // Its escalations re-rendered the folded check-in from the database: what it folded is still said.
+    const folded = world
+      .checkIns(goLive)
+      .map((m) => textOf(m))
+      .filter((t) => t.includes('Check health endpoints') && t.includes(':hourglass:'));
+    expect(folded).toHaveLength(1);
+    expect(folded[0]).toContain('Nobody answered');
+    expect(folded[0]).toContain('3 missed repeats folded into this one');
     const jobs = await world.store.jobs.listJobs(goLive.id);
     const checkinJobs = jobs.filter((j) => j.kind === 'checkin');
     expect(checkinJobs.filter((j) => j.state === 'done')).toHaveLength(29);

@@ -1,0 +1,1 @@
+ALTER TABLE `check_ins` ADD `replaces` integer DEFAULT 0 NOT NULL;
