@@ -2,6 +2,7 @@
 // on one file claim one after the other and never the same row); the claim path's statements are prepared once.
 import type Database from 'better-sqlite3';
 import type { Clock } from '../src/clock.js';
+import { ENDED_STATUSES } from '../src/domain/go-live.js';
 import { collapseDue } from '../src/domain/post-launch.js';
 import { newId } from './ids.js';
 import { JOB_STATES } from './job-store.js';
@@ -27,7 +28,6 @@ export interface SqliteHost {
 }
 
 /** Go-live statuses after which nothing of it runs (src/domain/go-live.ts). */
-export const ENDED_STATUSES = ['completed', 'rolled_back', 'aborted'] as const;
 const ENDED_SQL = ENDED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 interface JobRow {

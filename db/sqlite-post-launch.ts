@@ -2,6 +2,7 @@
 // transaction of the owning store, with its audit event appended through that store's one audit function.
 import { checkTransition, escalationSeries } from '../src/domain/post-launch.js';
 import { transition } from '../src/domain/lifecycle.js';
+import { isActive } from '../src/domain/go-live.js';
 import type { Actor, GoLiveStatus } from '../src/domain/go-live.js';
 import type { CheckKind } from '../src/domain/check-kind.js';
 import type { NewJob } from './job-store.js';
@@ -78,8 +79,6 @@ function toIncident(row: IncidentRow): Incident {
   if (row.recovery_posted_at !== null) incident.recoveryPostedAt = row.recovery_posted_at;
   return incident;
 }
-
-const ENDED = new Set<GoLiveStatus>(['completed', 'rolled_back', 'aborted']);
 
 function prepare(host: SqliteHost) {
   const db = host.connection;
@@ -174,7 +173,7 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
       const before = toCheckIn(row);
       if (before.ackedBy !== undefined) return { ok: true, changed: false, checkIn: before };
       const goLive = this.goLiveStatus(before.goLiveId);
-      if (!goLive || ENDED.has(goLive.status)) return { ok: false, reason: 'ended', checkIn: before };
+      if (!goLive || !isActive(goLive.status)) return { ok: false, reason: 'ended', checkIn: before };
       this.sql.ack.run({ id: checkInId, by, at });
       const note = `acknowledged by ${by}`;
       const cancelled = Object.values(escalationSeries(checkInId)).reduce(
@@ -201,7 +200,7 @@ export class SqlitePostLaunchStore implements PostLaunchStore {
       const checkIn = toCheckIn(row);
       if (checkIn.ackedBy !== undefined) return { status: 'acknowledged' };
       const goLive = this.goLiveStatus(checkIn.goLiveId);
-      if (!goLive || ENDED.has(goLive.status)) return { status: 'ended' };
+      if (!goLive || !isActive(goLive.status)) return { status: 'ended' };
       if (this.sql.level.run({ id: checkInId, level }).changes === 1) {
         audit({
           goLiveId: checkIn.goLiveId,

@@ -28,6 +28,8 @@ export const ACTIVE_STATUSES = [
 ] as const satisfies readonly GoLiveStatus[];
 export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
 export type EndedStatus = Exclude<GoLiveStatus, ActiveStatus>;
+/** The statuses a go-live ends in: every status that is not active (for SQL, which cannot call isActive). */
+export const ENDED_STATUSES = ['completed', 'rolled_back', 'aborted'] as const satisfies readonly EndedStatus[];
 
 export function isActive(status: GoLiveStatus): status is ActiveStatus {
   return (ACTIVE_STATUSES as readonly GoLiveStatus[]).includes(status);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flattenItems } from '../../src/domain/checklist.js';
+import type { Store } from '../../db/store.js';
 import type { ItemState } from '../../src/domain/go-live.js';
 import { packageRoot } from '../../src/paths.js';
 import { recordJson, recordMarkdown } from '../../src/record/markdown.js';
@@ -72,6 +73,14 @@ const STATES: { state: ItemState; actor: string; reason?: string }[] = [
   { state: 'failed', actor: 'golive', reason: 'certificate expires in 10 days (want ≥ 30)' },
 ];
 
+/** The record of a go-live as the store has it now (no notes). */
+async function recordOf(store: Store, goLiveId: string, generatedAt: number): Promise<GoLiveRecord> {
+  const view = await store.getChecklist(goLiveId);
+  if (!view) throw new Error('expected the checklist');
+  const trail = await store.auditTrail(goLiveId);
+  return buildRecord({ goLive: view.goLive, items: view.items, trail, notes: [], generatedAt }, nameOf);
+}
+
 async function recordOfEveryItem(): Promise<{
   record: GoLiveRecord;
   expected: Map<string, { state: ItemState; actor?: string; reason?: string; at?: number }>;
@@ -109,19 +118,7 @@ async function recordOfEveryItem(): Promise<{
       at: clock.now(),
     });
   }
-  const view = await store.getChecklist(started.goLive.id);
-  if (!view) throw new Error('expected the checklist');
-  const record = buildRecord(
-    {
-      goLive: view.goLive,
-      items: view.items,
-      trail: await store.auditTrail(started.goLive.id),
-      notes: [],
-      generatedAt: clock.now(),
-    },
-    nameOf,
-  );
-  return { record, expected };
+  return { record: await recordOf(store, started.goLive.id, clock.now()), expected };
 }
 
 const WORD: Record<ItemState, string> = {
@@ -192,17 +189,7 @@ describe('the record in Markdown', () => {
       actor: 'U0LEE',
       reason: 'see below\n- [x] **forged** item\n## Fake',
     });
-    const view = (await store.getChecklist(started.goLive.id))!;
-    const record = buildRecord(
-      {
-        goLive: view.goLive,
-        items: view.items,
-        trail: await store.auditTrail(started.goLive.id),
-        notes: [],
-        generatedAt: clock.now(),
-      },
-      nameOf,
-    );
+    const record = await recordOf(store, started.goLive.id, clock.now());
     const markdown = recordMarkdown(record);
     expect(readChecklist(markdown).items.map((i) => i.text)).toEqual([
       'secret-key',
