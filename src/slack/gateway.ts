@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { metrics as processMetrics } from '../metrics.js';
 import type { GoliveMetrics } from '../metrics.js';
 import type { Block, ModalView, SlackMessage } from './blocks/common.js';
+import { slackFetch } from './slack-fetch.js';
 
 export type SlackFailure =
   /** HTTP 429: try again after `retryAfterMs`. */
@@ -16,10 +17,14 @@ export type SlackFailure =
 
 export type SlackResult<T> = { ok: true; value: T } | SlackFailure;
 
-/** The options every WebClient of Golive is built with: Golive handles 429 itself and never waits minutes. */
+/**
+ * The options every WebClient of Golive is built with: Golive handles 429 itself and never waits minutes, and calls
+ * go over undici's request() (src/slack/slack-fetch.ts says why).
+ */
 export function webClientOptions(apiUrl: string): webApi.WebClientOptions {
   return {
     slackApiUrl: apiUrl,
+    fetch: slackFetch,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 10_000,
