@@ -256,6 +256,28 @@ function prepareHotStatements(db: Db) {
         ),
       )
       .prepare(),
+    // A render reads a go-live's message records and writes one back per message: a render per changed message
+    // while people click, on the same event loop as their acks.
+    messagesOf: db
+      .select()
+      .from(messages)
+      .where(eq(messages.goLiveId, sql.placeholder('goLiveId')))
+      .orderBy(asc(messages.key))
+      .prepare(),
+    saveMessage: db
+      .insert(messages)
+      .values({
+        goLiveId: bound('goLiveId'),
+        key: bound('key'),
+        ts: bound('ts'),
+        renderedVersion: bound('renderedVersion'),
+        renderedHash: bound('renderedHash'),
+      })
+      .onConflictDoUpdate({
+        target: [messages.goLiveId, messages.key],
+        set: { ts: bound('ts'), renderedVersion: bound('renderedVersion'), renderedHash: bound('renderedHash') },
+      })
+      .prepare(),
     forgetDeliveries: db
       .delete(deliveries)
       .where(lt(deliveries.at, sql.placeholder('before')))
@@ -1071,13 +1093,8 @@ export class SqliteStore implements Store {
   }
 
   async getMessages(goLiveId: string): Promise<MessageRecord[]> {
-    const rows = this.open()
-      .select()
-      .from(messages)
-      .where(eq(messages.goLiveId, goLiveId))
-      .orderBy(asc(messages.key))
-      .all();
-    return rows.map((r) => {
+    this.open();
+    return this.hot.messagesOf.all({ goLiveId }).map((r) => {
       const record: MessageRecord = { goLiveId: r.goLiveId, key: r.key, renderedVersion: r.renderedVersion };
       if (r.ts !== null) record.ts = r.ts;
       if (r.renderedHash !== null) record.renderedHash = r.renderedHash;
@@ -1115,15 +1132,9 @@ export class SqliteStore implements Store {
       renderedVersion: record.renderedVersion,
       renderedHash: record.renderedHash ?? null,
     };
-    this.write((tx) => {
-      tx.insert(messages)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [messages.goLiveId, messages.key],
-          set: { ts: values.ts, renderedVersion: values.renderedVersion, renderedHash: values.renderedHash },
-        })
-        .run();
-    });
+    // One statement: SQLite's autocommit makes it its own transaction, without a BEGIN and COMMIT around it.
+    this.open();
+    this.hot.saveMessage.run(values);
   }
 
   async auditTrail(goLiveId: string): Promise<AuditEvent[]> {
