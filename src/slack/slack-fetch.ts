@@ -23,8 +23,8 @@ function fetchHeaders(raw: Record<string, string | string[] | undefined>): Fetch
 /**
  * A FetchFunction over undici's request(). The body is read whole before it answers (Slack's answers are small
  * JSON), so a socket is never left holding an unread body. A redirect under `redirect: 'error'` (what WebClient
- * asks) fails the call as fetch fails it, and is never followed: a token must not go elsewhere. A multipart body (WebClient's file uploads, which Golive does
- * not use) goes through the global fetch, which builds its boundary.
+ * asks) fails the call as fetch fails it, and is never followed: a token must not go elsewhere. A multipart body
+ * (WebClient's file uploads, which Golive does not use) goes through the global fetch, which builds its boundary.
  */
 export const slackFetch: webApi.FetchFunction = async (url, init = {}) => {
   if (init.body !== undefined && typeof init.body !== 'string') return globalThis.fetch(url, init);
