@@ -7,6 +7,7 @@ import { context, section } from '../blocks/common.js';
 import { mention } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
+import { SOMETHING_WENT_WRONG } from '../words.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 
@@ -42,11 +43,7 @@ export function register(listeners: Listeners, services: SlackServices): void {
         }
       } catch (error) {
         services.logger.error({ err: error, checkInId: action.value }, 'acknowledging a check-in failed');
-        await tellClicker(
-          services,
-          body,
-          renderError('something went wrong on my side; it is logged. Try again in a moment.'),
-        );
+        await tellClicker(services, body, renderError(SOMETHING_WENT_WRONG));
       }
     });
   });

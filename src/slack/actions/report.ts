@@ -13,6 +13,7 @@ import type { SlackMessage } from '../blocks/common.js';
 import { NAME_MAX, safeName } from '../blocks/mrkdwn.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION } from '../ids.js';
+import { SOMETHING_WENT_WRONG } from '../words.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
 
@@ -111,7 +112,7 @@ export function register(listeners: Listeners, services: SlackServices): void {
         await tell(await shareReport(services, goLive, body.user.id));
       } catch (error) {
         services.logger.error({ err: error }, 'sharing a record failed');
-        await tell(renderError('something went wrong on my side; it is logged. Try again in a moment.'));
+        await tell(renderError(SOMETHING_WENT_WRONG));
       }
     });
   });

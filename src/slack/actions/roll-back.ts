@@ -8,6 +8,7 @@ import { ACTION, VIEW } from '../ids.js';
 import { tellPrivately } from '../respond.js';
 import { clickDeliveryKey, firstDelivery, tellClicker } from './click.js';
 import type { SlackServices } from '../services.js';
+import { SOMETHING_WENT_WRONG } from '../words.js';
 
 export function register(listeners: Listeners, services: SlackServices): void {
   listeners.action<BlockButtonAction>(ACTION.rollBack, async ({ ack, body, action }) => {
@@ -34,11 +35,7 @@ export function register(listeners: Listeners, services: SlackServices): void {
           await tellClicker(services, body, renderError('the Roll back form could not open; click again.'));
       } catch (error) {
         services.logger.error({ err: error, goLiveId: action.value }, 'opening the roll back form failed');
-        await tellClicker(
-          services,
-          body,
-          renderError('something went wrong on my side; it is logged. Try again in a moment.'),
-        );
+        await tellClicker(services, body, renderError(SOMETHING_WENT_WRONG));
       }
     });
   });

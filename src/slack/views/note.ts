@@ -4,7 +4,7 @@ import type { BlockButtonAction } from '@slack/bolt';
 import type { Listeners } from '../listeners.js';
 import { findItem } from '../../domain/checklist.js';
 import { utcDate } from '../../record/format.js';
-import { explainSlackFailure } from '../words.js';
+import { explainSlackFailure, SOMETHING_WENT_WRONG } from '../words.js';
 import { NOTE_FIELD, noteTooLong, readNoteForm, renderNote, renderNoteForm } from '../blocks/note.js';
 import { renderError } from '../blocks/replies.js';
 import { ACTION, VIEW } from '../ids.js';
@@ -46,7 +46,7 @@ export function register(listeners: Listeners, services: SlackServices): void {
         await openNoteForm(services, body.trigger_id, action.value ?? '', undefined, tell);
       } catch (error) {
         services.logger.error({ err: error }, 'opening the note form failed');
-        await tell('something went wrong on my side; it is logged. Try again in a moment.');
+        await tell(SOMETHING_WENT_WRONG);
       }
     });
   });
