@@ -32,8 +32,10 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
-// Only a RESTART pass waits on the busy handler, and never longer than this.
-db.pragma('busy_timeout = 1000');
+// Never waits: a RESTART pass holds the write lock while it waits for readers, so a reader on an old snapshot (a
+// backup, \`golive verify\`) made every click queue behind it, a second a pass, until clicks failed as locked.
+// A pass that finds the lock taken checkpoints what it can, as a PASSIVE one does, and the next pass tries again.
+db.pragma('busy_timeout = 0');
 const pass = (mode) => {
   const row = db.pragma('wal_checkpoint(' + mode + ')')[0];
   return { mode, busy: row.busy, log: row.log, checkpointed: row.checkpointed };
