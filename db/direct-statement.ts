@@ -45,12 +45,13 @@ export function direct<Q extends Prepared>(
   const { sql, params } = query.toSQL();
   const statement = sqlite.prepare(sql);
   const bind = params.map(binder);
+  // One array per call, bound as it is: better-sqlite3 takes an array of anonymous parameters.
   const args = (values: Values = {}): unknown[] => bind.map((value) => value(values));
   if (selected === undefined) {
     return {
-      run: (values) => statement.run(...args(values)),
-      get: (values) => statement.get(...args(values)) as ReturnType<Q['get']>,
-      all: (values) => statement.all(...args(values)) as ReturnType<Q['all']>,
+      run: (values) => statement.run(args(values)),
+      get: (values) => statement.get(args(values)) as ReturnType<Q['get']>,
+      all: (values) => statement.all(args(values)) as ReturnType<Q['all']>,
     };
   }
   const keys = Object.keys(selected);
@@ -65,12 +66,12 @@ export function direct<Q extends Prepared>(
     return row;
   };
   return {
-    run: (values) => raw.run(...args(values)),
+    run: (values) => raw.run(args(values)),
     get: (values) => {
-      const found = raw.get(...args(values)) as unknown[] | undefined;
+      const found = raw.get(args(values)) as unknown[] | undefined;
       return (found === undefined ? undefined : toRow(found)) as ReturnType<Q['get']>;
     },
-    all: (values) => (raw.all(...args(values)) as unknown[][]).map(toRow) as ReturnType<Q['all']>,
+    all: (values) => (raw.all(args(values)) as unknown[][]).map(toRow) as ReturnType<Q['all']>,
   };
 }
 

@@ -1,7 +1,7 @@
 // JSON with object keys sorted at every depth: equal values give equal text whatever order their keys were built
-// in. Used wherever two values are compared or hashed as text (evidence, check options, a message's content).
+// in. Used wherever two values built in different places are compared as text (evidence, check options).
 // The text is JSON.stringify's over a copy with sorted keys (toJSON applied first, as JSON.stringify does): the
-// same text a replacer sorting each object gives, at about half the cost, which every render pays for its hash.
+// same text a replacer sorting each object gives, at about half the cost.
 
 function sortedCopy(value: unknown, key: string): unknown {
   if (value === null || typeof value !== 'object') return value;

@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import type { MessageRecord, MessageVersion, Store } from '../../db/store.js';
 import { systemClock } from '../clock.js';
 import type { ClockTimer, TimerHandle } from '../clock.js';
-import { canonicalJson } from '../domain/canonical-json.js';
 import type { ChecklistView, GoLive } from '../domain/go-live.js';
 import { ROOT } from '../services/ports.js';
 import type { RenderResult, RenderTarget, RenderWaiter, Renderer } from '../services/ports.js';
@@ -101,10 +100,15 @@ function failed(result: SlackFailure): Rendered {
   return { ok: false, error: result.error, retry: result.kind !== 'platform' };
 }
 
-/** A stable hash of what a message shows: sha256 of its text and blocks as JSON with sorted keys. */
+/**
+ * A hash of what a message shows: sha256 of its text and blocks as JSON. The block builders give the same keys in
+ * the same order for the same content, so equal messages hash equal without sorting keys (sorting every object of
+ * a section's blocks was most of a render's garbage); a message whose keys came in another order would only cost
+ * one chat.update more, never a missed one.
+ */
 export function messageHash(message: SlackMessage): string {
   return createHash('sha256')
-    .update(canonicalJson({ text: message.text, blocks: message.blocks }))
+    .update(JSON.stringify({ text: message.text, blocks: message.blocks }))
     .digest('base64url');
 }
 
