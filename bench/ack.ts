@@ -37,6 +37,7 @@ import { RemoteFakeSlack } from './support/remote-fake-slack.js';
 import type { BenchSlack } from './support/remote-fake-slack.js';
 import { newTriggerId, postCommand, postInteraction } from '../test/support/slack-request.js';
 import { commitTails } from './support/commit-tail.js';
+import { GcPauses } from './support/gc-pauses.js';
 
 export const SECRET = 'bench-signing-secret';
 export const CHANNEL = 'C0DEPLOYS';
@@ -438,18 +439,27 @@ class LoadGenerator {
 
 // ---- the bench ----------------------------------------------------------------------------------------------
 
+/**
+ * A full collection before each open-loop chunk, when `npm run bench` exposes it (--expose-gc): the chunk's request
+ * bodies (~2.7 MB, built just before) and what earlier chunks left are then in the old generation, compacted, so a
+ * server's chunk pays for its own garbage only, not for a collection the harness or another server made due.
+ */
+function collectHarnessGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 const GO_LIVES = 4;
 /**
- * Open loop: offered rates (requests per second), each for long enough that its p99 rests on ≥ 10 samples per server
- * (20 at 200/s: the figure with a target, and a noisy one on a shared machine).
+ * Open loop: offered rates (requests per second), each for long enough that its p99 rests on ≥ 10 samples per server.
+ * The figure with a target rests on 40 (4,000 requests each): on this shared 2-CPU machine Bolt's own p99 over 2,000
+ * ranged 3.8-6.6 ms from run to run, as wide as the target. Each server's seconds go in `chunks`, interleaved (bare,
+ * bolt, golive, bare…), so that the machine's slow moments fall on all three.
  */
 const OPEN_RATES = [
-  { rate: 200, seconds: 10, golive: 'deployed' },
-  { rate: 200, seconds: 10, golive: 'unthrottled' },
-  { rate: 1000, seconds: 3, golive: 'unthrottled' },
+  { rate: 200, seconds: 20, chunks: 4, golive: 'deployed' },
+  { rate: 200, seconds: 10, chunks: 2, golive: 'unthrottled' },
+  { rate: 1000, seconds: 3, chunks: 2, golive: 'unthrottled' },
 ] as const;
-/** Each server's seconds at a rate go in this many chunks, interleaved (bare, bolt, golive, bare…). */
-const OPEN_CHUNKS = 2;
 const SERVERS = ['bare', 'bolt', 'golive'] as const;
 type Responder = (typeof SERVERS)[number];
 /** A click's target: an item of a go-live and the message showing it. */
@@ -475,6 +485,7 @@ export default async function ackBench(): Promise<void> {
   const bare = await startBareHandler(SECRET);
   const bolt = await startBoltAckOnly(SECRET);
   const load = new LoadGenerator();
+  const gc = new GcPauses();
   try {
     const goLives: GoLive[] = [];
     await fake.reserveResponseUrls(Array.from({ length: GO_LIVES }, () => ({})));
@@ -530,7 +541,9 @@ export default async function ackBench(): Promise<void> {
       ]),
     ) as Record<Responder, { latencies: number[]; elapsedMs: number; statuses: Record<string, number> }>;
     const measure = async (name: Responder, n: number, counted: boolean) => {
-      const result = await load.run(ports[name], await nextBodies(n, targets, name === 'golive'));
+      const bodies = await nextBodies(n, targets, name === 'golive');
+      collectHarnessGarbage();
+      const result = await load.run(ports[name], bodies);
       if (!counted) return;
       const f = figures[name];
       f.latencies.push(...result.latencies);
@@ -597,10 +610,10 @@ export default async function ackBench(): Promise<void> {
       `open loop at fixed offered rates over ${CONCURRENCY} connections, latency from each request's due time (what a team feels):`,
     );
     const openBad: string[] = [];
-    for (const { rate: offered, seconds, golive: which } of OPEN_RATES) {
+    for (const { rate: offered, seconds, chunks, golive: which } of OPEN_RATES) {
       const subject = which === 'deployed' ? { on: deployed, targets: deployedTargets } : { on: app, targets };
       const openPorts = { ...ports, golive: subject.on.port };
-      const perChunk = Math.round((offered * seconds) / OPEN_CHUNKS);
+      const perChunk = Math.round((offered * seconds) / chunks);
       const got = Object.fromEntries(
         SERVERS.map((name) => [
           name,
@@ -608,12 +621,14 @@ export default async function ackBench(): Promise<void> {
         ]),
       ) as Record<Responder, { latencies: number[]; statuses: Record<string, number>; sendLagP99: number }>;
       const openDelay = { p99: 0, max: 0 };
-      for (let chunk = 0; chunk < OPEN_CHUNKS; chunk += 1) {
+      gc.reset();
+      for (let chunk = 0; chunk < chunks; chunk += 1) {
         for (const name of SERVERS) {
           const chunkDelay = monitorEventLoopDelay({ resolution: 5 });
           if (name === 'golive') chunkDelay.enable();
           const bodies = await nextBodies(perChunk, subject.targets, name === 'golive');
-          const result = await load.run(openPorts[name], bodies, offered);
+          collectHarnessGarbage();
+          const result = await gc.during(name, load.run(openPorts[name], bodies, offered));
           chunkDelay.disable();
           const g = got[name];
           g.latencies.push(...result.latencies);
@@ -653,11 +668,14 @@ export default async function ackBench(): Promise<void> {
           `golive max ${fmt(at.golive.at(-1) ?? Number.NaN, 1)} ms, ${subject.on.slackApp.services.renderer.stats.updates} chat.update so far, its event-loop delay p99 ${fmt(openDelay.p99 / 1e6)} ms, max ${fmt(openDelay.max / 1e6)} ms; ` +
           `generator late by p99 ${SERVERS.map((name) => `${name} ${fmt(got[name].sendLagP99, 1)}`).join(', ')} ms`,
       );
+      console.log(
+        `  GC pauses in each server's chunks: ${SERVERS.map((name) => `${name} ${gc.summary(name)}`).join('; ')}`,
+      );
       for (const name of SERVERS) {
         const answered = Object.entries(got[name].statuses);
-        if (at[name].length < perChunk * OPEN_CHUNKS || answered.some(([status]) => status !== '200')) {
+        if (at[name].length < perChunk * chunks || answered.some(([status]) => status !== '200')) {
           openBad.push(
-            `${name} at ${offered}/s (${which}): ${at[name].length}/${perChunk * OPEN_CHUNKS} ${JSON.stringify(got[name].statuses)}`,
+            `${name} at ${offered}/s (${which}): ${at[name].length}/${perChunk * chunks} ${JSON.stringify(got[name].statuses)}`,
           );
         }
       }
@@ -703,6 +721,7 @@ export default async function ackBench(): Promise<void> {
     }
   } finally {
     await load.close();
+    gc.close();
     await bolt.stop();
     await new Promise<void>((resolve) => {
       bare.closeAllConnections();
