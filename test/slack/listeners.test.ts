@@ -1,5 +1,5 @@
-// The listener router refuses a second listener for one id: with one Bolt listener per kind, a duplicate would
-// silently shadow the first instead of both running.
+// The listener router refuses a second listener for one id: with one Bolt middleware routing every request, a
+// duplicate would silently shadow the first instead of both running.
 import { describe, expect, it } from 'vitest';
 import { ListenerError, Listeners } from '../../src/slack/listeners.js';
 
