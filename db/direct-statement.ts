@@ -3,8 +3,7 @@
 // each column through its entity checks, a fresh object per step) cost more than SQLite running the statement.
 import type Database from 'better-sqlite3';
 import { Column, is, Param, Placeholder } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
-import type { Query } from 'drizzle-orm';
+import type { Query, SQL } from 'drizzle-orm';
 
 type Values = Record<string, unknown>;
 
@@ -34,8 +33,9 @@ export class DirectStatementError extends Error {
 }
 
 /**
- * `query` (a drizzle query, built but not run) on its own statement of `sqlite`. A select passes the columns it selected, in
- * the same order (a select of a whole table: `getTableColumns(table)`), so its rows come out as drizzle's do.
+ * `query` (a drizzle query, built but not run) on its own statement of `sqlite`. A select passes the columns it
+ * selected, in the same order (a select of a whole table: `getTableColumns(table)`), so its rows come out as
+ * drizzle's do.
  */
 export function direct<Q extends Prepared>(
   sqlite: Database.Database,
@@ -61,7 +61,7 @@ export function direct<Q extends Prepared>(
     const row: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i += 1) {
       const value = values[i];
-      row[keys[i] as string] = value === null || value === undefined ? null : (decoders[i] as Decoder)(value);
+      row[keys[i] as string] = value === null ? null : (decoders[i] as Decoder)(value);
     }
     return row;
   };
